@@ -1,0 +1,147 @@
+"""The `hotline-sim` command: a thin layer that parses arguments and calls the library.
+
+Exit codes: 0 success, 2 invalid input (scenario or arguments), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sim import __version__
+
+EXIT_INVALID = 2
+EXIT_FAILURE = 1
+
+KEY_METRICS = (
+    ("reports_received", "reports received"),
+    ("reports_assessed", "reports assessed"),
+    ("notices_sent", "notices sent"),
+    ("pages_removed", "pages removed"),
+    ("wait_hours_mean", "wait, mean (h)"),
+    ("wait_hours_p95", "wait, 95th percentile (h)"),
+    ("time_to_assessment_hours_mean", "time to assessment, mean (h)"),
+    ("time_to_removal_hours_mean", "time to removal, mean (h)"),
+    ("queue_length_mean", "queue length, time-average"),
+    ("backlog_end", "backlog at the end"),
+    ("analyst_utilisation", "analyst utilisation"),
+    ("sla_assessment_share", "share assessed within SLA"),
+)
+
+
+def _load(path: str):
+    from sim.scenario import ScenarioError, load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="Example:\n\n  hotline-sim run scenarios/baseline-2018.toml --replications 10 --jobs 2",
+)
+@click.version_option(__version__, prog_name="hotline-sim")
+def cli() -> None:
+    """Simulate a reporting hotline's queue, time to takedown and staffing (synthetic events only)."""
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--replications", "-n", type=click.IntRange(min=2), help="Override the file's count.")
+@click.option("--seed", type=click.IntRange(min=0), help="Override the file's seed.")
+@click.option("--out", type=click.Path(file_okay=False), help="Output folder [runs/<name>/].")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes; never changes the numbers.",
+)
+@click.option("--no-plots", is_flag=True, help="Skip the PNG figures.")
+def run(
+    scenario: str, replications: int | None, seed: int | None, out: str | None, jobs: int, no_plots: bool
+) -> None:
+    """Run replications of SCENARIO, print the summary and write the result files.
+
+    \b
+    Example:
+      hotline-sim run scenarios/baseline-2018.toml --replications 10 --seed 2018 --jobs 2
+    """
+    from datetime import UTC, datetime
+
+    from sim.output import write_results
+    from sim.runner import run_replications
+
+    spec = _load(scenario)
+    n = replications or spec.scenario.replications
+    run_seed = spec.scenario.seed if seed is None else seed
+    out_dir = Path(out) if out else Path("runs") / spec.scenario.name
+    started_at = datetime.now(UTC)
+    click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
+    results = run_replications(spec, n, run_seed, jobs)
+    summaries = write_results(
+        out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots
+    )
+    click.echo(_table(summaries))
+    click.echo(f"results written to {out_dir}/")
+
+
+def _table(summaries) -> str:
+    from sim.output import fmt
+
+    def cell(x: float) -> str:
+        return fmt(float(f"{x:.4g}")) if x == x else "-"
+
+    rows = [("metric", "mean", "95 % CI")]
+    for key, label in KEY_METRICS:
+        s = summaries[key]
+        ci = f"{cell(s.ci95_low)} to {cell(s.ci95_high)}" if s.replications > 1 else "-"
+        rows.append((label, cell(s.mean), ci))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+def check(scenario: str) -> None:
+    """Validate SCENARIO and print it resolved, with every default filled in.
+
+    \b
+    Example:
+      hotline-sim check scenarios/baseline-2018.toml
+    """
+    import tomli_w
+
+    spec = _load(scenario)
+    click.echo(f"# {scenario}: valid; resolved scenario with defaults:")
+    click.echo(tomli_w.dumps(spec.to_dict()), nl=False)
+
+
+def main() -> None:
+    """Console entry point: map failures to exit codes 2 (invalid input) and 1 (anything else)."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_INVALID if isinstance(exc, click.UsageError) else EXIT_FAILURE)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_FAILURE)
+    except KeyboardInterrupt:
+        click.echo("interrupted: no partial table was written", err=True)
+        sys.exit(EXIT_FAILURE)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one clear line, exit 1
+        click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_FAILURE)
+
+
+if __name__ == "__main__":
+    main()

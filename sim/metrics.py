@@ -1,0 +1,288 @@
+"""Per-replication collectors: counters, online sums and log histograms; the warm-up cut.
+
+Nothing is kept per report once it is done: per-report values are appended to short lists that are
+folded into fixed-size histograms once a simulated day. Definitions (W = warm-up end, H = horizon,
+the measured window is [W, H)):
+
+- reports_received / merged / fast_tracked / queued: arrivals in the window (queued = new + fast-tracked).
+- reports_assessed: assessments that end in the window; time_to_assessment_* over those reports.
+- wait_hours_*: arrival to start of assessment, over reports whose assessment starts in the window.
+- reports_actionable = notices_sent: actionable assessments that end in the window.
+- pages_removed: of those notices, pages removed before H; time_to_removal_* (arrival to removal)
+  over them, so pages_removed <= notices_sent always.
+- queue_length_mean: time-average number waiting (not in assessment) over the window.
+- backlog_start / in_assessment_start: waiting / in assessment at W; backlog_end / in_assessment_end
+  at H, so assessed + backlog_end + in_assessment_end = queued + backlog_start + in_assessment_start.
+- analyst_utilisation: assessing hours / on-duty hours in the window (on duty = rostered time plus
+  the overrun of assessments finished after a shift's end).
+- sla_assessment_share: of the queued reports arriving in [W, H - sla.assessment_hours), the share
+  assessed within sla.assessment_hours; unassessed reports count as misses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.histogram import LogHistogram
+from sim.intake import FAST_TRACKED, MERGED, IntakeChunk
+from sim.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
+
+METRICS = (
+    "reports_received",
+    "reports_merged",
+    "reports_fast_tracked",
+    "reports_queued",
+    "reports_assessed",
+    "reports_actionable",
+    "notices_sent",
+    "pages_removed",
+    "wait_hours_mean",
+    "wait_hours_p50",
+    "wait_hours_p95",
+    "time_to_assessment_hours_mean",
+    "time_to_assessment_hours_p50",
+    "time_to_assessment_hours_p95",
+    "time_to_removal_hours_mean",
+    "time_to_removal_hours_p50",
+    "time_to_removal_hours_p95",
+    "queue_length_mean",
+    "backlog_start",
+    "in_assessment_start",
+    "backlog_end",
+    "in_assessment_end",
+    "analyst_utilisation",
+    "analyst_on_duty_hours",
+    "analyst_assessing_hours",
+    "sla_assessment_share",
+    "reports_per_day_mean",
+    "assessed_per_day_mean",
+)
+
+TIMESERIES = ("arrivals", "assessed", "backlog", "removed")
+HOST_COLUMNS = (
+    "notices",
+    "removed",
+    "removal_hours_mean",
+    "removal_hours_p50",
+    "removal_hours_p95",
+)
+
+
+@dataclass
+class ReplicationResult:
+    """What one replication hands back: metrics, daily series, the wait histogram, per-host rows."""
+
+    replication: int
+    metrics: dict[str, float]
+    timeseries: dict[str, np.ndarray]
+    wait_histogram: np.ndarray
+    hosts: list[dict[str, float]] = field(default_factory=list)
+
+
+class Recorder:
+    """Collects one replication's statistics as the model runs."""
+
+    def __init__(
+        self,
+        horizon_hours: float,
+        warmup_hours: float,
+        sla_hours: float,
+        host_count: int,
+        rostered_hours: float,
+    ):
+        self.horizon = horizon_hours
+        self.warmup = warmup_hours
+        self.sla_hours = sla_hours
+        self.sla_cut = horizon_hours - sla_hours
+        self.days = max(1, math.ceil(horizon_hours / HOURS_PER_DAY - TIME_TOLERANCE_HOURS))
+        self.rostered_hours = rostered_hours
+        self.counts = dict.fromkeys(
+            ("received", "merged", "fast_tracked", "queued", "sla_due", "sla_met", "notices"), 0
+        )
+        self.arrivals_per_day = np.zeros(self.days, dtype=np.int64)
+        self.assessed_per_day = np.zeros(self.days, dtype=np.int64)
+        self.removed_per_day = np.zeros(self.days, dtype=np.int64)
+        self.backlog_per_day = np.zeros(self.days, dtype=np.int64)
+        self.waits = LogHistogram()
+        self.time_to_assessment = LogHistogram()
+        self.time_to_removal = LogHistogram()
+        self.host_delays = [LogHistogram() for _ in range(host_count)]
+        self.host_notices = [0] * host_count
+        self.queue_area = 0.0
+        self.assessing_hours = 0.0
+        self.overrun_hours = 0.0
+        self.backlog_start = 0
+        self.in_assessment_start = 0
+        # per-report buffers, folded into the histograms once a simulated day
+        self._waits: list[float] = []
+        self._tta: list[float] = []
+        self._done_at: list[float] = []
+        self._ttr: list[float] = []
+        self._removed_at: list[float] = []
+        self._host_delays: list[list[float]] = [[] for _ in range(host_count)]
+
+    # --- intake (vectorised per chunk) ---------------------------------------------------------
+    def arrivals(self, chunk: IntakeChunk) -> None:
+        """Count a chunk of arrivals (all of them, merged ones included)."""
+        t = chunk.times_hours
+        gate = chunk.gate_class
+        self.arrivals_per_day += np.bincount((t // HOURS_PER_DAY).astype(np.intp), minlength=self.days)[
+            : self.days
+        ]
+        measured = t >= self.warmup
+        queued = gate != MERGED
+        c = self.counts
+        c["received"] += int(measured.sum())
+        c["merged"] += int((measured & ~queued).sum())
+        c["fast_tracked"] += int((measured & (gate == FAST_TRACKED)).sum())
+        c["queued"] += int((measured & queued).sum())
+        c["sla_due"] += int((measured & queued & (t < self.sla_cut)).sum())
+
+    # --- hot path: called once per assessment ---------------------------------------------------
+    def started(self, report: tuple, now: float, shift_end: float) -> None:
+        """An assessment starts at `now` on a shift that ends at `shift_end`."""
+        arrival = report[0]
+        warmup = self.warmup
+        horizon = self.horizon
+        if now >= warmup:
+            self._waits.append(now - arrival)
+            self.queue_area += now - (arrival if arrival > warmup else warmup)
+        end = now + report[1]
+        clipped_end = end if end < horizon else horizon
+        begin = now if now > warmup else warmup
+        if clipped_end > begin:
+            self.assessing_hours += clipped_end - begin
+            if end > shift_end:
+                overrun_begin = shift_end if shift_end > begin else begin
+                if clipped_end > overrun_begin:
+                    self.overrun_hours += clipped_end - overrun_begin
+
+    def finished(self, report: tuple, now: float) -> None:
+        """An assessment ends at `now`: record it, and the notice and removal if actionable."""
+        arrival = report[0]
+        self._done_at.append(now)
+        measured = now >= self.warmup
+        if measured:
+            self._tta.append(now - arrival)
+            if arrival >= self.warmup and arrival < self.sla_cut:
+                if now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
+                    self.counts["sla_met"] += 1
+        if report[2]:
+            removal = now + report[4]
+            host = report[3]
+            if measured:
+                self.counts["notices"] += 1
+                if host >= 0:
+                    self.host_notices[host] += 1
+            if removal < self.horizon:
+                self._removed_at.append(removal)
+                if measured:
+                    self._ttr.append(removal - arrival)
+                    self._host_delays[host].append(report[4])
+
+    # --- once a day and at the ends -------------------------------------------------------------
+    def window_start(self, waiting: int, in_assessment: int) -> None:
+        """Snapshot at the end of the warm-up."""
+        self.backlog_start = waiting
+        self.in_assessment_start = in_assessment
+
+    def end_of_day(self, day: int, waiting: int) -> None:
+        """Record the end-of-day backlog and fold the day's per-report values into histograms."""
+        self.backlog_per_day[day] = waiting
+        self.flush()
+
+    def flush(self) -> None:
+        """Fold buffered per-report values into the fixed-size histograms and daily counts."""
+        self.waits.add(self._waits)
+        self.time_to_assessment.add(self._tta)
+        self.time_to_removal.add(self._ttr)
+        for hist, buffer in zip(self.host_delays, self._host_delays, strict=True):
+            hist.add(buffer)
+            buffer.clear()
+        for buffer, per_day in (
+            (self._done_at, self.assessed_per_day),
+            (self._removed_at, self.removed_per_day),
+        ):
+            if buffer:
+                days = (np.asarray(buffer) // HOURS_PER_DAY).astype(np.intp)
+                per_day += np.bincount(days, minlength=self.days)[: self.days]
+        for buffer in (self._waits, self._tta, self._ttr, self._done_at, self._removed_at):
+            buffer.clear()
+
+    def result(
+        self,
+        replication: int,
+        waiting_arrivals: list[float],
+        in_assessment: int,
+        hosts: list[tuple[str, str]],
+    ) -> ReplicationResult:
+        """Close the books at the horizon and return the replication's results."""
+        self.flush()
+        last_day = self.days - 1
+        self.backlog_per_day[last_day] = len(waiting_arrivals)
+        for arrival in waiting_arrivals:
+            self.queue_area += self.horizon - max(arrival, self.warmup)
+        window_hours = self.horizon - self.warmup
+        window_days = window_hours / HOURS_PER_DAY
+        c = self.counts
+        on_duty = self.rostered_hours + self.overrun_hours
+        metrics = {
+            "reports_received": c["received"],
+            "reports_merged": c["merged"],
+            "reports_fast_tracked": c["fast_tracked"],
+            "reports_queued": c["queued"],
+            "reports_assessed": self.time_to_assessment.n,
+            "reports_actionable": c["notices"],
+            "notices_sent": c["notices"],
+            "pages_removed": self.time_to_removal.n,
+            "wait_hours_mean": self.waits.mean(),
+            "wait_hours_p50": self.waits.quantile(0.5),
+            "wait_hours_p95": self.waits.quantile(0.95),
+            "time_to_assessment_hours_mean": self.time_to_assessment.mean(),
+            "time_to_assessment_hours_p50": self.time_to_assessment.quantile(0.5),
+            "time_to_assessment_hours_p95": self.time_to_assessment.quantile(0.95),
+            "time_to_removal_hours_mean": self.time_to_removal.mean(),
+            "time_to_removal_hours_p50": self.time_to_removal.quantile(0.5),
+            "time_to_removal_hours_p95": self.time_to_removal.quantile(0.95),
+            "queue_length_mean": self.queue_area / window_hours,
+            "backlog_start": self.backlog_start,
+            "in_assessment_start": self.in_assessment_start,
+            "backlog_end": len(waiting_arrivals),
+            "in_assessment_end": in_assessment,
+            "analyst_utilisation": self.assessing_hours / on_duty if on_duty > 0 else math.nan,
+            "analyst_on_duty_hours": on_duty,
+            "analyst_assessing_hours": self.assessing_hours,
+            "sla_assessment_share": c["sla_met"] / c["sla_due"] if c["sla_due"] else math.nan,
+            "reports_per_day_mean": c["received"] / window_days,
+            "assessed_per_day_mean": self.time_to_assessment.n / window_days,
+        }
+        host_rows = [
+            {
+                "country": country,
+                "route": route,
+                "notices": notices,
+                "removed": hist.n,
+                "removal_hours_mean": hist.mean(),
+                "removal_hours_p50": hist.quantile(0.5),
+                "removal_hours_p95": hist.quantile(0.95),
+            }
+            for (country, route), notices, hist in zip(
+                hosts, self.host_notices, self.host_delays, strict=True
+            )
+        ]
+        timeseries = {
+            "arrivals": self.arrivals_per_day.astype(float),
+            "assessed": self.assessed_per_day.astype(float),
+            "backlog": self.backlog_per_day.astype(float),
+            "removed": self.removed_per_day.astype(float),
+        }
+        return ReplicationResult(
+            replication=replication,
+            metrics={k: float(metrics[k]) for k in METRICS},
+            timeseries=timeseries,
+            wait_histogram=self.waits.counts.copy(),
+            hosts=host_rows,
+        )

@@ -1,0 +1,216 @@
+"""Result files: summary, replications, time series, takedown by country, manifest; atomic writes.
+
+Every file is written to a temporary file in the output folder and renamed into place, so an
+interrupted run never leaves a half table that looks complete. Numbers are written with one fixed
+format (`%.10g`; an undefined value is an empty cell) so equal numbers give equal bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.metrics import HOST_COLUMNS, METRICS, TIMESERIES, ReplicationResult
+from sim.scenario import Scenario
+from sim.stats import Summary, summarise
+
+DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w")
+SUMMARY_COLUMNS = ("metric", "mean", "std", "ci95_low", "ci95_high", "replications")
+
+
+def fmt(value: Any) -> str:
+    """One fixed number format: integers as integers, floats as %.10g, NaN/None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "1" if value else "0"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    x = float(value)
+    if math.isnan(x):
+        return ""
+    if x == 0:
+        return "0"
+    return f"{x:.10g}"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text (UTF-8, '\\n' line ends) atomically."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV table with fixed number formatting (no quoting needed: names are plain)."""
+    out = io.StringIO()
+    out.write(",".join(header) + "\n")
+    for row in rows:
+        out.write(",".join(v if isinstance(v, str) else fmt(v) for v in row) + "\n")
+    return out.getvalue()
+
+
+def summarise_metrics(results: list[ReplicationResult]) -> dict[str, Summary]:
+    """Mean, std and CI of every metric over the replications."""
+    return {m: summarise([r.metrics[m] for r in results]) for m in METRICS}
+
+
+def summary_rows(summaries: dict[str, Summary]) -> list[list[Any]]:
+    """Rows of summary.csv."""
+    return [[name, s.mean, s.std, s.ci95_low, s.ci95_high, s.replications] for name, s in summaries.items()]
+
+
+def mean_timeseries(results: list[ReplicationResult]) -> dict[str, np.ndarray]:
+    """Daily series averaged over replications."""
+    return {k: np.mean([r.timeseries[k] for r in results], axis=0) for k in TIMESERIES}
+
+
+def takedown_rows(results: list[ReplicationResult]) -> list[list[Any]]:
+    """Per host: notices, removed and removal hours, each averaged over replications."""
+    rows = []
+    for index, first in enumerate(results[0].hosts):
+        row: list[Any] = [first["country"], first["route"]]
+        for column in HOST_COLUMNS:
+            values = np.array([r.hosts[index][column] for r in results], dtype=float)
+            kept = values[~np.isnan(values)]
+            row.append(float(kept.mean()) if kept.size else math.nan)
+        rows.append(row)
+    return rows
+
+
+def summary_markdown(scenario: Scenario, seed: int, summaries: dict[str, Summary]) -> str:
+    """summary.md: the summary table in Markdown with the run's identity above it."""
+    meta = scenario.scenario
+    n = max(s.replications for s in summaries.values())
+    lines = [
+        f"# {meta.name}",
+        "",
+        f"- seed: {seed}",
+        f"- replications: {n}",
+        f"- horizon: {fmt(meta.horizon_days)} days, warm-up: {fmt(meta.warmup_days)} days "
+        f"(measured window {fmt(meta.horizon_days - meta.warmup_days)} days)",
+        "- intervals: 95 % confidence over replications (replication noise only, not the "
+        "uncertainty of the assumptions)",
+        "",
+        "| metric | mean | 95 % CI | std | replications |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, s in summaries.items():
+        ci = f"{fmt(s.ci95_low)} to {fmt(s.ci95_high)}" if s.replications > 1 else ""
+        lines.append(f"| {name} | {fmt(s.mean)} | {ci} | {fmt(s.std)} | {s.replications} |")
+    return "\n".join(lines) + "\n"
+
+
+def dependency_versions() -> dict[str, str]:
+    """Installed versions of Python and each dependency."""
+    versions = {"python": platform.python_version(), "hotline-sim": _version("hotline-sim")}
+    for name in DEPENDENCIES:
+        versions[name] = _version(name)
+    return versions
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def manifest(
+    scenario: Scenario,
+    scenario_path: Path | None,
+    seed: int,
+    replications: int,
+    jobs: int,
+    started_at: datetime,
+    files: list[str],
+) -> dict[str, Any]:
+    """manifest.json: what made these results (the only file with timestamps)."""
+    digest = hashlib.sha256(scenario_path.read_bytes()).hexdigest() if scenario_path else None
+    return {
+        "scenario_name": scenario.scenario.name,
+        "scenario_file": str(scenario_path) if scenario_path else None,
+        "scenario_sha256": digest,
+        "seed": seed,
+        "replications": replications,
+        "jobs": jobs,
+        "horizon_days": scenario.scenario.horizon_days,
+        "warmup_days": scenario.scenario.warmup_days,
+        "versions": dependency_versions(),
+        "command_line": [Path(sys.argv[0]).name, *sys.argv[1:]],
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "files": files,
+        "resolved_scenario": scenario.to_dict(),
+    }
+
+
+def write_results(
+    out_dir: Path,
+    scenario: Scenario,
+    scenario_path: Path | None,
+    seed: int,
+    results: list[ReplicationResult],
+    jobs: int,
+    started_at: datetime,
+    plots: bool = True,
+) -> dict[str, Summary]:
+    """Write every result file of a run into `out_dir`; return the metric summaries."""
+    summaries = summarise_metrics(results)
+    tables = {
+        "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
+        "summary.md": summary_markdown(scenario, seed, summaries),
+        "replications.csv": csv_text(
+            ("replication", *METRICS),
+            ([r.replication, *(r.metrics[m] for m in METRICS)] for r in results),
+        ),
+        "takedown_by_country.csv": csv_text(("country", "route", *HOST_COLUMNS), takedown_rows(results)),
+    }
+    series = mean_timeseries(results)
+    days = len(series["arrivals"])
+    tables["timeseries.csv"] = csv_text(
+        ("day", *TIMESERIES),
+        ([day, *(series[k][day] for k in TIMESERIES)] for day in range(days)),
+    )
+    for name, text in tables.items():
+        atomic_write_text(out_dir / name, text)
+    files = list(tables)
+    if plots:
+        from sim.plots import backlog_plot, wait_plot
+
+        for name, figure_bytes in (
+            ("backlog.png", backlog_plot(results, scenario)),
+            ("wait_distribution.png", wait_plot(results, scenario)),
+        ):
+            atomic_write_bytes(out_dir / name, figure_bytes)
+            files.append(name)
+    files.append("manifest.json")
+    document = manifest(scenario, scenario_path, seed, len(results), jobs, started_at, files)
+    atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
+    return summaries

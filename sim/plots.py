@@ -1,0 +1,77 @@
+"""Figures (matplotlib, Agg backend): daily backlog with a 95 % band, and the wait distribution.
+
+Each function returns PNG bytes so that the caller writes them atomically.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from sim.histogram import bin_edges_hours
+from sim.metrics import ReplicationResult
+from sim.scenario import Scenario
+from sim.stats import t_quantile_975
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    ax.grid(True, color="0.85", linewidth=0.6)
+    return plt, fig, ax
+
+
+def _png(plt, fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def backlog_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
+    """Reports waiting at the end of each day: mean over replications with a 95 % CI band."""
+    plt, fig, ax = _figure()
+    backlog = np.array([r.timeseries["backlog"] for r in results])
+    days = np.arange(backlog.shape[1]) + 1
+    mean = backlog.mean(axis=0)
+    if len(results) > 1:
+        half = t_quantile_975(len(results) - 1) * backlog.std(axis=0, ddof=1) / np.sqrt(len(results))
+        ax.fill_between(days, mean - half, mean + half, color="0.7", label="95 % CI")
+    ax.plot(days, mean, color="black", linewidth=1.0, label="mean over replications")
+    if scenario.scenario.warmup_days > 0:
+        ax.axvline(scenario.scenario.warmup_days, color="0.4", linestyle="--", label="end of warm-up")
+    ax.set_xlabel("day of the run (day 0 is a Monday)")
+    ax.set_ylabel("reports waiting at end of day")
+    ax.set_title(f"{scenario.scenario.name}: backlog over time")
+    ax.legend(loc="upper left")
+    return _png(plt, fig)
+
+
+def wait_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
+    """Distribution of waits (arrival to start of assessment), all replications pooled."""
+    plt, fig, ax = _figure()
+    counts = np.sum([r.wait_histogram for r in results], axis=0)
+    total = counts.sum()
+    if total:
+        edges = bin_edges_hours()
+        cumulative = np.cumsum(counts[1:-1]) + counts[0]
+        share_waiting_longer = 1.0 - cumulative / total
+        ax.step(edges[1:], share_waiting_longer, where="post", color="black")
+        ax.set_xscale("log")
+        positive = np.nonzero(counts[1:-1])[0]
+        if positive.size:
+            ax.set_xlim(edges[positive[0]], edges[positive[-1] + 1] * 1.5)
+    sla = scenario.sla.assessment_hours
+    ax.axvline(sla, color="0.4", linestyle="--", label=f"service level: {sla:g} h")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("wait before assessment starts (hours, log scale)")
+    ax.set_ylabel("share of reports waiting longer")
+    ax.set_title(f"{scenario.scenario.name}: wait distribution (measured window)")
+    ax.legend(loc="upper right")
+    return _png(plt, fig)

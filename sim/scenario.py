@@ -1,0 +1,443 @@
+"""Scenario files: TOML -> a validated, immutable `Scenario`, or a `ScenarioError` naming the key.
+
+Every key carries its unit in its name. Every optional feature defaults to off, so a file that does
+not mention a feature behaves as if the feature did not exist. The defaults are listed in the
+README ("Scenario format") and shown in full by `hotline-sim check FILE`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from sim.distributions import DIST_NAMES, Distribution
+from sim.roster import (
+    WeeklyShift,
+    assign_analysts,
+    parse_clock_hours,
+    parse_days,
+    shift_length_hours,
+)
+
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+SHARE_SUM_TOLERANCE = 1e-6
+
+
+class ScenarioError(ValueError):
+    """An invalid scenario: the message names the file, the key path, the value and the expectation."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}: invalid scenario ({len(problems)} problem(s))"]
+        lines += [f"  {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+Share = Annotated[float, Field(ge=0, le=1)]
+
+
+class ScenarioMeta(_Section):
+    """`[scenario]`: name, horizon, warm-up, replications and seed."""
+
+    name: str = Field(pattern=NAME_PATTERN, max_length=100)
+    horizon_days: float = Field(gt=0)
+    warmup_days: float = Field(default=0.0, ge=0)
+    replications: int = Field(default=10, ge=2)
+    seed: int = Field(default=1, ge=0)
+
+    @field_validator("warmup_days")
+    @classmethod
+    def _warmup_before_horizon(cls, warmup: float, info: ValidationInfo) -> float:
+        horizon = info.data.get("horizon_days")
+        if horizon is not None and warmup >= horizon:
+            raise ValueError(f"expected warmup_days < horizon_days ({horizon}), got {warmup}")
+        return warmup
+
+
+class Source(_Section):
+    """`[intake.sources.NAME]`: one Poisson source of reports."""
+
+    reports_per_day: float = Field(ge=0)
+    actionable_share: Share
+
+
+def _check_profile(values: list[float] | None, length: int) -> list[float] | None:
+    if values is None:
+        return None
+    if len(values) != length:
+        raise ValueError(f"expected {length} values, got {len(values)}")
+    if any(v < 0 for v in values):
+        raise ValueError("expected non-negative values")
+    if not any(v > 0 for v in values):
+        raise ValueError("expected at least one value > 0 (a profile of all zeros has no shape)")
+    return values
+
+
+class Intake(_Section):
+    """`[intake]`: volume, growth, profiles and the sources."""
+
+    volume_multiplier: float = Field(default=1.0, ge=0)
+    growth_per_year: float = Field(default=0.0, gt=-1)
+    weekly_profile: list[float] | None = None
+    hourly_profile: list[float] | None = None
+    sources: dict[str, Source] = Field(min_length=1)
+
+    @field_validator("weekly_profile")
+    @classmethod
+    def _weekly(cls, values: list[float] | None) -> list[float] | None:
+        return _check_profile(values, 7)
+
+    @field_validator("hourly_profile")
+    @classmethod
+    def _hourly(cls, values: list[float] | None) -> list[float] | None:
+        return _check_profile(values, 24)
+
+    @field_validator("sources")
+    @classmethod
+    def _source_names(cls, sources: dict[str, Source]) -> dict[str, Source]:
+        import re
+
+        for name in sources:
+            if not re.match(NAME_PATTERN, name):
+                raise ValueError(f"expected source names of letters, digits, '.', '_', '-'; got {name!r}")
+        return sources
+
+
+class Dedup(_Section):
+    """`[dedup]`: shares of all received reports merged at intake or fast-tracked by hash match."""
+
+    duplicate_share: Share = 0.0
+    hash_match_share: Share = 0.0
+    hash_match_time_factor: float = Field(default=0.2, ge=0)
+
+    @field_validator("hash_match_share")
+    @classmethod
+    def _shares_exclusive(cls, share: float, info: ValidationInfo) -> float:
+        duplicate = info.data.get("duplicate_share")
+        if duplicate is not None and duplicate + share > 1 + SHARE_SUM_TOLERANCE:
+            raise ValueError(
+                f"expected duplicate_share + hash_match_share <= 1 (they are exclusive shares of "
+                f"received reports), got {duplicate} + {share}"
+            )
+        return share
+
+
+class Shift(_Section):
+    """One shift table: `{ days = "mon-fri", start = "08:00", end = "16:00", analysts = 13 }`."""
+
+    days: str
+    start: str
+    end: str
+    analysts: int | None = Field(default=None, ge=0)
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, days: str) -> str:
+        parse_days(days)
+        return days
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, start: str) -> str:
+        parse_clock_hours(start, allow_24=False)
+        return start
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, end: str, info: ValidationInfo) -> str:
+        end_hour = parse_clock_hours(end, allow_24=True)
+        start = info.data.get("start")
+        if start is not None and parse_clock_hours(start, allow_24=False) == end_hour % 24:
+            raise ValueError(
+                f"expected end != start (use start = '00:00', end = '24:00' for a whole day), "
+                f"got start {start!r} and end {end!r}"
+            )
+        return end
+
+    def weekly(self, default_analysts: int) -> WeeklyShift:
+        """Resolve to hours; `analysts` defaults to the whole team (`analysts.count`)."""
+        start_hour = parse_clock_hours(self.start, allow_24=False)
+        end_hour = parse_clock_hours(self.end, allow_24=True)
+        return WeeklyShift(
+            days=parse_days(self.days),
+            start_hour=start_hour,
+            length_hours=shift_length_hours(start_hour, end_hour),
+            analysts=default_analysts if self.analysts is None else self.analysts,
+        )
+
+
+def _schedule_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "always"
+    if isinstance(value, list):
+        return "shifts"
+    return "shift"
+
+
+Schedule = Annotated[
+    Annotated[Literal["24/7"], Tag("always")]
+    | Annotated[Shift, Tag("shift")]
+    | Annotated[list[Shift], Tag("shifts")],
+    Discriminator(_schedule_kind),
+]
+
+DEFAULT_SHIFT = Shift(days="mon-fri", start="08:00", end="16:00")
+
+
+class Analysts(_Section):
+    """`[analysts]`: team size and when they work."""
+
+    count: int = Field(default=13, ge=1)
+    schedule: Schedule = DEFAULT_SHIFT
+
+    @field_validator("schedule")
+    @classmethod
+    def _fits_team(cls, schedule: Any, info: ValidationInfo) -> Any:
+        count = info.data.get("count")
+        if count is not None and schedule != "24/7":
+            shifts = [schedule] if isinstance(schedule, Shift) else schedule
+            if not shifts:
+                raise ValueError('expected "24/7", a shift table or a non-empty list of them')
+            assign_analysts([s.weekly(count) for s in shifts], count)
+        return schedule
+
+    def weekly_intervals(self) -> list[list[tuple[float, float]]]:
+        """Each analyst's on-duty intervals within one week (hours from Monday 00:00)."""
+        if self.schedule == "24/7":
+            return [[(0.0, 168.0)] for _ in range(self.count)]
+        shifts = [self.schedule] if isinstance(self.schedule, Shift) else self.schedule
+        return assign_analysts([s.weekly(self.count) for s in shifts], self.count)
+
+
+class Assessment(_Section):
+    """`[assessment]`: one analyst's time to assess one report (minutes)."""
+
+    time_minutes: Distribution
+
+
+class Host(_Section):
+    """`[[takedown.hosts]]`: a hosting country, its share of actionable pages and its route."""
+
+    country: str = Field(min_length=1, max_length=60)
+    share: Share
+    route: Literal["direct", "partner_hotline", "law_enforcement"]
+    removal_hours: Distribution
+
+
+class Takedown(_Section):
+    """`[takedown]`: where actionable pages are hosted and how fast they are removed."""
+
+    hosts: list[Host] = Field(default_factory=list)
+
+    @field_validator("hosts")
+    @classmethod
+    def _shares_sum_to_one(cls, hosts: list[Host]) -> list[Host]:
+        if hosts:
+            total = math.fsum(h.share for h in hosts)
+            if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+                raise ValueError(f"expected host shares summing to 1 (within 1e-6), got {total:.9g}")
+            countries = [h.country for h in hosts]
+            repeated = sorted({c for c in countries if countries.count(c) > 1})
+            if repeated:
+                raise ValueError(f"expected each country once, got repeated {repeated}")
+        return hosts
+
+
+class Sla(_Section):
+    """`[sla]`: service levels that are reported as shares."""
+
+    assessment_hours: float = Field(default=24.0, gt=0)
+
+
+class Scenario(_Section):
+    """A whole, validated scenario. Immutable; use `with_values` for overrides."""
+
+    scenario: ScenarioMeta
+    intake: Intake
+    dedup: Dedup = Dedup()
+    analysts: Analysts = Analysts()
+    assessment: Assessment
+    takedown: Takedown = Takedown()
+    sla: Sla = Sla()
+
+    @property
+    def horizon_hours(self) -> float:
+        """Simulated time in hours."""
+        return self.scenario.horizon_days * 24.0
+
+    @property
+    def warmup_hours(self) -> float:
+        """Warm-up in hours: nothing before it counts in the results."""
+        return self.scenario.warmup_days * 24.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved scenario (defaults filled in) as plain TOML-able data."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+    def with_values(self, overrides: dict[str, Any], source: str = "<overrides>") -> Scenario:
+        """A new scenario with dotted keys replaced (`{"analysts.count": 17}`), validated again."""
+        data = self.to_dict()
+        for key, value in overrides.items():
+            set_dotted(data, key, value)
+        return scenario_from_dict(data, source)
+
+
+# --- loading and error messages --------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a TOML scenario file; raise `ScenarioError` with file and key path."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(source, ["file: no such file"]) from None
+    except OSError as exc:
+        raise ScenarioError(source, [f"file: cannot be read ({exc.strerror})"]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ScenarioError(source, [f"file: not a valid TOML file ({exc})"]) from None
+    return scenario_from_dict(data, source)
+
+
+def scenario_from_dict(data: dict[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate plain data (as parsed from TOML) into a `Scenario`."""
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(error, data) for error in exc.errors()]
+        raise ScenarioError(source, problems) from None
+
+
+def _dotted(loc: tuple[Any, ...], data: Any) -> tuple[str, tuple[Any, ...]]:
+    """Turn a pydantic location into `takedown.hosts[2].share`, dropping union tags."""
+    text = ""
+    kept: list[Any] = []
+    node = data
+    for index, part in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(part, int) and isinstance(node, list):
+            text += f"[{part}]"
+            node = node[part] if 0 <= part < len(node) else None
+            kept.append(part)
+        elif isinstance(node, dict) and (part in node or last):
+            text += ("." if text else "") + str(part)
+            node = node.get(part)
+            kept.append(part)
+        # otherwise a union tag (e.g. 'lognormal', 'shift') that is not in the data: skip it
+    return text or "(top level)", tuple(kept)
+
+
+def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
+    path, kept = _dotted(tuple(error["loc"]), data)
+    kind = error["type"]
+    given = error.get("input")
+    if kind == "extra_forbidden":
+        key = str(kept[-1]) if kept else path
+        known = _known_keys(kept[:-1], data)
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        expected = f" (expected one of: {', '.join(sorted(known))})" if known else ""
+        return f"{path}: unknown key{hint}{expected}"
+    if kind == "missing":
+        return f"{path}: missing (a required key)"
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    message = message.replace("Input should be", "expected").replace("Input", "value")
+    if kind.startswith("union_tag"):
+        shown = f"dist = {given['dist']!r}" if isinstance(given, dict) and "dist" in given else "no dist"
+        return f"{path}: expected dist to be one of {', '.join(DIST_NAMES)}; got {shown}"
+    if kind == "value_error" and "got" in message:
+        return f"{path}: {message}"
+    return f"{path}: {message}; got {_show(given)}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return repr(value)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Model classes reachable from a field annotation (through unions, lists, dicts)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += _models_in(arg)
+    return found
+
+
+def _known_keys(loc: tuple[Any, ...], data: dict[str, Any]) -> list[str]:
+    """The keys the schema allows at `loc` (used for "did you mean")."""
+    candidates: list[type[BaseModel]] = [Scenario]
+    node: Any = data
+    for part in loc:
+        node = node[part] if isinstance(node, dict | list) else None
+        if isinstance(part, int):
+            continue
+        fields = [m.model_fields[part] for m in candidates if part in m.model_fields]
+        if fields:
+            candidates = [m for f in fields for m in _models_in(f.annotation)]
+        # a dict key such as a source name: stay with the value model
+    if isinstance(node, dict) and "dist" in node:
+        candidates = [
+            m
+            for m in candidates
+            if "dist" in m.model_fields and node["dist"] in typing.get_args(m.model_fields["dist"].annotation)
+        ] or candidates
+    keys = {name for model in candidates for name in model.model_fields}
+    return sorted(keys)
+
+
+def set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set `key` (`a.b[2].c`) in nested plain data, creating tables as needed."""
+    import re
+
+    parts: list[str | int] = []
+    for piece in key.split("."):
+        match = re.fullmatch(r"([^\[\]]+)((?:\[\d+\])*)", piece)
+        if not match:
+            raise KeyError(f"not a dotted key: {key!r}")
+        parts.append(match.group(1))
+        parts += [int(i) for i in re.findall(r"\[(\d+)\]", match.group(2))]
+    node: Any = data
+    for here, following in zip(parts[:-1], parts[1:], strict=True):
+        if isinstance(here, int):
+            if not isinstance(node, list) or here >= len(node):
+                raise KeyError(f"{key}: no element [{here}]")
+            node = node[here]
+        else:
+            if here not in node:
+                node[here] = [] if isinstance(following, int) else {}
+            node = node[here]
+    last = parts[-1]
+    if isinstance(last, int):
+        if not isinstance(node, list) or last >= len(node):
+            raise KeyError(f"{key}: no element [{last}]")
+    node[last] = value
