@@ -1,0 +1,75 @@
+"""Shared helpers: small scenarios built from plain dicts."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from sim.output import summarise_metrics
+from sim.runner import run_replications
+from sim.scenario import Scenario, scenario_from_dict
+from sim.stats import Summary
+
+
+def mmc_dict(
+    servers: int, rho: float, horizon_days: float, warmup_days: float, reps: int, seed: int
+) -> dict[str, Any]:
+    """An M/M/c scenario: 24/7, one Poisson source, exponential 5-minute assessments."""
+    service_rate_per_hour = 12.0
+    arrival_rate_per_hour = rho * servers * service_rate_per_hour
+    return {
+        "scenario": {
+            "name": "mmc",
+            "horizon_days": horizon_days,
+            "warmup_days": warmup_days,
+            "replications": reps,
+            "seed": seed,
+        },
+        "intake": {
+            "sources": {"public": {"reports_per_day": arrival_rate_per_hour * 24, "actionable_share": 0.5}}
+        },
+        "analysts": {"count": servers, "schedule": "24/7"},
+        "assessment": {"time_minutes": {"dist": "exponential", "mean": 5.0}},
+        "takedown": {
+            "hosts": [
+                {
+                    "country": "A",
+                    "share": 0.6,
+                    "route": "partner_hotline",
+                    "removal_hours": {"dist": "exponential", "mean": 10.0},
+                },
+                {
+                    "country": "B",
+                    "share": 0.4,
+                    "route": "direct",
+                    "removal_hours": {"dist": "lognormal", "mean": 2.0, "cv": 1.0},
+                },
+            ]
+        },
+    }
+
+
+def with_changes(data: dict[str, Any], **sections: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of `data` with whole sections replaced or merged (one level deep)."""
+    out = copy.deepcopy(data)
+    for name, values in sections.items():
+        if isinstance(values, dict) and isinstance(out.get(name), dict):
+            out[name].update(values)
+        else:
+            out[name] = values
+    return out
+
+
+def simulate(data: dict[str, Any], jobs: int = 1) -> tuple[Scenario, list, dict[str, Summary]]:
+    """Validate, run every replication of the file, and summarise."""
+    scenario = scenario_from_dict(data)
+    results = run_replications(scenario, scenario.scenario.replications, scenario.scenario.seed, jobs)
+    return scenario, results, summarise_metrics(results)
+
+
+@pytest.fixture
+def mmc() -> Any:
+    """The M/M/c scenario factory."""
+    return mmc_dict
