@@ -49,7 +49,8 @@ def backlog_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
     ax.set_xlabel("day of the run (day 0 is a Monday)")
     ax.set_ylabel("reports waiting at end of day")
     ax.set_title(f"{scenario.scenario.name}: backlog over time")
-    ax.legend(loc="upper left")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
     return _png(plt, fig)
 
 
@@ -66,7 +67,7 @@ def wait_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
         ax.set_xscale("log")
         positive = np.nonzero(counts[1:-1])[0]
         if positive.size:
-            ax.set_xlim(edges[positive[0]], edges[positive[-1] + 1] * 1.5)
+            ax.set_xlim(max(edges[positive[0]], 1e-3), edges[positive[-1] + 1] * 1.5)
     sla = scenario.sla.assessment_hours
     ax.axvline(sla, color="0.4", linestyle="--", label=f"service level: {sla:g} h")
     ax.set_ylim(0, 1)

@@ -34,7 +34,7 @@ from sim.roster import (
     shift_length_hours,
 )
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$"
 SHARE_SUM_TOLERANCE = 1e-6
 
 
@@ -119,7 +119,9 @@ class Intake(_Section):
 
         for name in sources:
             if not re.match(NAME_PATTERN, name):
-                raise ValueError(f"expected source names of letters, digits, '.', '_', '-'; got {name!r}")
+                raise ValueError(
+                    f"expected source names of letters, digits, ' ', '.', '_', '-'; got {name!r}"
+                )
         return sources
 
 

@@ -53,6 +53,7 @@ def summarise(values: list[float] | np.ndarray) -> Summary:
     mean = float(v.mean())
     if n == 1:
         return Summary(mean, math.nan, math.nan, math.nan, 1)
-    std = float(v.std(ddof=1))
+    # identical values (a structural percentile, say) have no spread, not a rounding residue
+    std = 0.0 if np.all(v == v[0]) else float(v.std(ddof=1))
     half = t_quantile_975(n - 1) * std / math.sqrt(n)
     return Summary(mean, std, mean - half, mean + half, n)
