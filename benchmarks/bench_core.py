@@ -1,0 +1,447 @@
+"""Core performance benchmark of hotline-sim: speed and peak memory, each case in its own process.
+
+Run from the repository with the project's Python:
+
+    python benchmarks/bench_core.py              # prints the table, writes benchmarks/results.md
+    python benchmarks/bench_core.py --repeat 1   # one run per case (faster, noisier)
+    python benchmarks/bench_core.py --profile    # cProfile of case (a), top 15 by tottime
+
+Cases (all synthetic):
+  (a) one replication of scenarios/baseline-2018.toml, in-process in a child Python;
+  (b) the whole `hotline-sim run` process on the M/M/13 scenario (120 days, 2 replications, plots);
+  (c) a lean SimPy M/M/13 written here, at the same number of arrivals as (b);
+  (d) peak RSS of one baseline replication with a 4-year vs a 1-year horizon.
+Every run is a child process reaped with os.wait4, so its ru_maxrss is that case's own peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections import deque
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import tomli_w
+
+REPO = Path(__file__).resolve().parent.parent
+BASELINE = REPO / "scenarios" / "baseline-2018.toml"
+MMC = REPO / "scenarios" / "mmc-check.toml"
+RESULTS_MD = Path(__file__).resolve().parent / "results.md"
+
+# M/M/13 reference: rho = 0.9, mean assessment 5 min -> mu = 12 / h, lambda = 0.9 * 13 * 12 = 140.4 / h.
+MMC_SERVERS = 13
+MMC_ARRIVALS_PER_HOUR = 140.4
+MMC_SERVICE_PER_HOUR = 12.0
+MMC_HORIZON_DAYS = 120
+MMC_WARMUP_DAYS = 5
+MMC_REPLICATIONS = 2
+LEAN_CHUNK = 65_536
+LEAN_SEED = 13
+
+ONE_YEAR_DAYS = 365 + 28
+FOUR_YEAR_DAYS = 4 * 365 + 28
+
+RSS_RATIO_TARGET = 1.20  # 4-year peak RSS within 20 % of 1-year
+SPEED_RATIO_TARGET = 0.20  # (b) reports/s at least 1/5 of the lean reference (c)
+
+
+# --- children ------------------------------------------------------------------------------------
+def child_replication(scenario_path: str) -> dict:
+    """One replication in-process: arrivals (all, warm-up included) and the run's own wall time."""
+    import simpy  # noqa: F401 - imported before the clock starts (run_replication imports it lazily)
+
+    from sim.runner import run_replication
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    result = run_replication(scenario, scenario.scenario.seed, 0)
+    wall = time.perf_counter() - start
+    return {
+        "arrivals": int(round(float(sum(result.timeseries["arrivals"])))),
+        "wall": wall,
+        "rss_before_kib": rss_before,
+    }
+
+
+def lean_mmc(n_arrivals: int, servers: int, lam: float, mu: float, seed: int) -> tuple[int, float]:
+    """A minimal SimPy M/M/c: `n_arrivals` Poisson arrivals, FIFO, `servers` long-lived analysts.
+
+    Returns (customers served, mean wait in hours). All arrivals are served: the run ends when the
+    arrival process is done and the queue is empty (every analyst then waits on its idle event).
+    """
+    import numpy as np
+    import simpy
+
+    arrival_rng, service_rng = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+
+    def exponentials(rng, mean: float):
+        # pre-drawn in numpy chunks; next() on the chain is C-level
+        return itertools.chain.from_iterable(
+            (rng.standard_exponential(LEAN_CHUNK) * mean).tolist() for _ in itertools.count()
+        )
+
+    env = simpy.Environment()
+    queue: deque[float] = deque()
+    idle: list[simpy.Event] = []
+    gaps = exponentials(arrival_rng, 1.0 / lam)
+    services = exponentials(service_rng, 1.0 / mu)
+    acc = [0, 0.0]  # served, sum of waits
+
+    def source():
+        timeout = env.timeout
+        append = queue.append
+        for gap in itertools.islice(gaps, n_arrivals):
+            yield timeout(gap)
+            append(env.now)
+            if idle:
+                idle.pop().succeed()
+
+    def analyst():
+        timeout = env.timeout
+        popleft = queue.popleft
+        while True:
+            if queue:
+                acc[0] += 1
+                acc[1] += env.now - popleft()
+                yield timeout(next(services))
+            else:
+                wake = env.event()
+                idle.append(wake)
+                yield wake
+
+    env.process(source())
+    for _ in range(servers):
+        env.process(analyst())
+    env.run()
+    return acc[0], acc[1] / acc[0]
+
+
+def child_lean(n_arrivals: int) -> dict:
+    """Case (c) in-process."""
+    import numpy  # noqa: F401 - both imported before the clock starts, as in (a)
+    import simpy  # noqa: F401
+
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    served, mean_wait = lean_mmc(
+        n_arrivals, MMC_SERVERS, MMC_ARRIVALS_PER_HOUR, MMC_SERVICE_PER_HOUR, LEAN_SEED
+    )
+    wall = time.perf_counter() - start
+    return {"arrivals": served, "wall": wall, "rss_before_kib": rss_before, "mean_wait_hours": mean_wait}
+
+
+def child_main(case: str, arg: str, result_path: str) -> None:
+    """Entry point of a child process: run one case and write its result as JSON."""
+    if case == "replication":
+        out = child_replication(arg)
+    elif case == "lean":
+        out = child_lean(int(arg))
+    else:
+        raise SystemExit(f"unknown child case {case!r}")
+    Path(result_path).write_text(json.dumps(out))
+
+
+# --- parent: spawning and measuring ---------------------------------------------------------------
+def measure(argv: list[str], log_dir: Path) -> tuple[float, float]:
+    """Run `argv` as a child, reap it with os.wait4; return (process wall s, peak RSS MiB)."""
+    log_path = log_dir / "child.log"
+    with open(log_path, "wb") as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.stderr.write(log_path.read_text(errors="replace"))
+        raise SystemExit(f"child failed with exit code {proc.returncode}: {' '.join(argv)}")
+    return wall, usage.ru_maxrss / 1024.0  # Linux: ru_maxrss in KiB
+
+
+def run_child(case: str, arg: str, work: Path) -> dict:
+    """Run this script as a child for `case`; its JSON result plus process wall and peak RSS."""
+    result_path = work / f"{case}.json"
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", case, arg, str(result_path)]
+    process_wall, rss_mib = measure(argv, work)
+    out = json.loads(result_path.read_text())
+    out.update(process_wall=process_wall, rss_mib=rss_mib)
+    return out
+
+
+def best_of(runs: list[dict]) -> dict:
+    """The fastest run's figures, with the peak RSS the highest of all runs."""
+    best = dict(min(runs, key=lambda r: r["wall"]))
+    best["rss_mib"] = max(r["rss_mib"] for r in runs)
+    best["runs"] = len(runs)
+    return best
+
+
+def scenario_copy(source: Path, target: Path, **meta: float) -> Path:
+    """Write a copy of `source` with `[scenario]` keys replaced."""
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    data["scenario"].update(meta)
+    target.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return target
+
+
+def hotline_sim_argv() -> list[str]:
+    """The console script next to sys.executable (or on PATH, or the module as a last resort)."""
+    script = Path(sys.executable).parent / "hotline-sim"
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("hotline-sim")
+    return [found] if found else [sys.executable, "-m", "sim.cli"]
+
+
+def case_a(work: Path, repeat: int) -> dict:
+    """(a) one replication of baseline-2018 in-process."""
+    return best_of([run_child("replication", str(BASELINE), work) for _ in range(repeat)])
+
+
+def case_b(work: Path, repeat: int) -> dict:
+    """(b) the whole `hotline-sim run` process on the M/M/13 scenario."""
+    scenario = scenario_copy(
+        MMC, work / "mmc-bench.toml", horizon_days=MMC_HORIZON_DAYS, warmup_days=MMC_WARMUP_DAYS
+    )
+    runs = []
+    for k in range(repeat):
+        out_dir = work / f"mmc-out-{k}"
+        argv = [
+            *hotline_sim_argv(),
+            "run",
+            str(scenario),
+            "--replications",
+            str(MMC_REPLICATIONS),
+            "--jobs",
+            "1",
+            "--out",
+            str(out_dir),
+        ]
+        wall, rss = measure(argv, work)
+        with open(out_dir / "timeseries.csv", newline="") as handle:
+            mean_arrivals = sum(float(row["arrivals"]) for row in csv.DictReader(handle))
+        with open(out_dir / "summary.csv", newline="") as handle:
+            summary = {row["metric"]: row for row in csv.DictReader(handle)}
+        runs.append(
+            {
+                "arrivals": int(round(mean_arrivals * MMC_REPLICATIONS)),
+                "wall": wall,
+                "process_wall": wall,
+                "rss_mib": rss,
+                "mean_wait_hours": float(summary["wait_hours_mean"]["mean"]),
+            }
+        )
+    return best_of(runs)
+
+
+def case_c(work: Path, repeat: int, n_arrivals: int) -> dict:
+    """(c) the lean SimPy M/M/13 at `n_arrivals`."""
+    return best_of([run_child("lean", str(n_arrivals), work) for _ in range(repeat)])
+
+
+def case_d(work: Path, repeat: int) -> tuple[dict, dict]:
+    """(d) one baseline replication with a 1-year and a 4-year horizon."""
+    one = scenario_copy(BASELINE, work / "baseline-1y.toml", horizon_days=ONE_YEAR_DAYS)
+    four = scenario_copy(BASELINE, work / "baseline-4y.toml", horizon_days=FOUR_YEAR_DAYS)
+    return (
+        best_of([run_child("replication", str(one), work) for _ in range(repeat)]),
+        best_of([run_child("replication", str(four), work) for _ in range(repeat)]),
+    )
+
+
+# --- report ----------------------------------------------------------------------------------------
+def machine_lines() -> list[str]:
+    """Machine and software description for the results header."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return [
+        f"- platform: {platform.platform()}",
+        f"- CPU: {cpu}, {os.cpu_count()} cores",
+        f"- Python: {platform.python_version()} ({platform.python_implementation()})",
+        f"- simpy {version('simpy')}, numpy {version('numpy')}, hotline-sim {version('hotline-sim')}",
+        f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+    ]
+
+
+def build_report(a: dict, b: dict, c: dict, d1: dict, d4: dict, repeat: int) -> tuple[list, list[str]]:
+    """Table rows and the target lines."""
+    from sim.erlang import mean_wait
+
+    erlang = mean_wait(MMC_SERVERS, MMC_ARRIVALS_PER_HOUR, MMC_SERVICE_PER_HOUR)
+
+    def rate(r: dict) -> str:
+        return f"{r['arrivals'] / r['wall']:,.0f}"
+
+    def row(label: str, r: dict, note: str) -> list[str]:
+        return [
+            label,
+            f"{r['arrivals']:,}",
+            f"{r['wall']:.2f}",
+            f"{r['process_wall']:.2f}",
+            rate(r),
+            f"{r['rss_mib']:.1f}",
+            note,
+        ]
+
+    def before(r: dict) -> str:
+        return f"RSS before run {r['rss_before_kib'] / 1024:.1f} MiB"
+
+    rows = [
+        ["case", "arrivals", "wall (s)", "process (s)", "reports/s", "peak RSS (MiB)", "notes"],
+        row("(a) baseline-2018, 1 replication", a, before(a)),
+        row(
+            f"(b) hotline-sim run M/M/13, {MMC_HORIZON_DAYS} d x {MMC_REPLICATIONS}",
+            b,
+            f"whole process incl. start-up, files, plots; mean wait {b['mean_wait_hours']:.5f} h",
+        ),
+        row(
+            "(c) lean SimPy M/M/13",
+            c,
+            f"mean wait {c['mean_wait_hours']:.5f} h vs Erlang C {erlang:.5f} h "
+            f"({(c['mean_wait_hours'] / erlang - 1) * 100:+.1f} %); {before(c)}",
+        ),
+        row(f"(d) baseline-2018, {ONE_YEAR_DAYS} d horizon", d1, before(d1)),
+        row(f"(d) baseline-2018, {FOUR_YEAR_DAYS} d horizon", d4, before(d4)),
+    ]
+    rss_ratio = d4["rss_mib"] / d1["rss_mib"]
+    speed_ratio = (b["arrivals"] / b["wall"]) / (c["arrivals"] / c["wall"])
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    targets = [
+        f"peak RSS 4-year / 1-year: {d4['rss_mib']:.1f} / {d1['rss_mib']:.1f} MiB = {rss_ratio:.3f} "
+        f"(target <= {RSS_RATIO_TARGET:.2f}): {verdict(rss_ratio <= RSS_RATIO_TARGET)}",
+        f"reports/s (b) / (c): {speed_ratio:.3f} (target >= {SPEED_RATIO_TARGET:.2f}): "
+        f"{verdict(speed_ratio >= SPEED_RATIO_TARGET)}",
+        f"(c) mean wait vs Erlang C (sanity): {c['mean_wait_hours']:.5f} h vs {erlang:.5f} h "
+        f"({(c['mean_wait_hours'] / erlang - 1) * 100:+.1f} %; "
+        "one run at rho = 0.9: a few % either way is noise)",
+        f"runs per case: {repeat}; figures of the fastest run, peak RSS the highest of the runs",
+        "wall (s): the measured part (the replication or the lean model in-process; for (b) the whole "
+        "process); process (s): the child process from spawn to exit; reports/s = arrivals / wall",
+    ]
+    return rows, targets
+
+
+def text_table(rows: list[list[str]]) -> str:
+    """Fixed-width text table; numeric columns right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [
+            r[i].ljust(widths[i]) if i in (0, len(r) - 1) else r[i].rjust(widths[i]) for i in range(len(r))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def markdown(rows: list[list[str]], targets: list[str]) -> str:
+    """benchmarks/results.md."""
+    lines = [
+        "# hotline-sim core benchmark",
+        "",
+        "Written by `python benchmarks/bench_core.py` (see benchmarks/README.md). Synthetic data only.",
+        "",
+        "## Machine",
+        "",
+        *machine_lines(),
+        "",
+        "## Results",
+        "",
+        "| " + " | ".join(rows[0]) + " |",
+        "|---|" + "---:|" * (len(rows[0]) - 2) + "---|",
+        *("| " + " | ".join(r) + " |" for r in rows[1:]),
+        "",
+        "## Targets",
+        "",
+        *(f"- {t}" for t in targets),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def profile_a(top: int = 15) -> None:
+    """cProfile one baseline-2018 replication; print the top functions by tottime."""
+    import cProfile
+    import pstats
+
+    from sim.runner import run_replication
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(BASELINE)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run_replication(scenario, scenario.scenario.seed, 0)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(top)
+
+
+def main() -> None:
+    """Run every case, print the table and write benchmarks/results.md."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case, best kept [3]")
+    parser.add_argument("--profile", action="store_true", help="only profile case (a) with cProfile")
+    parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results.md")
+    parser.add_argument("--child", nargs=3, metavar=("CASE", "ARG", "RESULT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child_main(*args.child)
+        return
+    if args.profile:
+        profile_a()
+        return
+    repeat = max(1, args.repeat)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
+        work = Path(tmp)
+        print("(a) baseline-2018, one replication ...", file=sys.stderr)
+        a = case_a(work, repeat)
+        print("(b) hotline-sim run, M/M/13 ...", file=sys.stderr)
+        b = case_b(work, repeat)
+        print(f"(c) lean SimPy M/M/13, {b['arrivals']:,} arrivals ...", file=sys.stderr)
+        c = case_c(work, repeat, b["arrivals"])
+        print("(d) baseline-2018, 1-year and 4-year horizons ...", file=sys.stderr)
+        d1, d4 = case_d(work, repeat)
+    rows, targets = build_report(a, b, c, d1, d4, repeat)
+    print(text_table(rows))
+    print()
+    for line in targets:
+        print(line)
+    print(f"(benchmark took {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    if not args.no_write:
+        RESULTS_MD.write_text(markdown(rows, targets), encoding="utf-8")
+        print(f"written to {RESULTS_MD.relative_to(REPO)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
