@@ -84,12 +84,23 @@ def run(
     out_dir = Path(out) if out else Path("runs") / spec.scenario.name
     started_at = datetime.now(UTC)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
-    results = run_replications(spec, n, run_seed, jobs)
+    results = run_replications(spec, n, run_seed, jobs, progress=_progress_printer())
     summaries = write_results(
         out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots
     )
     click.echo(_table(summaries))
     click.echo(f"results written to {out_dir}/")
+
+
+def _progress_printer():
+    """A replication counter on stderr when it is a terminal (nothing in logs or pipes)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        click.echo(f"\r  replication {done}/{total}", err=True, nl=done == total)
+
+    return show
 
 
 def _table(summaries) -> str:

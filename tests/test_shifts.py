@@ -111,3 +111,15 @@ def test_shift_without_a_number_scales_with_the_team(mmc):
     scenario, results, _ = simulate(data)
     assert len([w for w in scenario.analysts.weekly_intervals() if w]) == 7
     assert results[0].metrics["analyst_on_duty_hours"] >= 7 * 40
+
+
+def test_exact_tie_at_shift_end_follows_the_arithmetic(mmc):
+    """6-minute assessments fill an 8-hour shift exactly: 80 a day, not 81 (float drift)."""
+    _, results, _ = one_analyst_fixed_time(mmc, 6)
+    days = np.arange(14)
+    for r in results:
+        assessed = r.timeseries["assessed"]
+        # 200 reports a day keep a queue, so every weekday is exactly 8 h / 6 min = 80
+        # (without the 1e-9 h tolerance, accumulated float time lets an 81st start at 15:59:59.99)
+        assert assessed[days % 7 < 5].tolist() == [80] * 10
+        assert r.metrics["analyst_on_duty_hours"] == pytest.approx(2 * 40)
