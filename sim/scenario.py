@@ -86,8 +86,6 @@ def _check_profile(values: list[float] | None, length: int) -> list[float] | Non
         return None
     if len(values) != length:
         raise ValueError(f"expected {length} values, got {len(values)}")
-    if any(v < 0 for v in values):
-        raise ValueError("expected non-negative values")
     if not any(v > 0 for v in values):
         raise ValueError("expected at least one value > 0 (a profile of all zeros has no shape)")
     return values
@@ -98,8 +96,8 @@ class Intake(_Section):
 
     volume_multiplier: float = Field(default=1.0, ge=0)
     growth_per_year: float = Field(default=0.0, gt=-1)
-    weekly_profile: list[float] | None = None
-    hourly_profile: list[float] | None = None
+    weekly_profile: list[Annotated[float, Field(ge=0)]] | None = None
+    hourly_profile: list[Annotated[float, Field(ge=0)]] | None = None
     sources: dict[str, Source] = Field(min_length=1)
 
     @field_validator("weekly_profile")
@@ -365,21 +363,47 @@ def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
         return f"{path}: unknown key{hint}{expected}"
     if kind == "missing":
         return f"{path}: missing (a required key)"
+    expected = _plain_expectation(kind, error.get("ctx") or {}, kept, data)
+    if expected:
+        return f"{path}: {expected}; got {_show(given)}"
     message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    message = message.replace("Input should be", "expected").replace("Input", "value")
+    if kind == "value_error":  # our own checks: the message already says what was given
+        return f"{path}: {message.removeprefix('Value error, ')}"
     if kind.startswith("union_tag"):
         shown = f"dist = {given['dist']!r}" if isinstance(given, dict) and "dist" in given else "no dist"
         return f"{path}: expected dist to be one of {', '.join(DIST_NAMES)}; got {shown}"
-    if kind == "value_error" and "got" in message:
-        return f"{path}: {message}"
+    message = message.replace("Input should be", "expected").replace("Input", "value")
     return f"{path}: {message}; got {_show(given)}"
+
+
+SCHEDULE_EXPECTED = (
+    'expected "24/7", a shift table such as { days = "mon-fri", start = "08:00", end = "16:00" } '
+    "or a list of them"
+)
+DISTRIBUTION_EXPECTED = 'expected a distribution table such as { dist = "exponential", mean = 5.0 }'
+
+
+def _plain_expectation(kind: str, ctx: dict[str, Any], kept: tuple[Any, ...], data: Any) -> str | None:
+    """Planner's wording for the schema errors whose library wording names internals."""
+    field = str(kept[-1]) if kept and not isinstance(kept[-1], int) else ""
+    if field == "schedule" and kind in ("model_type", "literal_error", "list_type"):
+        return SCHEDULE_EXPECTED
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if "dist" in _known_keys(kept, data):
+            return DISTRIBUTION_EXPECTED
+        return "expected a table"
+    if kind == "list_type":
+        return "expected a list"
+    if kind == "too_short":
+        return f"expected at least {ctx.get('min_length')} entry"
+    if kind == "string_pattern_mismatch":
+        return "expected letters, digits, spaces, '.', '_' or '-', starting with a letter or digit"
+    return None
 
 
 def _show(value: Any) -> str:
     if isinstance(value, dict):
-        return "a table"
+        return "a table" if value else "an empty table"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     return repr(value)
