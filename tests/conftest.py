@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,3 +76,16 @@ def simulate(data: dict[str, Any], jobs: int = 1) -> tuple[Scenario, list, dict[
 def mmc() -> Any:
     """The M/M/c scenario factory."""
     return mmc_dict
+
+
+def cli_command() -> list[str]:
+    """The `hotline-sim` console script beside this Python, else `python -m sim.cli`."""
+    script = Path(sys.executable).with_name("hotline-sim")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
+
+
+def hotline_sim(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a planner would, capturing its output."""
+    return subprocess.run(
+        [*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import copy
 import math
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import tomli_w
+
+from tests.conftest import hotline_sim
 
 EXIT_INVALID = 2
 
@@ -71,18 +71,6 @@ LIBRARY_WORDING = (
     "pydantic",
     "Traceback",
 )
-
-
-def cli_command() -> list[str]:
-    """The `hotline-sim` console script beside this Python, else `python -m sim.cli`."""
-    script = Path(sys.executable).with_name("hotline-sim")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
-
-
-def hotline_sim(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
 
 
 def write_scenario(path: Path, data: dict[str, Any]) -> Path:

@@ -14,7 +14,6 @@ import math
 import platform
 import re
 import subprocess
-import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +22,7 @@ import numpy as np
 import pytest
 
 import sim
+from tests.conftest import hotline_sim
 
 SCENARIO_NAME = "cli-small"
 SEED = 7
@@ -116,19 +116,6 @@ REQUIRED_METRICS = (
     "analyst_utilisation",
     "sla_assessment_share",
 )
-
-
-def cli_command() -> list[str]:
-    """The `hotline-sim` console script beside this Python, else `python -m sim.cli`."""
-    script = Path(sys.executable).with_name("hotline-sim")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "sim.cli"]
-
-
-def hotline_sim(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
-    return result
 
 
 def run_ok(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
