@@ -142,23 +142,25 @@ class Recorder:
         c["sla_due"] += int((measured & queued & (t < self.sla_cut)).sum())
 
     # --- hot path: called once per assessment ---------------------------------------------------
-    def started(self, report: tuple, now: float, shift_end: float) -> None:
-        """An assessment starts at `now` on a shift that ends at `shift_end`."""
+    def started(self, report: tuple, now: float, overrun_hours: float) -> None:
+        """An assessment starts at `now`; `overrun_hours` of it (in the window) fall off the roster.
+
+        Overrun counts as on duty, so utilisation stays a share of the time analysts work.
+        """
         arrival = report[0]
         warmup = self.warmup
         horizon = self.horizon
         if now >= warmup:
             self._waits.append(now - arrival)
-            self.queue_area += now - (arrival if arrival > warmup else warmup)
+            waited_in_window = now - (arrival if arrival > warmup else warmup)
+            if waited_in_window > 0.0:  # an arrival taken at once can be an ulp "after" now
+                self.queue_area += waited_in_window
         end = now + report[1]
         clipped_end = end if end < horizon else horizon
         begin = now if now > warmup else warmup
         if clipped_end > begin:
             self.assessing_hours += clipped_end - begin
-            if end > shift_end:
-                overrun_begin = shift_end if shift_end > begin else begin
-                if clipped_end > overrun_begin:
-                    self.overrun_hours += clipped_end - overrun_begin
+        self.overrun_hours += overrun_hours
 
     def finished(self, report: tuple, now: float) -> None:
         """An assessment ends at `now`: record it, and the notice and removal if actionable."""

@@ -18,7 +18,13 @@ import simpy
 
 from sim.intake import SourceIntake
 from sim.metrics import Recorder
-from sim.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, horizon_intervals, on_duty_hours
+from sim.roster import (
+    HOURS_PER_DAY,
+    TIME_TOLERANCE_HOURS,
+    horizon_intervals,
+    off_roster_hours,
+    on_duty_hours,
+)
 from sim.scenario import Scenario
 from sim.streams import Streams
 
@@ -84,7 +90,10 @@ class HotlineModel:
         timeout = env.timeout
         started = self.recorder.started
         finished = self.recorder.finished
-        for start, end in intervals:
+        warmup, horizon = self.warmup_hours, self.horizon_hours
+        for index, (start, end) in enumerate(intervals):
+            if env.now >= end - TIME_TOLERANCE_HOURS:
+                continue  # an assessment longer than the gap ran through this whole shift
             if env.now < start:
                 yield timeout(start - env.now)
             if end < self.horizon_hours:
@@ -94,7 +103,13 @@ class HotlineModel:
                 if queue:
                     report = queue.popleft()
                     self.in_assessment += 1
-                    started(report, env.now, end)
+                    finish = env.now + report[1]
+                    overrun = 0.0
+                    if finish > end:  # rare: the assessment runs past the end of the shift
+                        overrun = off_roster_hours(
+                            intervals, index + 1, max(end, warmup), min(finish, horizon)
+                        )
+                    started(report, env.now, overrun)
                     yield timeout(report[1])
                     self.in_assessment -= 1
                     finished(report, env.now)

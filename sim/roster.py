@@ -145,3 +145,15 @@ def horizon_intervals(weekly: list[tuple[float, float]], horizon_hours: float) -
 def on_duty_hours(intervals: list[tuple[float, float]], start: float, end: float) -> float:
     """Hours of `intervals` that fall inside [start, end]."""
     return sum(max(0.0, min(e, end) - max(s, start)) for s, e in intervals)
+
+
+def off_roster_hours(intervals: list[tuple[float, float]], first: int, start: float, end: float) -> float:
+    """Hours of [start, end] not covered by `intervals[first:]` (sorted, disjoint, after `start`)."""
+    if end <= start:
+        return 0.0
+    covered = 0.0
+    for s, e in intervals[first:]:
+        if s >= end:
+            break
+        covered += max(0.0, min(e, end) - max(s, start))
+    return (end - start) - covered

@@ -123,3 +123,19 @@ def test_exact_tie_at_shift_end_follows_the_arithmetic(mmc):
         # (without the 1e-9 h tolerance, accumulated float time lets an 81st start at 15:59:59.99)
         assert assessed[days % 7 < 5].tolist() == [80] * 10
         assert r.metrics["analyst_on_duty_hours"] == pytest.approx(2 * 40)
+
+
+def test_assessment_longer_than_the_gap_between_shifts(mmc):
+    """30-hour assessments on 08:00-16:00 run through whole shifts; time is never counted twice."""
+    _, results, _ = one_analyst_fixed_time(
+        mmc, 30 * 60, schedule={"days": "daily", "start": "08:00", "end": "16:00"}
+    )
+    for r in results:
+        m = r.metrics
+        # Mon 08 -> Tue 14, Tue 14 -> Wed 20 (Wednesday's shift passes inside it), Thu 08 -> Fri 14,
+        # Fri 14 -> Sat 20, Sun 08 -> Mon 14, ... and the on-duty time includes every off-roster hour
+        assert m["analyst_utilisation"] == pytest.approx(1.0)
+        assert m["analyst_assessing_hours"] <= 14 * 24
+        assert m["reports_assessed"] == r.timeseries["assessed"].sum()
+        # two back to back, then idle to the next 08:00: 9 of them end within 14 days
+        assert m["reports_assessed"] == 9
