@@ -21,7 +21,6 @@ from sim.metrics import Recorder
 from sim.roster import (
     HOURS_PER_DAY,
     TIME_TOLERANCE_HOURS,
-    horizon_intervals,
     off_roster_hours,
     on_duty_hours,
 )
@@ -43,9 +42,7 @@ class HotlineModel:
         self.intakes = [
             SourceIntake(scenario, name, index, streams) for index, name in enumerate(scenario.intake.sources)
         ]
-        self.rosters = [
-            horizon_intervals(weekly, self.horizon_hours) for weekly in scenario.analysts.weekly_intervals()
-        ]
+        self.rosters = scenario.analysts.rosters(self.horizon_hours)
         rostered = sum(on_duty_hours(r, self.warmup_hours, self.horizon_hours) for r in self.rosters)
         self.recorder = Recorder(
             horizon_hours=self.horizon_hours,
@@ -117,6 +114,9 @@ class HotlineModel:
                     wake = env.event()
                     idle[analyst_id] = wake
                     yield wake
+            if queue and idle:
+                # woken by an arrival at the very end of the shift: pass the wake-up on
+                idle.pop(next(iter(idle))).succeed()
 
     def _window_start(self):
         yield self.env.timeout(self.warmup_hours)

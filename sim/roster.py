@@ -2,9 +2,9 @@
 
 Day 0 of the model is a Monday and time 0 is Monday 00:00. A shift `{days, start, end, analysts}`
 runs on each listed day from `start` to `end`; `end <= start` means it crosses midnight and ends on
-the next day. Analysts are assigned to shifts in file order: a shift takes the analysts who are not
-already on duty at any moment of it, preferring the least-rostered (then the lowest number), so
-early and late shifts get different people when the team is large enough.
+the next day. At no moment may the shifts need more analysts than the team has; analysts are then
+assigned occurrence by occurrence (see `build_rosters`), so early and late shifts get different
+people when the team is large enough, and the same people from one day to the next.
 """
 
 from __future__ import annotations
@@ -90,31 +90,74 @@ def shift_length_hours(start_hour: float, end_hour: float) -> float:
     return HOURS_PER_DAY - start_hour + end_hour
 
 
-def _overlaps(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
-    return any(
-        s1 < e2 - TIME_TOLERANCE_HOURS and s2 < e1 - TIME_TOLERANCE_HOURS for s1, e1 in a for s2, e2 in b
-    )
+def peak_demand(shifts: list[WeeklyShift]) -> tuple[int, float]:
+    """The most analysts the shifts need at one moment of the week, and the first such moment."""
+    events: list[tuple[float, int, int]] = []
+    for shift in shifts:
+        for start, end in shift.week_intervals():
+            # at equal times ends (0) come before starts (1): touching shifts do not overlap
+            events.append((round(start, 9), 1, shift.analysts))
+            events.append((round(end, 9), 0, -shift.analysts))
+    on_duty, peak, peak_at = 0, 0, 0.0
+    for time, _, change in sorted(events):
+        on_duty += change
+        if on_duty > peak:
+            peak, peak_at = on_duty, time
+    return peak, peak_at
 
 
-def assign_analysts(shifts: list[WeeklyShift], count: int) -> list[list[tuple[float, float]]]:
-    """Give each shift its analysts; return each analyst's weekly on-duty intervals.
+def check_team_fits(shifts: list[WeeklyShift], count: int) -> None:
+    """Raise ValueError when shifts need more than `count` analysts on duty at one moment."""
+    peak, at = peak_demand(shifts)
+    if peak > count:
+        day, hours = divmod(at, HOURS_PER_DAY)
+        clock = f"{int(hours):02d}:{round((hours % 1) * 60):02d}"
+        raise ValueError(
+            f"expected at most analysts.count = {count} analysts on duty at once, but the shifts "
+            f"need {peak} on {DAY_NAMES[int(day)]} at {clock} (a shift without 'analysts' takes "
+            "all of analysts.count)"
+        )
 
-    Raises ValueError when overlapping shifts need more than `count` analysts at once.
+
+def build_rosters(
+    shifts: list[WeeklyShift], count: int, horizon_hours: float
+) -> list[list[tuple[float, float]]]:
+    """Each analyst's on-duty intervals over [0, horizon], merged where they touch.
+
+    Every shift occurrence, in order of start time, takes analysts who are free at its start:
+    first those who worked the previous occurrence of the same shift (stable teams), then the
+    least-rostered, then the lowest number. Taken in start order, this never runs out of analysts
+    when `check_team_fits` passes (interval-graph colouring).
     """
-    weekly: list[list[tuple[float, float]]] = [[] for _ in range(count)]
-    for number, shift in enumerate(shifts):
-        intervals = shift.week_intervals()
-        free = [i for i in range(count) if not _overlaps(weekly[i], intervals)]
-        if len(free) < shift.analysts:
-            raise ValueError(
-                f"shift {number + 1} needs {shift.analysts} analysts but only {len(free)} of "
-                f"analysts.count = {count} are not already on an overlapping shift "
-                "(analysts on overlapping shifts may not exceed analysts.count)"
-            )
-        free.sort(key=lambda i: (sum(e - s for s, e in weekly[i]), i))
-        for i in free[: shift.analysts]:
-            weekly[i].extend(intervals)
-    return weekly
+    check_team_fits(shifts, count)
+    weeks = math.ceil(horizon_hours / HOURS_PER_WEEK) + 1
+    occurrences = []
+    for week in range(-1, weeks):
+        for number, shift in enumerate(shifts):
+            for day in shift.days:
+                start = week * HOURS_PER_WEEK + day * HOURS_PER_DAY + shift.start_hour
+                end = min(start + shift.length_hours, horizon_hours)
+                start = max(start, 0.0)
+                if end > start and shift.analysts > 0:
+                    occurrences.append((start, number, end, shift.analysts))
+    occurrences.sort()
+    rosters: list[list[tuple[float, float]]] = [[] for _ in range(count)]
+    free_from = [-math.inf] * count
+    rostered_hours = [0.0] * count
+    previous_team: dict[int, set[int]] = {}
+    for start, number, end, needed in occurrences:
+        free = [i for i in range(count) if free_from[i] <= start + TIME_TOLERANCE_HOURS]
+        if len(free) < needed:  # pragma: no cover - excluded by check_team_fits
+            raise RuntimeError(f"roster: {needed} analysts needed at {start} h, {len(free)} free")
+        team = previous_team.get(number, set())
+        free.sort(key=lambda i: (i not in team, rostered_hours[i], i))
+        chosen = free[:needed]
+        for i in chosen:
+            rosters[i].append((start, end))
+            free_from[i] = end
+            rostered_hours[i] += end - start
+        previous_team[number] = set(chosen)
+    return [_merge(r) for r in rosters]
 
 
 def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -125,21 +168,6 @@ def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
         else:
             merged.append((start, end))
     return merged
-
-
-def horizon_intervals(weekly: list[tuple[float, float]], horizon_hours: float) -> list[tuple[float, float]]:
-    """Repeat one analyst's weekly intervals over [0, horizon], merged where they touch."""
-    if not weekly:
-        return []
-    weeks = math.ceil(horizon_hours / HOURS_PER_WEEK) + 1
-    spread = []
-    for week in range(weeks):
-        offset = week * HOURS_PER_WEEK
-        for start, end in weekly:
-            s, e = start + offset, min(end + offset, horizon_hours)
-            if s < e:
-                spread.append((s, e))
-    return _merge(spread)
 
 
 def on_duty_hours(intervals: list[tuple[float, float]], start: float, end: float) -> float:

@@ -28,7 +28,8 @@ from pydantic import (
 from sim.distributions import DIST_NAMES, Distribution
 from sim.roster import (
     WeeklyShift,
-    assign_analysts,
+    build_rosters,
+    check_team_fits,
     parse_clock_hours,
     parse_days,
     shift_length_hours,
@@ -167,7 +168,7 @@ class Shift(_Section):
     def _end(cls, end: str, info: ValidationInfo) -> str:
         end_hour = parse_clock_hours(end, allow_24=True)
         start = info.data.get("start")
-        if start is not None and parse_clock_hours(start, allow_24=False) == end_hour % 24:
+        if start is not None and parse_clock_hours(start, allow_24=False) == end_hour:
             raise ValueError(
                 f"expected end != start (use start = '00:00', end = '24:00' for a whole day), "
                 f"got start {start!r} and end {end!r}"
@@ -218,15 +219,15 @@ class Analysts(_Section):
             shifts = [schedule] if isinstance(schedule, Shift) else schedule
             if not shifts:
                 raise ValueError('expected "24/7", a shift table or a non-empty list of them')
-            assign_analysts([s.weekly(count) for s in shifts], count)
+            check_team_fits([s.weekly(count) for s in shifts], count)
         return schedule
 
-    def weekly_intervals(self) -> list[list[tuple[float, float]]]:
-        """Each analyst's on-duty intervals within one week (hours from Monday 00:00)."""
+    def rosters(self, horizon_hours: float) -> list[list[tuple[float, float]]]:
+        """Each analyst's on-duty intervals over [0, horizon] (hours from Monday 00:00 of day 0)."""
         if self.schedule == "24/7":
-            return [[(0.0, 168.0)] for _ in range(self.count)]
+            return [[(0.0, horizon_hours)] for _ in range(self.count)]
         shifts = [self.schedule] if isinstance(self.schedule, Shift) else self.schedule
-        return assign_analysts([s.weekly(self.count) for s in shifts], self.count)
+        return build_rosters([s.weekly(self.count) for s in shifts], self.count, horizon_hours)
 
 
 class Assessment(_Section):

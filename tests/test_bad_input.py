@@ -440,7 +440,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, int]] = [
             ],
         ),
         "analysts.schedule",
-        "may not exceed analysts.count",
+        "at most analysts.count = 13 analysts on duty at once, but the shifts need 16 on mon at 12:00",
         1,
     ),
     (

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.roster import WeeklyShift, assign_analysts, horizon_intervals, parse_clock_hours, parse_days
+from sim.roster import WeeklyShift, build_rosters, check_team_fits, parse_clock_hours, parse_days
 from sim.scenario import scenario_from_dict
 from tests.conftest import simulate, with_changes
 
@@ -61,19 +61,26 @@ def test_friday_work_finishes_on_saturday_and_nothing_starts_at_weekends(mmc):
         assert assessed.tolist() == expected.tolist()
 
 
-def test_shift_crossing_midnight():
-    shift = scenario_from_dict(
+def scenario_with(schedule, count=2, horizon_days=7):
+    return scenario_from_dict(
         {
-            "scenario": {"name": "x", "horizon_days": 7},
+            "scenario": {"name": "x", "horizon_days": horizon_days},
             "intake": {"sources": {"a": {"reports_per_day": 1.0, "actionable_share": 0.5}}},
-            "analysts": {"count": 2, "schedule": {"days": "sun", "start": "22:00", "end": "06:00"}},
+            "analysts": {"count": count, "schedule": schedule},
             "assessment": {"time_minutes": {"dist": "fixed", "value": 5.0}},
         }
-    ).analysts
-    weekly = shift.weekly_intervals()
-    assert weekly[0] == [(166.0, 168.0), (0.0, 6.0)]
+    )
+
+
+def test_shift_crossing_midnight():
+    analysts = scenario_with({"days": "sun", "start": "22:00", "end": "06:00"}).analysts
     # over two weeks: Monday 00-06 (the shift that began before day 0), then Sunday 22 -> Monday 06
-    assert horizon_intervals(weekly[0], 14 * 24) == [(0.0, 6.0), (166.0, 174.0), (334.0, 336.0)]
+    assert analysts.rosters(14 * 24)[0] == [(0.0, 6.0), (166.0, 174.0), (334.0, 336.0)]
+
+
+def test_whole_day_shift():
+    analysts = scenario_with({"days": "sat,sun", "start": "00:00", "end": "24:00"}).analysts
+    assert analysts.rosters(7 * 24)[0] == [(120.0, 168.0)]
 
 
 def test_night_shift_works_only_at_night(mmc):
@@ -92,24 +99,89 @@ def test_night_shift_works_only_at_night(mmc):
 def test_early_and_late_shifts_get_different_analysts_when_the_team_allows():
     early = WeeklyShift(days=(0, 1, 2, 3, 4), start_hour=6, length_hours=8, analysts=5)
     late = WeeklyShift(days=(0, 1, 2, 3, 4), start_hour=14, length_hours=8, analysts=5)
-    big = assign_analysts([early, late], 10)
-    assert all(len(big[i]) == 5 for i in range(10))  # 5 shifts a week each, nobody works 16 h
-    small = assign_analysts([early, late], 5)
-    assert all(len(small[i]) == 10 for i in range(5))
+    big = build_rosters([early, late], 10, 7 * 24)
+    assert all(len(r) == 5 and all(e - s == 8 for s, e in r) for r in big)  # nobody works 16 h
+    assert {r[0][0] % 24 for r in big} == {6, 14}  # and each keeps their own shift all week
+    assert all(len({s % 24 for s, _ in r}) == 1 for r in big)
+    small = build_rosters([early, late], 5, 7 * 24)
+    assert all(r == [(d * 24 + 6, d * 24 + 22) for d in range(5)] for r in small)
 
 
 def test_overlapping_shifts_may_not_exceed_the_team():
     a = WeeklyShift(days=(0,), start_hour=8, length_hours=8, analysts=3)
     b = WeeklyShift(days=(0,), start_hour=12, length_hours=8, analysts=3)
-    assign_analysts([a, b], 6)
-    with pytest.raises(ValueError, match="analysts.count"):
-        assign_analysts([a, b], 5)
+    check_team_fits([a, b], 6)
+    with pytest.raises(ValueError, match=r"need 6 on mon at 12:00"):
+        check_team_fits([a, b], 5)
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1), (1, 2, 0)])
+def test_any_order_of_shifts_that_fits_is_accepted(order):
+    """At most 2 on duty at once, so 2 analysts suffice whatever the order of the tables."""
+    shifts = [
+        {"days": "mon-wed", "start": "08:00", "end": "16:00", "analysts": 1},
+        {"days": "thu-fri", "start": "08:00", "end": "16:00", "analysts": 1},
+        {"days": "mon-fri", "start": "08:00", "end": "16:00", "analysts": 1},
+    ]
+    analysts = scenario_with([shifts[i] for i in order], count=2).analysts
+    rosters = analysts.rosters(7 * 24)
+    assert sorted(len(r) for r in rosters) == [5, 5]
+
+
+def test_rosters_never_exceed_the_stated_numbers():
+    shifts = [
+        {"days": "daily", "start": "06:00", "end": "14:00", "analysts": 3},
+        {"days": "mon-fri", "start": "10:00", "end": "18:00", "analysts": 4},
+        {"days": "daily", "start": "14:00", "end": "22:00", "analysts": 3},
+        {"days": "fri-sun", "start": "22:00", "end": "06:00", "analysts": 2},
+    ]
+    rosters = scenario_with(shifts, count=7, horizon_days=21).analysts.rosters(21 * 24)
+    for hour in np.arange(0.5, 21 * 24, 1.0):
+        on_duty = sum(any(s <= hour < e for s, e in r) for r in rosters)
+        day, clock = int(hour // 24) % 7, hour % 24
+        expected = 3 * (6 <= clock < 14) + 3 * (14 <= clock < 22)
+        expected += 4 * (day < 5 and 10 <= clock < 18)
+        expected += 2 * ((day >= 4 and clock >= 22) or (day in (0, 5, 6) and clock < 6))
+        assert on_duty == expected, (hour, on_duty, expected)
+
+
+def test_last_minute_arrival_wakes_an_analyst_still_on_shift(mmc):
+    """A report arriving as one analyst's shift ends is taken by a colleague still on duty."""
+    import simpy
+
+    from sim.model import HotlineModel
+    from sim.streams import Streams
+
+    data = with_changes(
+        mmc(2, 0.5, 1, 0, 2, 1),
+        analysts={
+            "count": 2,
+            "schedule": [
+                {"days": "mon", "start": "08:00", "end": "16:00", "analysts": 1},
+                {"days": "mon", "start": "08:00", "end": "20:00", "analysts": 1},
+            ],
+        },
+    )
+    data["intake"]["sources"]["public"]["reports_per_day"] = 0.0
+    env = simpy.Environment()
+    model = HotlineModel(env, scenario_from_dict(data), Streams(1, 0))
+    starts = []
+    model.recorder.started = lambda report, now, overrun: starts.append(now)
+
+    def arrive_at_end_of_first_shift():
+        yield env.timeout(16.0)
+        model.queue.append((16.0, 0.1, False, 0, 1.0, 0))
+        model.idle.pop(next(iter(model.idle))).succeed()  # the first idle analyst: the 16:00 one
+
+    env.process(arrive_at_end_of_first_shift())
+    env.run(until=24.0)
+    assert starts == [16.0]
 
 
 def test_shift_without_a_number_scales_with_the_team(mmc):
     data = with_changes(mmc(13, 0.5, 7, 0, 2, 1), analysts={"count": 7, "schedule": WEEKDAY_SHIFT})
     scenario, results, _ = simulate(data)
-    assert len([w for w in scenario.analysts.weekly_intervals() if w]) == 7
+    assert len([r for r in scenario.analysts.rosters(7 * 24) if r]) == 7
     assert results[0].metrics["analyst_on_duty_hours"] >= 7 * 40
 
 
