@@ -82,6 +82,14 @@ def run(
     n = replications or spec.scenario.replications
     run_seed = spec.scenario.seed if seed is None else seed
     out_dir = Path(out) if out else Path("runs") / spec.scenario.name
+    try:  # fail before simulating, not after, when the results cannot be written
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".hotline-sim-write-check"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        click.echo(f"--out {out_dir}: cannot write results there ({exc.strerror})", err=True)
+        sys.exit(EXIT_INVALID)
     started_at = datetime.now(UTC)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
     results = run_replications(spec, n, run_seed, jobs, progress=_progress_printer())

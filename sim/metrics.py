@@ -8,8 +8,10 @@ the measured window is [W, H)):
 - reports_assessed: assessments that end in the window; time_to_assessment_* over those reports.
 - wait_hours_*: arrival to start of assessment, over reports whose assessment starts in the window.
 - reports_actionable = notices_sent: actionable assessments that end in the window.
-- pages_removed: of those notices, pages removed before H; time_to_removal_* (arrival to removal)
-  over them, so pages_removed <= notices_sent always.
+- pages_removed: of those notices, pages removed before H, so pages_removed <= notices_sent.
+- time_to_removal_* (arrival to removal) and the per-host removal_hours_*: over every notice of the
+  window, from each page's scheduled removal (removal needs no queueing, so its time is known when
+  the notice is sent): long delays near the horizon are not cut off.
 - queue_length_mean: time-average number waiting (not in assessment) over the window.
 - backlog_start / in_assessment_start: waiting / in assessment at W; backlog_end / in_assessment_end
   at H, so assessed + backlog_end + in_assessment_end = queued + backlog_start + in_assessment_start.
@@ -82,6 +84,14 @@ class ReplicationResult:
     hosts: list[dict[str, float]] = field(default_factory=list)
 
 
+def _share(part: float, whole: float) -> float:
+    """part / whole, with float noise of a full share (1 + 1e-15) rounded to 1; NaN if whole is 0."""
+    if whole <= 0:
+        return math.nan
+    share = part / whole
+    return 1.0 if 1.0 < share < 1.0 + 1e-9 else share
+
+
 class Recorder:
     """Collects one replication's statistics as the model runs."""
 
@@ -100,7 +110,8 @@ class Recorder:
         self.days = max(1, math.ceil(horizon_hours / HOURS_PER_DAY - TIME_TOLERANCE_HOURS))
         self.rostered_hours = rostered_hours
         self.counts = dict.fromkeys(
-            ("received", "merged", "fast_tracked", "queued", "sla_due", "sla_met", "notices"), 0
+            ("received", "merged", "fast_tracked", "queued", "sla_due", "sla_met", "notices", "removed"),
+            0,
         )
         self.arrivals_per_day = np.zeros(self.days, dtype=np.int64)
         self.assessed_per_day = np.zeros(self.days, dtype=np.int64)
@@ -111,6 +122,7 @@ class Recorder:
         self.time_to_removal = LogHistogram()
         self.host_delays = [LogHistogram() for _ in range(host_count)]
         self.host_notices = [0] * host_count
+        self.host_removed = [0] * host_count
         self.queue_area = 0.0
         self.assessing_hours = 0.0
         self.overrun_hours = 0.0
@@ -173,17 +185,20 @@ class Recorder:
                 if now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
                     self.counts["sla_met"] += 1
         if report[2]:
-            removal = now + report[4]
-            host = report[3]
-            if measured:
-                self.counts["notices"] += 1
-                if host >= 0:
-                    self.host_notices[host] += 1
+            delay = report[4]
+            removal = now + delay
             if removal < self.horizon:
                 self._removed_at.append(removal)
-                if measured:
+            if measured:
+                self.counts["notices"] += 1
+                host = report[3]
+                if host >= 0:  # removal is modelled: its time is known when the notice is sent
+                    self.host_notices[host] += 1
                     self._ttr.append(removal - arrival)
-                    self._host_delays[host].append(report[4])
+                    self._host_delays[host].append(delay)
+                    if removal < self.horizon:
+                        self.counts["removed"] += 1
+                        self.host_removed[host] += 1
 
     # --- once a day and at the ends -------------------------------------------------------------
     def window_start(self, waiting: int, in_assessment: int) -> None:
@@ -239,7 +254,7 @@ class Recorder:
             "reports_assessed": self.time_to_assessment.n,
             "reports_actionable": c["notices"],
             "notices_sent": c["notices"],
-            "pages_removed": self.time_to_removal.n,
+            "pages_removed": c["removed"],
             "wait_hours_mean": self.waits.mean(),
             "wait_hours_p50": self.waits.quantile(0.5),
             "wait_hours_p95": self.waits.quantile(0.95),
@@ -254,7 +269,7 @@ class Recorder:
             "in_assessment_start": self.in_assessment_start,
             "backlog_end": len(waiting_arrivals),
             "in_assessment_end": in_assessment,
-            "analyst_utilisation": self.assessing_hours / on_duty if on_duty > 0 else math.nan,
+            "analyst_utilisation": _share(self.assessing_hours, on_duty),
             "analyst_on_duty_hours": on_duty,
             "analyst_assessing_hours": self.assessing_hours,
             "sla_assessment_share": c["sla_met"] / c["sla_due"] if c["sla_due"] else math.nan,
@@ -266,13 +281,13 @@ class Recorder:
                 "country": country,
                 "route": route,
                 "notices": notices,
-                "removed": hist.n,
+                "removed": removed,
                 "removal_hours_mean": hist.mean(),
                 "removal_hours_p50": hist.quantile(0.5),
                 "removal_hours_p95": hist.quantile(0.95),
             }
-            for (country, route), notices, hist in zip(
-                hosts, self.host_notices, self.host_delays, strict=True
+            for (country, route), notices, removed, hist in zip(
+                hosts, self.host_notices, self.host_removed, self.host_delays, strict=True
             )
         ]
         timeseries = {

@@ -7,6 +7,7 @@ format (`%.10g`; an undefined value is an empty cell) so equal numbers give equa
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -29,6 +30,15 @@ from sim.scenario import Scenario
 from sim.stats import Summary, summarise
 
 DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w")
+RESULT_FILES = (
+    "summary.csv",
+    "summary.md",
+    "replications.csv",
+    "takedown_by_country.csv",
+    "timeseries.csv",
+    "backlog.png",
+    "wait_distribution.png",
+)
 SUMMARY_COLUMNS = ("metric", "mean", "std", "ci95_low", "ci95_high", "replications")
 
 
@@ -77,11 +87,12 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """A CSV table with fixed number formatting (no quoting needed: names are plain)."""
+    """A CSV table ('\n' line ends, quoted only where a text needs it) with fixed number format."""
     out = io.StringIO()
-    out.write(",".join(header) + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
     for row in rows:
-        out.write(",".join(v if isinstance(v, str) else fmt(v) for v in row) + "\n")
+        writer.writerow([v if isinstance(v, str) else fmt(v) for v in row])
     return out.getvalue()
 
 
@@ -192,6 +203,10 @@ def write_results(
 ) -> dict[str, Summary]:
     """Write every result file of a run into `out_dir`; return the metric summaries."""
     summaries = summarise_metrics(results)
+    # A folder holds one run's files: remove the previous run's first, manifest first, so a set
+    # without manifest.json is recognisably incomplete if this run is interrupted.
+    for name in ("manifest.json", *RESULT_FILES):
+        (out_dir / name).unlink(missing_ok=True)
     tables = {
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
         "summary.md": summary_markdown(scenario, seed, summaries),

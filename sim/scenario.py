@@ -244,6 +244,15 @@ class Host(_Section):
     route: Literal["direct", "partner_hotline", "law_enforcement"]
     removal_hours: Distribution
 
+    @field_validator("country")
+    @classmethod
+    def _printable(cls, country: str) -> str:
+        if not country.strip() or any(ord(c) < 32 for c in country):
+            raise ValueError(
+                f"expected a country name with no line breaks or control characters, got {country!r}"
+            )
+        return country
+
 
 class Takedown(_Section):
     """`[takedown]`: where actionable pages are hosted and how fast they are removed."""
