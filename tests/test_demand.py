@@ -85,3 +85,30 @@ def test_volume_multiplier_scales_every_source(mmc):
     _, _, two = simulate(doubled)
     ratio = two["reports_received"].mean / one["reports_received"].mean
     assert ratio == pytest.approx(2.0, rel=0.02)
+
+
+def test_hourly_counts_follow_the_integrated_rate():
+    """Exact inversion: counts per hour of the week over many weeks match Lambda's increments."""
+    weekly = [1, 2, 1, 1, 1, 0.5, 0.2]
+    hourly = [0.1] * 6 + [1.5] * 12 + [0.7] * 6
+    process = ArrivalProcess(240, 0.8, week_profile(weekly, hourly), 52 * 168.0)
+    t = np.concatenate(list(process.chunks(Streams(3, 0).generator("arrivals/test"))))
+    observed = np.bincount(t.astype(int), minlength=52 * 168)
+    expected = np.diff(process.cumulative_at_hour)
+    # pooled per hour of the week, so each cell has ~ 52 x its hourly mean
+    obs_week = observed.reshape(52, 168).sum(axis=0)
+    exp_week = expected.reshape(52, 168).sum(axis=0)
+    chi2 = np.sum((obs_week - exp_week) ** 2 / exp_week)
+    assert chi2 < 168 + 4 * np.sqrt(2 * 168)  # chi-square with 168 dof, ~4 sd
+    assert within_poisson(t.size, process.expected_total)
+
+
+def test_volume_arms_share_their_random_numbers():
+    """Arm v maps the same unit-rate sums S_i to its own times: Lambda_v(t_i) is the same S_i."""
+    profile = week_profile([1, 1, 1, 1, 1, 0.6, 0.6], None)
+    arms = {}
+    for volume in (1.0, 1.3):
+        process = ArrivalProcess(300 * volume, 0.3, profile, 60 * 24.0)
+        t = np.concatenate(list(process.chunks(Streams(9, 0).generator("arrivals/test"))))
+        arms[volume] = [process.cumulative(x) for x in t[:2000]]
+    assert np.allclose(arms[1.0], arms[1.3], rtol=1e-9)
