@@ -24,13 +24,14 @@ from sim.streams import Streams
 NEW, FAST_TRACKED, MERGED = 0, 1, 2
 MINUTES_PER_HOUR = 60.0
 
-# Fields of a queued report tuple.
-ARRIVAL, SERVICE, ACTIONABLE, HOST, REMOVAL_DELAY, SOURCE = range(6)
-
 
 @dataclass
 class IntakeChunk:
-    """A batch of arrivals of one source: all times and gate classes, and the queued reports."""
+    """A batch of arrivals of one source: all times and gate classes, and the queued reports.
+
+    A queued report is a plain tuple (the hot path indexes it): (arrival hours, assessment hours,
+    actionable, host index or -1, removal delay hours after the notice, source index).
+    """
 
     times_hours: np.ndarray
     gate_class: np.ndarray
@@ -55,7 +56,7 @@ class SourceIntake:
         self.assessment_spec = scenario.assessment.time_minutes
         self.hosts = scenario.takedown.hosts
         self.host_cumulative = np.cumsum([h.share for h in self.hosts]) if self.hosts else None
-        name = source_name
+        name = source_name  # stream names: "<attribute>/<source>"
         self.rng_arrivals = streams.generator(f"arrivals/{name}")
         self.rng_dedup = streams.generator(f"dedup/{name}")
         self.rng_assessment = streams.generator(f"assessment_time/{name}")

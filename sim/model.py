@@ -93,7 +93,7 @@ class HotlineModel:
                 continue  # an assessment longer than the gap ran through this whole shift
             if env.now < start:
                 yield timeout(start - env.now)
-            if end < self.horizon_hours:
+            if end < horizon:
                 timeout(end - env.now).callbacks.append(partial(self._end_shift, analyst_id))
             on_duty_until = end - TIME_TOLERANCE_HOURS
             while env.now < on_duty_until:

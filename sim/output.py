@@ -117,22 +117,19 @@ def takedown_rows(results: list[ReplicationResult]) -> list[list[Any]]:
     for index, first in enumerate(results[0].hosts):
         row: list[Any] = [first["country"], first["route"]]
         for column in HOST_COLUMNS:
-            values = np.array([r.hosts[index][column] for r in results], dtype=float)
-            kept = values[~np.isnan(values)]
-            row.append(float(kept.mean()) if kept.size else math.nan)
+            row.append(summarise([r.hosts[index][column] for r in results]).mean)
         rows.append(row)
     return rows
 
 
-def summary_markdown(scenario: Scenario, seed: int, summaries: dict[str, Summary]) -> str:
+def summary_markdown(scenario: Scenario, seed: int, replications: int, summaries: dict[str, Summary]) -> str:
     """summary.md: the summary table in Markdown with the run's identity above it."""
     meta = scenario.scenario
-    n = max(s.replications for s in summaries.values())
     lines = [
         f"# {meta.name}",
         "",
         f"- seed: {seed}",
-        f"- replications: {n}",
+        f"- replications: {replications}",
         f"- horizon: {fmt(meta.horizon_days)} days, warm-up: {fmt(meta.warmup_days)} days "
         f"(measured window {fmt(meta.horizon_days - meta.warmup_days)} days)",
         "- intervals: 95 % confidence over replications (replication noise only, not the "
@@ -209,7 +206,7 @@ def write_results(
         (out_dir / name).unlink(missing_ok=True)
     tables = {
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
-        "summary.md": summary_markdown(scenario, seed, summaries),
+        "summary.md": summary_markdown(scenario, seed, len(results), summaries),
         "replications.csv": csv_text(
             ("replication", *METRICS),
             ([r.replication, *(r.metrics[m] for m in METRICS)] for r in results),
