@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import tomllib
 import typing
 from pathlib import Path
@@ -114,8 +115,6 @@ class Intake(_Section):
     @field_validator("sources")
     @classmethod
     def _source_names(cls, sources: dict[str, Source]) -> dict[str, Source]:
-        import re
-
         for name in sources:
             if not re.match(NAME_PATTERN, name):
                 raise ValueError(
@@ -453,8 +452,6 @@ def _known_keys(loc: tuple[Any, ...], data: dict[str, Any]) -> list[str]:
 
 def set_dotted(data: dict[str, Any], key: str, value: Any) -> None:
     """Set `key` (`a.b[2].c`) in nested plain data, creating tables as needed."""
-    import re
-
     parts: list[str | int] = []
     for piece in key.split("."):
         match = re.fullmatch(r"([^\[\]]+)((?:\[\d+\])*)", piece)
