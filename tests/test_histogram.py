@@ -36,3 +36,13 @@ def test_zeros_and_empty():
     assert hist.quantile(0.5) == 0.0
     assert hist.quantile(0.95) == pytest.approx(2.0, rel=MAX_RELATIVE_ERROR)
     assert hist.share_at_most(1.0) == pytest.approx(0.7)
+
+
+def test_interpolation_within_the_bin_is_much_finer_than_the_bin():
+    """On a large smooth sample the interpolated percentiles are within 0.1 %, a fifth of a bin."""
+    values = np.random.default_rng(11).lognormal(0.0, 1.5, 100_000)
+    hist = LogHistogram()
+    hist.add(values)
+    for q in (0.5, 0.9, 0.95, 0.99):
+        exact = np.quantile(values, q, method="inverted_cdf")
+        assert hist.quantile(q) == pytest.approx(exact, rel=0.001)
