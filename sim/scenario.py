@@ -61,7 +61,7 @@ Share = Annotated[float, Field(ge=0, le=1)]
 class ScenarioMeta(_Section):
     """`[scenario]`: name, horizon, warm-up, replications and seed."""
 
-    name: str = Field(pattern=NAME_PATTERN, max_length=100)
+    name: str = Field(default="scenario", pattern=NAME_PATTERN, max_length=100)
     horizon_days: float = Field(gt=0)
     warmup_days: float = Field(default=0.0, ge=0)
     replications: int = Field(default=10, ge=2)
@@ -328,6 +328,9 @@ def load_scenario(path: str | Path) -> Scenario:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ScenarioError(source, [f"file: not a valid TOML file ({exc})"]) from None
+    meta = data.get("scenario")
+    if isinstance(meta, dict) and "name" not in meta:  # default: the file's name
+        meta["name"] = re.sub(r"[^A-Za-z0-9 ._-]", "-", path.stem).lstrip(" ._-") or "scenario"
     return scenario_from_dict(data, source)
 
 

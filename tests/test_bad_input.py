@@ -353,9 +353,9 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, int]] = [
         1,
     ),
     (
-        "scenario-name-missing",
-        drop("scenario", "name"),
-        "scenario.name",
+        "horizon-missing",
+        drop("scenario", "horizon_days"),
+        "scenario.horizon_days",
         "missing",
         1,
     ),

@@ -56,3 +56,14 @@ def test_fractional_days_are_allowed(mmc):
     data["scenario"].update(horizon_days=10.5, warmup_days=0.25)
     scenario = scenario_from_dict(data)
     assert scenario.horizon_hours == 252.0 and scenario.warmup_hours == 6.0
+
+
+def test_name_defaults_to_the_file_name(tmp_path, mmc):
+    import tomli_w
+
+    data = mmc(2, 0.5, 3, 0, 2, 1)
+    del data["scenario"]["name"]
+    path = tmp_path / "my plan (v2).toml"
+    path.write_text(tomli_w.dumps(data))
+    assert load_scenario(path).scenario.name == "my plan -v2-"
+    assert scenario_from_dict(data).scenario.name == "scenario"
