@@ -170,18 +170,19 @@ def _merge(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
     return merged
 
 
-def on_duty_hours(intervals: list[tuple[float, float]], start: float, end: float) -> float:
-    """Hours of `intervals` that fall inside [start, end]."""
-    return sum(max(0.0, min(e, end) - max(s, start)) for s, e in intervals)
-
-
-def off_roster_hours(intervals: list[tuple[float, float]], first: int, start: float, end: float) -> float:
-    """Hours of [start, end] not covered by `intervals[first:]` (sorted, disjoint, after `start`)."""
-    if end <= start:
-        return 0.0
+def on_duty_hours(intervals: list[tuple[float, float]], start: float, end: float, first: int = 0) -> float:
+    """Hours of the sorted `intervals` (from index `first`) that fall inside [start, end]."""
     covered = 0.0
-    for s, e in intervals[first:]:
+    for index in range(first, len(intervals)):
+        s, e = intervals[index]
         if s >= end:
             break
         covered += max(0.0, min(e, end) - max(s, start))
-    return (end - start) - covered
+    return covered
+
+
+def off_roster_hours(intervals: list[tuple[float, float]], first: int, start: float, end: float) -> float:
+    """Hours of [start, end] not covered by `intervals[first:]` (sorted, disjoint)."""
+    if end <= start:
+        return 0.0
+    return (end - start) - on_duty_hours(intervals, start, end, first)
