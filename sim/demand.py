@@ -52,9 +52,8 @@ class ArrivalProcess:
             * self.profile_168[hours[:-1].astype(np.intp) % int(HOURS_PER_WEEK)]
             * np.exp(self.growth_per_hour * hours[:-1])
         )
-        g = self.growth_per_hour
-        per_hour_factor = math.expm1(g) / g if g != 0 else 1.0
-        self.cumulative_at_hour = np.concatenate(([0.0], np.cumsum(self.hour_start_rate * per_hour_factor)))
+        whole_hours = self._within_hour(np.arange(len(self.hour_start_rate)), 1.0)
+        self.cumulative_at_hour = np.concatenate(([0.0], np.cumsum(whole_hours)))
         self.expected_total = float(self.cumulative(horizon_hours))
 
     def cumulative(self, t_hours: float) -> float:
