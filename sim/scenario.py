@@ -76,11 +76,133 @@ class ScenarioMeta(_Section):
         return warmup
 
 
-class Source(_Section):
-    """`[intake.sources.NAME]`: one Poisson source of reports."""
+SOURCE_KINDS = ("poisson", "proactive")
+DEFAULT_SEARCH_BLOCK_MINUTES = 30.0
 
-    reports_per_day: float = Field(ge=0)
+
+class Source(_Section):
+    """`[intake.sources.NAME]`: a Poisson source of reports, or analysts' proactive searching.
+
+    A `poisson` source has `reports_per_day`. A `proactive` source has no rate of its own: analysts
+    spend `search_share` of their on-duty time that is not on break searching, in blocks of
+    `search_block_minutes`, and find reports at `finds_per_search_hour` of searching.
+    """
+
+    kind: Literal["poisson", "proactive"] = "poisson"
+    reports_per_day: float | None = Field(default=None, ge=0, validate_default=True)
     actionable_share: Share
+    priority: int = Field(default=0, ge=0, le=1000)
+    search_share: Share | None = Field(default=None, validate_default=True)
+    finds_per_search_hour: float | None = Field(default=None, ge=0, validate_default=True)
+    search_when_idle: bool | None = Field(default=None, validate_default=True)
+    search_block_minutes: float | None = Field(default=None, gt=0, le=1440, validate_default=True)
+
+    @field_validator("reports_per_day")
+    @classmethod
+    def _rate_for_poisson(cls, rate: float | None, info: ValidationInfo) -> float | None:
+        kind = info.data.get("kind")
+        if kind == "poisson" and rate is None:
+            raise ValueError("missing (a required key of a Poisson source: reports a day)")
+        if kind == "proactive" and rate is not None:
+            raise ValueError(
+                "expected no reports_per_day for kind = 'proactive' (its reports come from "
+                "searching: set search_share and finds_per_search_hour)"
+            )
+        return rate
+
+    @field_validator("search_share", "finds_per_search_hour")
+    @classmethod
+    def _required_for_proactive(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _proactive_only(value, info, required=True)
+
+    @field_validator("search_when_idle")
+    @classmethod
+    def _idle_default(cls, value: bool | None, info: ValidationInfo) -> bool | None:
+        value = _proactive_only(value, info, required=False)
+        return False if value is None and info.data.get("kind") == "proactive" else value
+
+    @field_validator("search_block_minutes")
+    @classmethod
+    def _block_default(cls, value: float | None, info: ValidationInfo) -> float | None:
+        value = _proactive_only(value, info, required=False)
+        if value is None and info.data.get("kind") == "proactive":
+            return DEFAULT_SEARCH_BLOCK_MINUTES
+        return value
+
+    @property
+    def is_proactive(self) -> bool:
+        """True for analysts' searching, False for a Poisson source."""
+        return self.kind == "proactive"
+
+
+def _proactive_only(value: Any, info: ValidationInfo, *, required: bool) -> Any:
+    kind = info.data.get("kind")
+    if kind == "poisson" and value is not None:
+        raise ValueError(f"expected {info.field_name} only for kind = 'proactive', got {value!r}")
+    if kind == "proactive" and value is None and required:
+        raise ValueError("missing (a required key of a proactive source)")
+    return value
+
+
+def _whole_hour_day(day: float) -> float:
+    if abs(day * 24 - round(day * 24)) > 1e-9:
+        raise ValueError(f"expected a day on a whole hour (a multiple of 1/24), got {day}")
+    return day
+
+
+class _Window(_Section):
+    """A window of days `[start_day, end_day)`, day 0 starting at time 0 (a Monday)."""
+
+    start_day: float = Field(ge=0)
+    end_day: float
+
+    @field_validator("end_day")
+    @classmethod
+    def _after_start(cls, end: float, info: ValidationInfo) -> float:
+        start = info.data.get("start_day")
+        if start is not None and end <= start:
+            raise ValueError(f"expected end_day > start_day ({start}), got {end}")
+        return end
+
+
+class Surge(_Window):
+    """`[[intake.surges]]`: arrivals of `sources` (default all Poisson sources) x `multiplier`."""
+
+    multiplier: float = Field(ge=0)
+    sources: list[str] | None = None
+
+    @field_validator("start_day", "end_day")
+    @classmethod
+    def _whole_hours(cls, day: float) -> float:
+        return _whole_hour_day(day)
+
+
+class CapacityWindow(_Window):
+    """`[[analysts.capacity_windows]]`: only `available_share` of the team on the rota."""
+
+    available_share: Share
+
+
+class HeadcountChange(_Section):
+    """`[[analysts.changes]]`: hires (positive) or leavers (negative) from `day` on."""
+
+    day: int = Field(ge=0)
+    count_delta: int
+    ramp_days: float = Field(default=0.0, ge=0)
+
+    @field_validator("count_delta")
+    @classmethod
+    def _not_zero(cls, delta: int) -> int:
+        if delta == 0:
+            raise ValueError("expected a non-zero count_delta (hires > 0, leavers < 0), got 0")
+        return delta
+
+
+class Breaks(_Section):
+    """`analysts.breaks`: a `length_minutes` break after every `every_minutes` on duty."""
+
+    every_minutes: float = Field(gt=0)
+    length_minutes: float = Field(gt=0)
 
 
 def _check_profile(values: list[float] | None, length: int) -> list[float] | None:
@@ -101,6 +223,8 @@ class Intake(_Section):
     weekly_profile: list[Annotated[float, Field(ge=0)]] | None = None
     hourly_profile: list[Annotated[float, Field(ge=0)]] | None = None
     sources: dict[str, Source] = Field(min_length=1)
+    surges: list[Surge] = Field(default_factory=list)
+    initial_backlog: int = Field(default=0, ge=0)
 
     @field_validator("weekly_profile")
     @classmethod
@@ -120,7 +244,30 @@ class Intake(_Section):
                 raise ValueError(
                     f"expected source names of letters, digits, ' ', '.', '_', '-'; got {name!r}"
                 )
+        proactive = [name for name, source in sources.items() if source.is_proactive]
+        if len(proactive) > 1:
+            raise ValueError(f"expected at most one source of kind = 'proactive', got {proactive}")
         return sources
+
+    @field_validator("surges")
+    @classmethod
+    def _surge_sources(cls, surges: list[Surge], info: ValidationInfo) -> list[Surge]:
+        sources = info.data.get("sources")
+        if not sources:
+            return surges
+        poisson = sorted(name for name, source in sources.items() if not source.is_proactive)
+        for index, surge in enumerate(surges):
+            for name in surge.sources or []:
+                if name not in poisson:
+                    raise ValueError(
+                        f"[{index}].sources: expected names of Poisson sources ({', '.join(poisson)}), "
+                        f"got {name!r}"
+                    )
+        return surges
+
+    def poisson_sources(self) -> list[str]:
+        """Names of the sources with a rate of their own (not proactive searching)."""
+        return [name for name, source in self.sources.items() if not source.is_proactive]
 
 
 class Dedup(_Section):
@@ -205,10 +352,16 @@ DEFAULT_SHIFT = Shift(days="mon-fri", start="08:00", end="16:00")
 
 
 class Analysts(_Section):
-    """`[analysts]`: team size and when they work."""
+    """`[analysts]`: team size, when they work, and what takes them away from the queue."""
 
     count: int = Field(default=13, ge=1)
     schedule: Schedule = DEFAULT_SHIFT
+    breaks: Breaks | None = None
+    max_viewing_hours_per_day: float | None = Field(default=None, gt=0, le=24)
+    absence_share: Share = 0.0
+    capacity_windows: list[CapacityWindow] = Field(default_factory=list)
+    changes: list[HeadcountChange] = Field(default_factory=list)
+    holidays: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
 
     @field_validator("schedule")
     @classmethod
@@ -220,6 +373,20 @@ class Analysts(_Section):
                 raise ValueError('expected "24/7", a shift table or a non-empty list of them')
             check_team_fits([s.weekly(count) for s in shifts], count)
         return schedule
+
+    @field_validator("changes")
+    @classmethod
+    def _headcount_never_negative(cls, changes: list[HeadcountChange], info: ValidationInfo):
+        headcount = info.data.get("count")
+        if headcount is None:
+            return changes
+        for change in sorted(changes, key=lambda c: c.day):
+            headcount += change.count_delta
+            if headcount < 0:
+                raise ValueError(
+                    f"expected the team never below 0 analysts, got {headcount} from day {change.day}"
+                )
+        return changes
 
     def rosters(self, horizon_hours: float) -> list[list[tuple[float, float]]]:
         """Each analyst's on-duty intervals over [0, horizon] (hours from Monday 00:00 of day 0)."""
@@ -380,7 +547,9 @@ def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
         return f"{path}: {expected}; got {_show(given)}"
     message = error["msg"]
     if kind == "value_error":  # our own checks: the message already says what was given
-        return f"{path}: {message.removeprefix('Value error, ')}"
+        message = message.removeprefix("Value error, ")
+        # a list check that names its element ("[2].sources: ...") extends the path
+        return f"{path}{message}" if message.startswith("[") else f"{path}: {message}"
     if kind.startswith("union_tag"):
         shown = f"dist = {given['dist']!r}" if isinstance(given, dict) and "dist" in given else "no dist"
         return f"{path}: expected dist to be one of {', '.join(DIST_NAMES)}; got {shown}"
