@@ -1,12 +1,17 @@
-"""Intake and dedup gate: each source's arrivals with every report's attributes, drawn in chunks.
+"""Intake and dedup gate: each source's reports with every attribute, drawn from their own streams.
 
 Each attribute has its own stream per source (`dedup/public`, `assessment_time/public`, ...), and
-every arrival draws every attribute whatever its fate, so a sweep arm that changes one share or
+every report draws every attribute whatever its fate, so a sweep arm that changes one share or
 one distribution leaves every other report attribute where it was (common random numbers).
 
 Gate classes, from one uniform u per report (shares of all received reports, exclusive):
 u < duplicate_share -> merged (counted, no analyst time); u < duplicate + hash_match ->
 fast-tracked (assessment time x hash_match_time_factor); otherwise new.
+
+Three kinds of supply: a Poisson source's arrivals (`SourceIntake.chunks`), the finds of analysts'
+proactive searching (`FindSupply`, one report at a time, when an analyst finds it) and the reports
+waiting at time 0 (`initial_backlog`, from streams of their own so that a backlog leaves the
+arrivals' random numbers untouched).
 """
 
 from __future__ import annotations
@@ -18,28 +23,108 @@ import numpy as np
 
 from sim.demand import ArrivalProcess, week_profile
 from sim.distributions import draw
+from sim.roster import HOURS_PER_DAY
 from sim.scenario import Scenario
 from sim.streams import Streams
 
 NEW, FAST_TRACKED, MERGED = 0, 1, 2
 MINUTES_PER_HOUR = 60.0
+CHUNK_SIZE = 4096
+
+# A queued report is a plain tuple (the hot path indexes it): (arrival hours, assessment hours at
+# full speed, actionable, host index or -1, removal delay hours after the notice, source index).
+Report = tuple[float, float, bool, int, float, int]
 
 
 @dataclass
 class IntakeChunk:
-    """A batch of arrivals of one source: all times and gate classes, and the queued reports.
-
-    A queued report is a plain tuple (the hot path indexes it): (arrival hours, assessment hours,
-    actionable, host index or -1, removal delay hours after the notice, source index).
-    """
+    """A batch of arrivals of one source: all times and gate classes, and the queued reports."""
 
     times_hours: np.ndarray
     gate_class: np.ndarray
-    queued: list[tuple[float, float, bool, int, float, int]]
+    queued: list[Report]
+
+
+class ReportAttributes:
+    """The attribute streams of one source's reports: gate, assessment time, actionable, host, delay.
+
+    `prefix` keeps other supplies (the initial backlog) on streams of their own.
+    """
+
+    def __init__(self, scenario: Scenario, source_name: str, source_index: int, streams: Streams, prefix=""):
+        self.source_index = source_index
+        self.actionable_share = scenario.intake.sources[source_name].actionable_share
+        self.dedup = scenario.dedup
+        self.assessment_spec = scenario.assessment.time_minutes
+        self.hosts = scenario.takedown.hosts
+        self.host_cumulative = np.cumsum([h.share for h in self.hosts]) if self.hosts else None
+        name = source_name  # stream names: "<prefix><attribute>/<source>"
+        self.rng_dedup = streams.generator(f"{prefix}dedup/{name}")
+        self.rng_assessment = streams.generator(f"{prefix}assessment_time/{name}")
+        self.rng_actionable = streams.generator(f"{prefix}actionable/{name}")
+        self.rng_host = streams.generator(f"{prefix}host_country/{name}")
+        self.rng_removal = [
+            streams.generator(f"{prefix}removal_delay/{name}/{h.country}") for h in self.hosts
+        ]
+
+    def gate(self, n: int, queued_only: bool = False) -> np.ndarray:
+        """Gate classes of the next `n` reports (`queued_only`: given that none is merged)."""
+        dedup = self.dedup
+        u = self.rng_dedup.random(n)
+        gate = np.full(n, NEW, dtype=np.int8)
+        if queued_only:
+            kept = 1.0 - dedup.duplicate_share
+            fast = dedup.hash_match_share / kept if kept > 0 else 0.0
+            gate[u < fast] = FAST_TRACKED
+            return gate
+        gate[u < dedup.duplicate_share + dedup.hash_match_share] = FAST_TRACKED
+        gate[u < dedup.duplicate_share] = MERGED
+        return gate
+
+    def reports(self, times: np.ndarray, gate: np.ndarray) -> list[Report]:
+        """The queued reports (gate not merged) among reports arriving at `times`."""
+        n = times.size
+        service_hours = draw(self.assessment_spec, self.rng_assessment, n, 1.0 / MINUTES_PER_HOUR)
+        service_hours[gate == FAST_TRACKED] *= self.dedup.hash_match_time_factor
+        actionable = self.rng_actionable.random(n) < self.actionable_share
+        u_host = self.rng_host.random(n)
+        if self.hosts:
+            host = np.minimum(
+                np.searchsorted(self.host_cumulative, u_host, side="right"),
+                len(self.hosts) - 1,
+            )
+            delay = np.zeros(n)
+            for k, (spec, rng) in enumerate(zip(self.hosts, self.rng_removal, strict=True)):
+                mask = host == k
+                delay[mask] = draw(spec.removal_hours, rng, int(mask.sum()))
+        else:
+            host = np.full(n, -1)
+            delay = np.full(n, np.inf)  # no hosts: notices are sent, removal is not modelled
+        keep = gate != MERGED
+        return list(
+            zip(
+                times[keep].tolist(),
+                service_hours[keep].tolist(),
+                actionable[keep].tolist(),
+                host[keep].tolist(),
+                delay[keep].tolist(),
+                [self.source_index] * int(keep.sum()),
+                strict=True,
+            )
+        )
+
+
+def surge_windows(scenario: Scenario, source_name: str) -> list[tuple[float, float, float]]:
+    """The surges that apply to `source_name`, as (start hour, end hour, multiplier)."""
+    return [
+        (s.start_day * HOURS_PER_DAY, s.end_day * HOURS_PER_DAY, s.multiplier)
+        for s in scenario.intake.surges
+        if s.sources is None or source_name in s.sources
+    ]
 
 
 class SourceIntake:
-    """Arrivals of one source, passed through the dedup gate, a chunk at a time."""
+    """Arrivals of one Poisson source, passed through the dedup gate, a chunk at a time."""
 
     def __init__(self, scenario: Scenario, source_name: str, source_index: int, streams: Streams):
         intake = scenario.intake
@@ -50,55 +135,80 @@ class SourceIntake:
             growth_per_year=intake.growth_per_year,
             profile_168=week_profile(intake.weekly_profile, intake.hourly_profile),
             horizon_hours=scenario.horizon_hours,
+            surges=surge_windows(scenario, source_name),
         )
-        self.actionable_share = source.actionable_share
-        self.dedup = scenario.dedup
-        self.assessment_spec = scenario.assessment.time_minutes
-        self.hosts = scenario.takedown.hosts
-        self.host_cumulative = np.cumsum([h.share for h in self.hosts]) if self.hosts else None
-        name = source_name  # stream names: "<attribute>/<source>"
-        self.rng_arrivals = streams.generator(f"arrivals/{name}")
-        self.rng_dedup = streams.generator(f"dedup/{name}")
-        self.rng_assessment = streams.generator(f"assessment_time/{name}")
-        self.rng_actionable = streams.generator(f"actionable/{name}")
-        self.rng_host = streams.generator(f"host_country/{name}")
-        self.rng_removal = [streams.generator(f"removal_delay/{name}/{h.country}") for h in self.hosts]
+        self.attributes = ReportAttributes(scenario, source_name, source_index, streams)
+        self.rng_arrivals = streams.generator(f"arrivals/{source_name}")
 
     def chunks(self) -> Iterator[IntakeChunk]:
         """Yield the source's arrivals chunk by chunk, in time order."""
-        dedup = self.dedup
-        for times in self.arrivals.chunks(self.rng_arrivals):
-            n = times.size
-            u_gate = self.rng_dedup.random(n)
-            gate = np.full(n, NEW, dtype=np.int8)
-            gate[u_gate < dedup.duplicate_share + dedup.hash_match_share] = FAST_TRACKED
-            gate[u_gate < dedup.duplicate_share] = MERGED
-            service_hours = draw(self.assessment_spec, self.rng_assessment, n, 1.0 / MINUTES_PER_HOUR)
-            service_hours[gate == FAST_TRACKED] *= dedup.hash_match_time_factor
-            actionable = self.rng_actionable.random(n) < self.actionable_share
-            u_host = self.rng_host.random(n)
-            if self.hosts:
-                host = np.minimum(
-                    np.searchsorted(self.host_cumulative, u_host, side="right"),
-                    len(self.hosts) - 1,
-                )
-                delay = np.zeros(n)
-                for k, (spec, rng) in enumerate(zip(self.hosts, self.rng_removal, strict=True)):
-                    mask = host == k
-                    delay[mask] = draw(spec.removal_hours, rng, int(mask.sum()))
-            else:
-                host = np.full(n, -1)
-                delay = np.full(n, np.inf)  # no hosts: notices are sent, removal is not modelled
-            keep = gate != MERGED
-            queued = list(
-                zip(
-                    times[keep].tolist(),
-                    service_hours[keep].tolist(),
-                    actionable[keep].tolist(),
-                    host[keep].tolist(),
-                    delay[keep].tolist(),
-                    [self.source_index] * int(keep.sum()),
-                    strict=True,
-                )
-            )
+        for times in self.arrivals.chunks(self.rng_arrivals, CHUNK_SIZE):
+            gate = self.attributes.gate(times.size)
+            queued = self.attributes.reports(times, gate)
             yield IntakeChunk(times_hours=times, gate_class=gate, queued=queued)
+
+
+class FindSupply:
+    """Proactive searching: search hours between finds, and each find's gate class and report.
+
+    Finds are a Poisson process in searching time (`finds_per_search_hour`), whoever searches.
+    The searching hours to the next find and the finds' attributes are pre-drawn in chunks.
+    """
+
+    def __init__(self, scenario: Scenario, source_name: str, source_index: int, streams: Streams):
+        source = scenario.intake.sources[source_name]
+        self.source_index = source_index
+        self.finds_per_search_hour = source.finds_per_search_hour
+        self.search_share = source.search_share
+        self.search_when_idle = bool(source.search_when_idle)
+        self.block_hours = source.search_block_minutes / MINUTES_PER_HOUR
+        self.attributes = ReportAttributes(scenario, source_name, source_index, streams)
+        self.rng_gaps = streams.generator(f"search_finds/{source_name}")
+        self._gaps: list[float] = []
+        self._found: list[tuple[int, Report | None]] = []
+
+    def search_hours_to_next_find(self) -> float:
+        """Searching hours until the next find (infinite when searching finds nothing)."""
+        if self.finds_per_search_hour <= 0:
+            return float("inf")
+        if not self._gaps:
+            gaps = self.rng_gaps.standard_exponential(CHUNK_SIZE) / self.finds_per_search_hour
+            self._gaps = gaps.tolist()[::-1]
+        return self._gaps.pop()
+
+    def find(self, now: float) -> tuple[int, Report | None]:
+        """The next find at time `now`: its gate class, and its report unless merged at intake."""
+        if not self._found:
+            gate = self.attributes.gate(CHUNK_SIZE)
+            reports = iter(self.attributes.reports(np.zeros(CHUNK_SIZE), gate))
+            self._found = [(int(g), next(reports) if g != MERGED else None) for g in gate][::-1]
+        gate_class, report = self._found.pop()
+        if report is not None:
+            report = (now, *report[1:])
+        return gate_class, report
+
+
+def initial_backlog(scenario: Scenario, streams: Streams) -> list[Report]:
+    """The reports waiting at time 0: sources mixed as the Poisson sources' rates, none merged."""
+    n = scenario.intake.initial_backlog
+    if n <= 0:
+        return []
+    names = list(scenario.intake.sources)
+    weights = np.array(
+        [
+            (scenario.intake.sources[name].reports_per_day or 0.0) * scenario.intake.volume_multiplier
+            for name in names
+        ]
+    )
+    if weights.sum() <= 0:
+        weights = np.ones(len(names))  # no source has a rate: an even mix
+    chosen = np.searchsorted(
+        np.cumsum(weights / weights.sum()), streams.generator("initial_backlog/source").random(n), "right"
+    )
+    chosen = np.minimum(chosen, len(names) - 1).tolist()
+    per_source: list[Iterator[Report]] = []
+    for index, name in enumerate(names):
+        count = chosen.count(index)
+        attributes = ReportAttributes(scenario, name, index, streams, prefix="initial_backlog/")
+        per_source.append(iter(attributes.reports(np.zeros(count), attributes.gate(count, queued_only=True))))
+    return [next(per_source[index]) for index in chosen]  # in queue order, sources interleaved

@@ -15,10 +15,22 @@ the measured window is [W, H)):
 - queue_length_mean: time-average number waiting (not in assessment) over the window.
 - backlog_start / in_assessment_start: waiting / in assessment at W; backlog_end / in_assessment_end
   at H, so assessed + backlog_end + in_assessment_end = queued + backlog_start + in_assessment_start.
-- analyst_utilisation: assessing hours / on-duty hours in the window (on duty = rostered time plus
-  the overrun of assessments finished after a shift's end).
+- analyst_utilisation: assessing hours / on-duty hours in the window (on duty = worked duty days
+  plus the overrun of assessments finished after a shift's end) = time_share_assessing.
+- time_share_*: shares of on-duty hours spent assessing, on break, searching, on other work (the
+  viewing cap reached) and idle (the rest); they sum to 1.
 - sla_assessment_share: of the queued reports arriving in [W, H - sla.assessment_hours), the share
   assessed within sla.assessment_hours; unassessed reports count as misses.
+- reports_found: reports found by proactive searching in the window (part of reports_received).
+- backlog_peak: the most reports waiting at once in the window (from its start on).
+- backlog_clear_days: days from the end of the last surge or capacity window (0 when there is none)
+  until no report is waiting (the last one starts assessment); NaN if that never happens.
+- viewing_hours_per_analyst_day_*: assessing + searching hours per worked duty day starting in
+  the window (an assessment counts in the day it starts).
+- analyst_days_rostered / analyst_days_absent: duty days starting in the window after headcount
+  changes, holidays and capacity windows, and of those the days lost to absence.
+- with two or more priority classes: wait_hours_mean/p50/p95 and reports_assessed per class
+  (`_priority_<p>` appended).
 """
 
 from __future__ import annotations
@@ -31,6 +43,7 @@ import numpy as np
 from sim.histogram import LogHistogram
 from sim.intake import FAST_TRACKED, MERGED, IntakeChunk
 from sim.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
+from sim.scenario import Scenario
 
 METRICS = (
     "reports_received",
@@ -61,7 +74,39 @@ METRICS = (
     "sla_assessment_share",
     "reports_per_day_mean",
     "assessed_per_day_mean",
+    "reports_found",
+    "backlog_peak",
+    "backlog_clear_days",
+    "analyst_break_hours",
+    "analyst_searching_hours",
+    "analyst_other_hours",
+    "time_share_assessing",
+    "time_share_break",
+    "time_share_searching",
+    "time_share_other",
+    "time_share_idle",
+    "viewing_hours_per_analyst_day_mean",
+    "viewing_hours_per_analyst_day_max",
+    "analyst_days_rostered",
+    "analyst_days_absent",
 )
+PRIORITY_METRICS = ("wait_hours_mean", "wait_hours_p50", "wait_hours_p95", "reports_assessed")
+SPENDING = ("break", "searching", "other")
+
+
+def priority_classes(scenario: Scenario) -> list[int]:
+    """The scenario's priority classes, most urgent first; one class means no priorities."""
+    return sorted({source.priority for source in scenario.intake.sources.values()})
+
+
+def metric_names(scenario: Scenario) -> list[str]:
+    """Every metric of a replication of `scenario`, in table order."""
+    names = list(METRICS)
+    classes = priority_classes(scenario)
+    if len(classes) > 1:
+        names += [f"{metric}_priority_{p}" for p in classes for metric in PRIORITY_METRICS]
+    return names
+
 
 TIMESERIES = ("arrivals", "assessed", "backlog", "removed")
 HOST_COLUMNS = (
@@ -95,24 +140,22 @@ def _share(part: float, whole: float) -> float:
 class Recorder:
     """Collects one replication's statistics as the model runs."""
 
-    def __init__(
-        self,
-        horizon_hours: float,
-        warmup_hours: float,
-        sla_hours: float,
-        host_count: int,
-        rostered_hours: float,
-    ):
-        self.horizon = horizon_hours
-        self.warmup = warmup_hours
-        self.sla_hours = sla_hours
-        self.sla_cut = horizon_hours - sla_hours
+    def __init__(self, scenario: Scenario, rostered_hours: float, rostered_days: int, absent_days: int):
+        self.horizon = horizon_hours = scenario.horizon_hours
+        self.warmup = scenario.warmup_hours
+        self.sla_hours = scenario.sla.assessment_hours
+        self.sla_cut = horizon_hours - self.sla_hours
         self.days = max(1, math.ceil(horizon_hours / HOURS_PER_DAY - TIME_TOLERANCE_HOURS))
         self.rostered_hours = rostered_hours
+        self.rostered_days = rostered_days
+        self.absent_days = absent_days
+        self.metric_names = metric_names(scenario)
+        host_count = len(scenario.takedown.hosts)
         self.counts = dict.fromkeys(
             ("received", "merged", "fast_tracked", "queued", "sla_due", "sla_met", "notices", "removed"),
             0,
         )
+        self.found_count = 0
         self.arrivals_per_day = np.zeros(self.days, dtype=np.int64)
         self.assessed_per_day = np.zeros(self.days, dtype=np.int64)
         self.removed_per_day = np.zeros(self.days, dtype=np.int64)
@@ -126,8 +169,20 @@ class Recorder:
         self.queue_area = 0.0
         self.assessing_hours = 0.0
         self.overrun_hours = 0.0
+        self.spent_hours = dict.fromkeys(SPENDING, 0.0)
+        self.viewing_days = 0
+        self.viewing_sum_hours = 0.0
+        self.viewing_max_hours = math.nan
+        self.clear_days = math.nan
         self.backlog_start = 0
         self.in_assessment_start = 0
+        # priority classes: per-class waits and counts (only with two or more classes)
+        classes = priority_classes(scenario)
+        self.classes = classes if len(classes) > 1 else []
+        self.class_of_source = [classes.index(src.priority) for src in scenario.intake.sources.values()]
+        self.class_waits = [LogHistogram() for _ in self.classes]
+        self.class_assessed = [0] * len(self.classes)
+        self._class_waits: list[list[float]] = [[] for _ in self.classes]
         # per-report buffers, folded into the histograms once a simulated day
         self._waits: list[float] = []
         self._tta: list[float] = []
@@ -153,9 +208,45 @@ class Recorder:
         c["queued"] += int((measured & queued).sum())
         c["sla_due"] += int((measured & queued & (t < self.sla_cut)).sum())
 
+    def found(self, now: float, gate_class: int) -> None:
+        """Count one report found by proactive searching at `now`."""
+        day = int(now // HOURS_PER_DAY)
+        if day < self.days:
+            self.arrivals_per_day[day] += 1
+        if now < self.warmup:
+            return
+        c = self.counts
+        c["received"] += 1
+        self.found_count += 1
+        if gate_class == MERGED:
+            c["merged"] += 1
+            return
+        c["fast_tracked"] += gate_class == FAST_TRACKED
+        c["queued"] += 1
+        c["sla_due"] += now < self.sla_cut
+
+    def spend(self, kind: str, start: float, end: float) -> None:
+        """Analyst time on `kind` ("break", "searching", "other") over [start, end], in the window."""
+        begin = start if start > self.warmup else self.warmup
+        stop = end if end < self.horizon else self.horizon
+        if stop > begin:
+            self.spent_hours[kind] += stop - begin
+
+    def duty_day(self, start: float, viewing_hours: float) -> None:
+        """A worked duty day that started at `start` ends with `viewing_hours` of viewing."""
+        if start >= self.warmup - TIME_TOLERANCE_HOURS:
+            self.viewing_days += 1
+            self.viewing_sum_hours += viewing_hours
+            if not viewing_hours <= self.viewing_max_hours:  # NaN at first
+                self.viewing_max_hours = viewing_hours
+
+    def backlog_cleared(self, hours_after_reference: float) -> None:
+        """Nothing is waiting any more, `hours_after_reference` after the last surge or window."""
+        self.clear_days = hours_after_reference / HOURS_PER_DAY
+
     # --- hot path: called once per assessment ---------------------------------------------------
-    def started(self, report: tuple, now: float, overrun_hours: float) -> None:
-        """An assessment starts at `now`; `overrun_hours` of it (in the window) fall off the roster.
+    def started(self, report: tuple, now: float, service_hours: float, overrun_hours: float) -> None:
+        """An assessment of `service_hours` starts at `now`; `overrun_hours` of it fall off the roster.
 
         Overrun counts as on duty, so utilisation stays a share of the time analysts work.
         """
@@ -164,10 +255,12 @@ class Recorder:
         horizon = self.horizon
         if now >= warmup:
             self._waits.append(now - arrival)
+            if self.classes:
+                self._class_waits[self.class_of_source[report[5]]].append(now - arrival)
             waited_in_window = now - (arrival if arrival > warmup else warmup)
             if waited_in_window > 0.0:  # an arrival taken at once can be an ulp "after" now
                 self.queue_area += waited_in_window
-        end = now + report[1]
+        end = now + service_hours
         clipped_end = end if end < horizon else horizon
         begin = now if now > warmup else warmup
         if clipped_end > begin:
@@ -181,6 +274,8 @@ class Recorder:
         measured = now >= self.warmup
         if measured:
             self._tta.append(now - arrival)
+            if self.classes:
+                self.class_assessed[self.class_of_source[report[5]]] += 1
             if arrival >= self.warmup and arrival < self.sla_cut:
                 if now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
                     self.counts["sla_met"] += 1
@@ -214,6 +309,9 @@ class Recorder:
     def flush(self) -> None:
         """Fold buffered per-report values into the fixed-size histograms and daily counts."""
         self.waits.add(self._waits)
+        for hist, buffer in zip(self.class_waits, self._class_waits, strict=True):
+            hist.add(buffer)
+            buffer.clear()
         self.time_to_assessment.add(self._tta)
         self.time_to_removal.add(self._ttr)
         for hist, buffer in zip(self.host_delays, self._host_delays, strict=True):
@@ -235,6 +333,7 @@ class Recorder:
         waiting_arrivals: list[float],
         in_assessment: int,
         hosts: list[tuple[str, str]],
+        backlog_peak: int,
     ) -> ReplicationResult:
         """Close the books at the horizon and return the replication's results."""
         self.flush()
@@ -246,6 +345,8 @@ class Recorder:
         window_days = window_hours / HOURS_PER_DAY
         c = self.counts
         on_duty = self.rostered_hours + self.overrun_hours
+        spent = self.spent_hours
+        idle_hours = max(0.0, on_duty - self.assessing_hours - sum(spent.values()))
         metrics = {
             "reports_received": c["received"],
             "reports_merged": c["merged"],
@@ -275,7 +376,29 @@ class Recorder:
             "sla_assessment_share": c["sla_met"] / c["sla_due"] if c["sla_due"] else math.nan,
             "reports_per_day_mean": c["received"] / window_days,
             "assessed_per_day_mean": self.time_to_assessment.n / window_days,
+            "reports_found": self.found_count,
+            "backlog_peak": backlog_peak,
+            "backlog_clear_days": self.clear_days,
+            "analyst_break_hours": spent["break"],
+            "analyst_searching_hours": spent["searching"],
+            "analyst_other_hours": spent["other"],
+            "time_share_assessing": _share(self.assessing_hours, on_duty),
+            "time_share_break": _share(spent["break"], on_duty),
+            "time_share_searching": _share(spent["searching"], on_duty),
+            "time_share_other": _share(spent["other"], on_duty),
+            "time_share_idle": _share(idle_hours, on_duty),
+            "viewing_hours_per_analyst_day_mean": (
+                self.viewing_sum_hours / self.viewing_days if self.viewing_days else math.nan
+            ),
+            "viewing_hours_per_analyst_day_max": self.viewing_max_hours,
+            "analyst_days_rostered": self.rostered_days,
+            "analyst_days_absent": self.absent_days,
         }
+        for p, hist, assessed in zip(self.classes, self.class_waits, self.class_assessed, strict=True):
+            metrics[f"wait_hours_mean_priority_{p}"] = hist.mean()
+            metrics[f"wait_hours_p50_priority_{p}"] = hist.quantile(0.5)
+            metrics[f"wait_hours_p95_priority_{p}"] = hist.quantile(0.95)
+            metrics[f"reports_assessed_priority_{p}"] = assessed
         host_rows = [
             {
                 "country": country,
@@ -298,7 +421,7 @@ class Recorder:
         }
         return ReplicationResult(
             replication=replication,
-            metrics={k: float(metrics[k]) for k in METRICS},
+            metrics={k: float(metrics[k]) for k in self.metric_names},
             timeseries=timeseries,
             wait_histogram=self.waits.counts.copy(),
             hosts=host_rows,

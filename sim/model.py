@@ -1,31 +1,75 @@
-"""The hotline as SimPy processes: sources -> dedup gate -> FIFO analyst queue -> assessment.
+"""The hotline as SimPy processes: sources -> dedup gate -> analyst queue -> assessment.
 
-Processes: one per source (arrivals, each already through the dedup gate), one long-lived process
-per analyst (works only inside its on-duty intervals, finishes the assessment in progress at a
-shift's end, starts none off shift), one daily bookkeeping process. An idle analyst waits on its
-own event, which an arrival (or the end of its shift) triggers. Notices and removals need no
-queueing, so they are not SimPy events: a removal time is the notice time plus the host's delay.
+Processes: one per Poisson source (arrivals, each already through the dedup gate), one long-lived
+process per analyst, one daily bookkeeping process, and watchers for the warm-up's end and the
+backlog's clearing. An analyst works its duty days (see `sim.workforce`); within one, whenever it
+is free it does the first of these that applies:
+
+1. a break, when `every_minutes` on duty have passed since the day's start or the last break
+   (cut at the day's end); on duty, not available;
+2. other work, once the day's viewing (assessing and searching) has reached the viewing cap,
+   until the next break or the day's end; on duty, not available;
+3. a block of proactive searching, when the searching owed (`search_share` of the on-duty time
+   not on break) reaches a block; finds enter the queue as they are found;
+4. the next report of the queue (priority class, then first in, first out);
+5. otherwise it waits (or searches, with `search_when_idle`) until a report arrives, a break is
+   due, the cap is reached or the day ends.
+
+An assessment in progress is finished at the end of a day and nothing starts off duty. An idle
+analyst waits on its own event, which an arrival, a timer or the end of its day triggers; an
+analyst who turns to something else while reports wait passes the wake-up on. Notices and
+removals need no queueing, so they are not SimPy events: a removal time is the notice time plus
+the host's delay.
 
 The model knows nothing of files, replications or the command line.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
+from collections.abc import Iterator
 from functools import partial
 
 import simpy
 
-from sim.intake import SourceIntake
+from sim.intake import FindSupply, Report, SourceIntake, initial_backlog
 from sim.metrics import Recorder
-from sim.roster import (
-    HOURS_PER_DAY,
-    TIME_TOLERANCE_HOURS,
-    off_roster_hours,
-    on_duty_hours,
-)
+from sim.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, off_roster_hours
 from sim.scenario import Scenario
 from sim.streams import Streams
+from sim.workforce import DutyDay, plan_workforce
+
+MINUTES_PER_HOUR = 60.0
+
+
+class PriorityQueue:
+    """Waiting reports by priority class (lower first), first in, first out within a class."""
+
+    def __init__(self, lane_of_source: list[int], lanes: int):
+        self.lane_of_source = lane_of_source
+        self.lanes: list[deque[Report]] = [deque() for _ in range(lanes)]
+        self.length = 0
+
+    def append(self, report: Report) -> None:
+        """Put a report at the back of its class."""
+        self.lanes[self.lane_of_source[report[5]]].append(report)
+        self.length += 1
+
+    def popleft(self) -> Report:
+        """Take the first report of the most urgent non-empty class."""
+        for lane in self.lanes:
+            if lane:
+                self.length -= 1
+                return lane.popleft()
+        raise IndexError("pop from an empty queue")
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator[Report]:
+        for lane in self.lanes:
+            yield from lane
 
 
 class HotlineModel:
@@ -36,30 +80,63 @@ class HotlineModel:
         self.scenario = scenario
         self.horizon_hours = scenario.horizon_hours
         self.warmup_hours = scenario.warmup_hours
-        self.queue: deque[tuple] = deque()
+        sources = scenario.intake.sources
+        priorities = sorted({s.priority for s in sources.values()})
+        if len(priorities) > 1:
+            lanes = [priorities.index(s.priority) for s in sources.values()]
+            self.queue: deque[Report] | PriorityQueue = PriorityQueue(lanes, len(priorities))
+        else:
+            self.queue = deque()
         self.idle: dict[int, simpy.Event] = {}
+        self.idle_token: dict[int, int] = {}
         self.in_assessment = 0
         self.intakes = [
-            SourceIntake(scenario, name, index, streams) for index, name in enumerate(scenario.intake.sources)
+            SourceIntake(scenario, name, index, streams)
+            for index, (name, source) in enumerate(sources.items())
+            if not source.is_proactive
         ]
-        self.rosters = scenario.analysts.rosters(self.horizon_hours)
-        rostered = sum(on_duty_hours(r, self.warmup_hours, self.horizon_hours) for r in self.rosters)
-        self.recorder = Recorder(
-            horizon_hours=self.horizon_hours,
-            warmup_hours=self.warmup_hours,
-            sla_hours=scenario.sla.assessment_hours,
-            host_count=len(scenario.takedown.hosts),
-            rostered_hours=rostered,
+        self.finds = next(
+            (
+                FindSupply(scenario, name, index, streams)
+                for index, (name, source) in enumerate(sources.items())
+                if source.is_proactive
+            ),
+            None,
         )
+        analysts = scenario.analysts
+        breaks = analysts.breaks
+        self.break_every_hours = breaks.every_minutes / MINUTES_PER_HOUR if breaks else math.inf
+        self.break_hours = breaks.length_minutes / MINUTES_PER_HOUR if breaks else 0.0
+        cap = analysts.max_viewing_hours_per_day
+        self.viewing_cap_hours = math.inf if cap is None else cap
+        self.plan = plan_workforce(analysts, self.horizon_hours, self.warmup_hours, streams)
+        windows = [*scenario.intake.surges, *analysts.capacity_windows]
+        self.clear_from_hours = max((w.end_day * HOURS_PER_DAY for w in windows), default=0.0)
+        self.clear_pending = True
+        self.recorder = Recorder(
+            scenario=scenario,
+            rostered_hours=self.plan.rostered_hours,
+            rostered_days=self.plan.rostered_days,
+            absent_days=self.plan.absent_days,
+        )
+        for report in initial_backlog(scenario, streams):
+            self.queue.append(report)
+        self.backlog_peak = len(self.queue)
+        if self.warmup_hours == 0:
+            self.recorder.window_start(len(self.queue), 0)
         for intake in self.intakes:
             env.process(self._source(intake))
-        for analyst_id, intervals in enumerate(self.rosters):
-            if intervals:
-                env.process(self._analyst(analyst_id, intervals))
+        for analyst_id, days in enumerate(self.plan.duty_days):
+            if days:
+                self.idle_token[analyst_id] = 0
+                env.process(self._analyst(analyst_id, days))
         env.process(self._bookkeeping())
         if self.warmup_hours > 0:
             env.process(self._window_start())
+        if self.clear_from_hours < self.horizon_hours:
+            env.process(self._watch_clearing())
 
+    # --- supply -------------------------------------------------------------------------------
     def _source(self, intake: SourceIntake):
         env = self.env
         queue = self.queue
@@ -72,54 +149,157 @@ class HotlineModel:
                 delay = report[0] - env.now
                 yield timeout(delay if delay > 0.0 else 0.0)
                 queue.append(report)
+                if len(queue) > self.backlog_peak:
+                    self.backlog_peak = len(queue)
                 if idle:
                     idle.pop(next(iter(idle))).succeed()
 
-    def _end_shift(self, analyst_id: int, _event: simpy.Event) -> None:
+    def _found(self, wake_another: bool) -> None:
+        """A proactive search finds a report now: count it, and queue it unless merged."""
+        gate_class, report = self.finds.find(self.env.now)
+        self.recorder.found(self.env.now, gate_class)
+        if report is None:
+            return
+        self.queue.append(report)
+        if len(self.queue) > self.backlog_peak:
+            self.backlog_peak = len(self.queue)
+        if wake_another and self.idle:
+            self.idle.pop(next(iter(self.idle))).succeed()
+
+    # --- analysts -----------------------------------------------------------------------------
+    def _wake(self, analyst_id: int, token: int | None, _event: simpy.Event) -> None:
+        """Timer callback: wake the analyst if it is still in the idle spell the timer was set for."""
+        if token is not None and self.idle_token.get(analyst_id) != token:
+            return
         waiting_for_work = self.idle.pop(analyst_id, None)
         if waiting_for_work is not None:
             waiting_for_work.succeed()
 
-    def _analyst(self, analyst_id: int, intervals: list[tuple[float, float]]):
+    def _pass_on(self) -> None:
+        """An analyst turns away from the queue: a report that woke it goes to another analyst."""
+        if self.queue and self.idle:
+            self.idle.pop(next(iter(self.idle))).succeed()
+
+    def _analyst(self, analyst_id: int, days: list[DutyDay]):
         env = self.env
         queue = self.queue
         idle = self.idle
         timeout = env.timeout
-        started = self.recorder.started
-        finished = self.recorder.finished
+        recorder = self.recorder
+        started = recorder.started
+        finished = recorder.finished
         warmup, horizon = self.warmup_hours, self.horizon_hours
-        for index, (start, end) in enumerate(intervals):
-            if env.now >= end - TIME_TOLERANCE_HOURS:
-                continue  # an assessment longer than the gap ran through this whole shift
+        tolerance = TIME_TOLERANCE_HOURS
+        every, break_hours, cap = self.break_every_hours, self.break_hours, self.viewing_cap_hours
+        finds = self.finds
+        search_share = finds.search_share if finds else 0.0
+        block_hours = finds.block_hours if finds and search_share > 0 else math.inf
+        search_when_idle = bool(finds and finds.search_when_idle)
+        to_find = finds.search_hours_to_next_find() if finds else math.inf
+        intervals = [(d.start_hours, d.end_hours) for d in days]
+        next_break = math.inf
+        owed_search = 0.0
+        for index, day in enumerate(days):
+            start, end = day.start_hours, day.end_hours
+            if env.now >= end - tolerance:
+                continue  # an assessment longer than the gap ran through this whole day
             if env.now < start:
                 yield timeout(start - env.now)
+            if not day.continues:
+                next_break = start + every
             if end < horizon:
-                timeout(end - env.now).callbacks.append(partial(self._end_shift, analyst_id))
-            on_duty_until = end - TIME_TOLERANCE_HOURS
+                timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id, None))
+            speed = day.speed_share
+            viewing = 0.0
+            on_duty_until = end - tolerance
             while env.now < on_duty_until:
-                if queue:
+                now = env.now
+                if now >= next_break - tolerance:  # 1. a break
+                    stop = min(now + break_hours, end)
+                    recorder.spend("break", now, stop)
+                    self._pass_on()
+                    yield timeout(stop - now)
+                    next_break = env.now + every
+                    continue
+                if viewing >= cap - tolerance:  # 2. other work: the viewing cap is reached
+                    stop = min(next_break, end)
+                    recorder.spend("other", now, stop)
+                    self._pass_on()
+                    yield timeout(stop - now)
+                    owed_search += search_share * (env.now - now)
+                    continue
+                if owed_search >= block_hours - tolerance:  # 3. a block of searching
+                    remaining = min(block_hours, end - now, next_break - now, cap - viewing)
+                    self._pass_on()
+                    while remaining > tolerance:
+                        step = min(remaining, to_find)
+                        yield timeout(step)
+                        remaining -= step
+                        to_find -= step
+                        if to_find <= tolerance:
+                            self._found(wake_another=True)
+                            to_find = finds.search_hours_to_next_find()
+                    searched = env.now - now
+                    recorder.spend("searching", now, env.now)
+                    viewing += searched
+                    owed_search -= (1.0 - search_share) * searched
+                    continue
+                if queue:  # 4. the next report
                     report = queue.popleft()
+                    if self.clear_pending and not queue and now >= self.clear_from_hours - tolerance:
+                        self._cleared()
                     self.in_assessment += 1
-                    finish = env.now + report[1]
+                    service = report[1] if speed == 1.0 else report[1] / speed
+                    finish = now + service
                     overrun = 0.0
-                    if finish > end:  # rare: the assessment runs past the end of the shift
+                    if finish > end:  # rare: the assessment runs past the end of the day
                         overrun = off_roster_hours(
                             intervals, index + 1, max(end, warmup), min(finish, horizon)
                         )
-                    started(report, env.now, overrun)
-                    yield timeout(report[1])
+                    started(report, now, service, overrun)
+                    yield timeout(service)
                     self.in_assessment -= 1
                     finished(report, env.now)
-                else:
-                    wake = env.event()
-                    idle[analyst_id] = wake
-                    yield wake
-            if queue and idle:
-                # woken by an arrival at the very end of the shift: pass the wake-up on
-                idle.pop(next(iter(idle))).succeed()
+                    viewing += service
+                    owed_search += search_share * service
+                    continue
+                # 5. nothing to do: wait (or search) until woken
+                deadline = min(next_break, end)
+                if search_when_idle:
+                    deadline = min(deadline, now + to_find, now + cap - viewing)
+                token = self.idle_token[analyst_id] + 1
+                self.idle_token[analyst_id] = token
+                if deadline < end - tolerance:
+                    timeout(deadline - now).callbacks.append(partial(self._wake, analyst_id, token))
+                wake = env.event()
+                idle[analyst_id] = wake
+                yield wake
+                waited = env.now - now
+                owed_search += search_share * waited
+                if search_when_idle and waited > 0:
+                    recorder.spend("searching", now, env.now)
+                    viewing += waited
+                    to_find -= waited
+                    if to_find <= tolerance:
+                        self._found(wake_another=False)
+                        to_find = finds.search_hours_to_next_find()
+            recorder.duty_day(start, viewing)
+            self._pass_on()  # woken by an arrival at the very end of the day: pass it on
+
+    # --- watchers -----------------------------------------------------------------------------
+    def _cleared(self) -> None:
+        self.clear_pending = False
+        self.recorder.backlog_cleared(self.env.now - self.clear_from_hours)
+
+    def _watch_clearing(self):
+        if self.clear_from_hours > 0:
+            yield self.env.timeout(self.clear_from_hours)
+        if self.clear_pending and not self.queue:
+            self._cleared()
 
     def _window_start(self):
         yield self.env.timeout(self.warmup_hours)
+        self.backlog_peak = len(self.queue)
         self.recorder.window_start(len(self.queue), self.in_assessment)
 
     def _bookkeeping(self):
@@ -134,4 +314,6 @@ class HotlineModel:
         """Run to the horizon and return the replication's results."""
         self.env.run(until=self.horizon_hours)
         hosts = [(h.country, h.route) for h in self.scenario.takedown.hosts]
-        return self.recorder.result(replication, [r[0] for r in self.queue], self.in_assessment, hosts)
+        return self.recorder.result(
+            replication, [r[0] for r in self.queue], self.in_assessment, hosts, self.backlog_peak
+        )

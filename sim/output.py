@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.metrics import HOST_COLUMNS, METRICS, TIMESERIES, ReplicationResult
+from sim.metrics import HOST_COLUMNS, TIMESERIES, ReplicationResult
 from sim.scenario import Scenario
 from sim.stats import Summary, summarise
 
@@ -97,8 +97,18 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 
 def summarise_metrics(results: list[ReplicationResult]) -> dict[str, Summary]:
-    """Mean, std and CI of every metric over the replications."""
-    return {m: summarise([r.metrics[m] for r in results]) for m in METRICS}
+    """Mean, std and CI of every metric over the replications.
+
+    One more row counts the replications in which the backlog never cleared
+    (`backlog_never_cleared_replications`: an exact count of these replications, so its
+    interval has no width).
+    """
+    summaries = {m: summarise([r.metrics[m] for r in results]) for m in results[0].metrics}
+    never = sum(math.isnan(r.metrics["backlog_clear_days"]) for r in results)
+    summaries["backlog_never_cleared_replications"] = Summary(
+        float(never), 0.0, float(never), float(never), len(results)
+    )
+    return summaries
 
 
 def summary_rows(summaries: dict[str, Summary]) -> list[list[Any]]:
@@ -208,8 +218,8 @@ def write_results(
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
         "summary.md": summary_markdown(scenario, seed, len(results), summaries),
         "replications.csv": csv_text(
-            ("replication", *METRICS),
-            ([r.replication, *(r.metrics[m] for m in METRICS)] for r in results),
+            ("replication", *results[0].metrics),
+            ([r.replication, *r.metrics.values()] for r in results),
         ),
         "takedown_by_country.csv": csv_text(("country", "route", *HOST_COLUMNS), takedown_rows(results)),
     }

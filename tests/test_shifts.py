@@ -166,7 +166,7 @@ def test_last_minute_arrival_wakes_an_analyst_still_on_shift(mmc):
     env = simpy.Environment()
     model = HotlineModel(env, scenario_from_dict(data), Streams(1, 0))
     starts = []
-    model.recorder.started = lambda report, now, overrun: starts.append(now)
+    model.recorder.started = lambda report, now, service, overrun: starts.append(now)
 
     def arrive_at_end_of_first_shift():
         yield env.timeout(16.0)
