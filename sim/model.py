@@ -149,8 +149,9 @@ class HotlineModel:
                 delay = report[0] - env.now
                 yield timeout(delay if delay > 0.0 else 0.0)
                 queue.append(report)
-                if len(queue) > self.backlog_peak:
-                    self.backlog_peak = len(queue)
+                waiting = len(queue)
+                if waiting > self.backlog_peak:
+                    self.backlog_peak = waiting
                 if idle:
                     idle.pop(next(iter(idle))).succeed()
 
@@ -199,6 +200,7 @@ class HotlineModel:
         intervals = [(d.start_hours, d.end_hours) for d in days]
         next_break = math.inf
         owed_search = 0.0
+        limited = every < math.inf or cap < math.inf or block_hours < math.inf  # steps 1-3 can apply
         for index, day in enumerate(days):
             start, end = day.start_hours, day.end_hours
             if env.now >= end - tolerance:
@@ -212,41 +214,46 @@ class HotlineModel:
             speed = day.speed_share
             viewing = 0.0
             on_duty_until = end - tolerance
-            while env.now < on_duty_until:
+            while True:
                 now = env.now
-                if now >= next_break - tolerance:  # 1. a break
-                    stop = min(now + break_hours, end)
-                    recorder.spend("break", now, stop)
-                    self._pass_on()
-                    yield timeout(stop - now)
-                    next_break = env.now + every
-                    continue
-                if viewing >= cap - tolerance:  # 2. other work: the viewing cap is reached
-                    stop = min(next_break, end)
-                    recorder.spend("other", now, stop)
-                    self._pass_on()
-                    yield timeout(stop - now)
-                    owed_search += search_share * (env.now - now)
-                    continue
-                if owed_search >= block_hours - tolerance:  # 3. a block of searching
-                    remaining = min(block_hours, end - now, next_break - now, cap - viewing)
-                    self._pass_on()
-                    while remaining > tolerance:
-                        step = min(remaining, to_find)
-                        yield timeout(step)
-                        remaining -= step
-                        to_find -= step
-                        if to_find <= tolerance:
-                            self._found(wake_another=True)
-                            to_find = finds.search_hours_to_next_find()
-                    searched = env.now - now
-                    recorder.spend("searching", now, env.now)
-                    viewing += searched
-                    owed_search -= (1.0 - search_share) * searched
+                if now >= on_duty_until:
+                    break
+                if limited and (
+                    now >= next_break - tolerance
+                    or viewing >= cap - tolerance
+                    or owed_search >= block_hours - tolerance
+                ):
+                    if now >= next_break - tolerance:  # 1. a break
+                        stop = min(now + break_hours, end)
+                        recorder.spend("break", now, stop)
+                        self._pass_on()
+                        yield timeout(stop - now)
+                        next_break = env.now + every
+                    elif viewing >= cap - tolerance:  # 2. other work: the viewing cap is reached
+                        stop = min(next_break, end)
+                        recorder.spend("other", now, stop)
+                        self._pass_on()
+                        yield timeout(stop - now)
+                        owed_search += search_share * (env.now - now)
+                    else:  # 3. a block of searching
+                        remaining = min(block_hours, end - now, next_break - now, cap - viewing)
+                        self._pass_on()
+                        while remaining > tolerance:
+                            step = min(remaining, to_find)
+                            yield timeout(step)
+                            remaining -= step
+                            to_find -= step
+                            if to_find <= tolerance:
+                                self._found(wake_another=True)
+                                to_find = finds.search_hours_to_next_find()
+                        searched = env.now - now
+                        recorder.spend("searching", now, env.now)
+                        viewing += searched
+                        owed_search -= (1.0 - search_share) * searched
                     continue
                 if queue:  # 4. the next report
                     report = queue.popleft()
-                    if self.clear_pending and not queue and now >= self.clear_from_hours - tolerance:
+                    if not queue and self.clear_pending and now >= self.clear_from_hours - tolerance:
                         self._cleared()
                     self.in_assessment += 1
                     service = report[1] if speed == 1.0 else report[1] / speed
@@ -257,19 +264,20 @@ class HotlineModel:
                             intervals, index + 1, max(end, warmup), min(finish, horizon)
                         )
                     started(report, now, service, overrun)
-                    yield timeout(service)
+                    yield timeout(service)  # the clock is then at `finish`, the same sum
                     self.in_assessment -= 1
-                    finished(report, env.now)
+                    finished(report, finish)
                     viewing += service
-                    owed_search += search_share * service
+                    if limited:
+                        owed_search += search_share * service
                     continue
                 # 5. nothing to do: wait (or search) until woken
                 deadline = min(next_break, end)
                 if search_when_idle:
                     deadline = min(deadline, now + to_find, now + cap - viewing)
-                token = self.idle_token[analyst_id] + 1
-                self.idle_token[analyst_id] = token
-                if deadline < end - tolerance:
+                if deadline < end - tolerance:  # a timer; a stale one only makes a harmless extra wake-up
+                    token = self.idle_token[analyst_id] + 1
+                    self.idle_token[analyst_id] = token
                     timeout(deadline - now).callbacks.append(partial(self._wake, analyst_id, token))
                 wake = env.event()
                 idle[analyst_id] = wake
