@@ -126,10 +126,12 @@ class HotlineModel:
             self.recorder.window_start(len(self.queue), 0)
         for intake in self.intakes:
             env.process(self._source(intake))
+        self.analyst_processes = []
         for analyst_id, days in enumerate(self.plan.duty_days):
             if days:
                 self.idle_token[analyst_id] = 0
-                env.process(self._analyst(analyst_id, days))
+                self.analyst_processes.append(self._analyst(analyst_id, days))
+                env.process(self.analyst_processes[-1])
         env.process(self._bookkeeping())
         if self.warmup_hours > 0:
             env.process(self._window_start())
@@ -201,98 +203,114 @@ class HotlineModel:
         next_break = math.inf
         owed_search = 0.0
         limited = every < math.inf or cap < math.inf or block_hours < math.inf  # steps 1-3 can apply
-        for index, day in enumerate(days):
-            start, end = day.start_hours, day.end_hours
-            if env.now >= end - tolerance:
-                continue  # an assessment longer than the gap ran through this whole day
-            if env.now < start:
-                yield timeout(start - env.now)
-            if not day.continues:
-                next_break = start + every
-            if end < horizon:
-                timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id, None))
-            speed = day.speed_share
-            viewing = 0.0
-            on_duty_until = end - tolerance
-            while True:
-                now = env.now
-                if now >= on_duty_until:
-                    break
-                if limited and (
-                    now >= next_break - tolerance
-                    or viewing >= cap - tolerance
-                    or owed_search >= block_hours - tolerance
-                ):
-                    if now >= next_break - tolerance:  # 1. a break
-                        stop = min(now + break_hours, end)
-                        recorder.spend("break", now, stop)
-                        self._pass_on()
-                        yield timeout(stop - now)
-                        next_break = env.now + every
-                    elif viewing >= cap - tolerance:  # 2. other work: the viewing cap is reached
-                        stop = min(next_break, end)
-                        recorder.spend("other", now, stop)
-                        self._pass_on()
-                        yield timeout(stop - now)
-                        owed_search += search_share * (env.now - now)
-                    else:  # 3. a block of searching
-                        remaining = min(block_hours, end - now, next_break - now, cap - viewing)
-                        self._pass_on()
-                        while remaining > tolerance:
-                            step = min(remaining, to_find)
-                            yield timeout(step)
-                            remaining -= step
-                            to_find -= step
-                            if to_find <= tolerance:
-                                self._found(wake_another=True)
-                                to_find = finds.search_hours_to_next_find()
-                        searched = env.now - now
+        start = viewing = 0.0
+        day_open = False  # inside a duty day (for the accounts at the horizon)
+        searching_since = math.nan  # the start of a spell of idle searching in progress
+        try:
+            for index, day in enumerate(days):
+                start, end = day.start_hours, day.end_hours
+                if env.now >= end - tolerance:
+                    continue  # an assessment longer than the gap ran through this whole day
+                if env.now < start:
+                    yield timeout(start - env.now)
+                if not day.continues:
+                    next_break = start + every
+                if end < horizon:
+                    timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id, None))
+                speed = day.speed_share
+                viewing = 0.0
+                day_open = True
+                on_duty_until = end - tolerance
+                while True:
+                    now = env.now
+                    if now >= on_duty_until:
+                        break
+                    if limited and (
+                        now >= next_break - tolerance
+                        or viewing >= cap - tolerance
+                        or owed_search >= block_hours - tolerance
+                    ):
+                        if now >= next_break - tolerance:  # 1. a break
+                            stop = min(now + break_hours, end)
+                            recorder.spend("break", now, stop)
+                            self._pass_on()
+                            yield timeout(stop - now)
+                            next_break = env.now + every
+                        elif viewing >= cap - tolerance:  # 2. other work: the viewing cap is reached
+                            stop = min(next_break, end)
+                            recorder.spend("other", now, stop)
+                            self._pass_on()
+                            yield timeout(stop - now)
+                            owed_search += search_share * (env.now - now)
+                        else:  # 3. a block of searching
+                            remaining = min(block_hours, end - now, next_break - now, cap - viewing)
+                            recorder.spend("searching", now, now + remaining)
+                            viewing += remaining
+                            owed_search -= (1.0 - search_share) * remaining
+                            self._pass_on()
+                            while remaining > tolerance:
+                                step = min(remaining, to_find)
+                                yield timeout(step)
+                                remaining -= step
+                                to_find -= step
+                                if to_find <= tolerance:
+                                    self._found(wake_another=True)
+                                    to_find = finds.search_hours_to_next_find()
+                        continue
+                    if queue:  # 4. the next report
+                        report = queue.popleft()
+                        if not queue and self.clear_pending and now >= self.clear_from_hours - tolerance:
+                            self._cleared()
+                        self.in_assessment += 1
+                        service = report[1] if speed == 1.0 else report[1] / speed
+                        finish = now + service
+                        overrun = 0.0
+                        if finish > end:  # rare: the assessment runs past the end of the day
+                            overrun = off_roster_hours(
+                                intervals, index + 1, max(end, warmup), min(finish, horizon)
+                            )
+                        started(report, now, service, overrun)
+                        viewing += service  # an assessment's viewing counts in the day it starts
+                        yield timeout(service)  # the clock is then at `finish`, the same sum
+                        self.in_assessment -= 1
+                        finished(report, finish)
+                        if limited:
+                            owed_search += search_share * service
+                        continue
+                    # 5. nothing to do: wait (or search) until woken
+                    deadline = min(next_break, end)
+                    if search_share > 0:  # the searching owed reaches a block
+                        deadline = min(deadline, now + (block_hours - owed_search) / search_share)
+                    if search_when_idle:
+                        deadline = min(deadline, now + to_find, now + cap - viewing)
+                        searching_since = now
+                    if deadline < end - tolerance:  # a timer; a stale one only makes a harmless extra wake-up
+                        token = self.idle_token[analyst_id] + 1
+                        self.idle_token[analyst_id] = token
+                        timeout(deadline - now).callbacks.append(partial(self._wake, analyst_id, token))
+                    wake = env.event()
+                    idle[analyst_id] = wake
+                    yield wake
+                    waited = env.now - now
+                    owed_search += search_share * waited
+                    searching_since = math.nan
+                    if search_when_idle and waited > 0:
                         recorder.spend("searching", now, env.now)
-                        viewing += searched
-                        owed_search -= (1.0 - search_share) * searched
-                    continue
-                if queue:  # 4. the next report
-                    report = queue.popleft()
-                    if not queue and self.clear_pending and now >= self.clear_from_hours - tolerance:
-                        self._cleared()
-                    self.in_assessment += 1
-                    service = report[1] if speed == 1.0 else report[1] / speed
-                    finish = now + service
-                    overrun = 0.0
-                    if finish > end:  # rare: the assessment runs past the end of the day
-                        overrun = off_roster_hours(
-                            intervals, index + 1, max(end, warmup), min(finish, horizon)
-                        )
-                    started(report, now, service, overrun)
-                    yield timeout(service)  # the clock is then at `finish`, the same sum
-                    self.in_assessment -= 1
-                    finished(report, finish)
-                    viewing += service
-                    if limited:
-                        owed_search += search_share * service
-                    continue
-                # 5. nothing to do: wait (or search) until woken
-                deadline = min(next_break, end)
-                if search_when_idle:
-                    deadline = min(deadline, now + to_find, now + cap - viewing)
-                if deadline < end - tolerance:  # a timer; a stale one only makes a harmless extra wake-up
-                    token = self.idle_token[analyst_id] + 1
-                    self.idle_token[analyst_id] = token
-                    timeout(deadline - now).callbacks.append(partial(self._wake, analyst_id, token))
-                wake = env.event()
-                idle[analyst_id] = wake
-                yield wake
-                waited = env.now - now
-                owed_search += search_share * waited
-                if search_when_idle and waited > 0:
-                    recorder.spend("searching", now, env.now)
-                    viewing += waited
-                    to_find -= waited
-                    if to_find <= tolerance:
-                        self._found(wake_another=False)
-                        to_find = finds.search_hours_to_next_find()
-            recorder.duty_day(start, viewing)
-            self._pass_on()  # woken by an arrival at the very end of the day: pass it on
+                        viewing += waited
+                        to_find -= waited
+                        if to_find <= tolerance:
+                            self._found(wake_another=False)
+                            to_find = finds.search_hours_to_next_find()
+                recorder.duty_day(start, viewing)
+                day_open = False
+                self._pass_on()  # woken by an arrival at the very end of the day: pass it on
+        except GeneratorExit:  # the horizon: close the spell and the duty day in progress
+            now = env.now
+            if searching_since == searching_since:
+                recorder.spend("searching", searching_since, now)
+                viewing += now - searching_since
+            if day_open and end <= horizon + tolerance:
+                recorder.duty_day(start, viewing)
 
     # --- watchers -----------------------------------------------------------------------------
     def _cleared(self) -> None:
@@ -321,6 +339,8 @@ class HotlineModel:
     def run(self, replication: int):
         """Run to the horizon and return the replication's results."""
         self.env.run(until=self.horizon_hours)
+        for process in self.analyst_processes:
+            process.close()  # each closes its spell and duty day in progress
         hosts = [(h.country, h.route) for h in self.scenario.takedown.hosts]
         return self.recorder.result(
             replication, [r[0] for r in self.queue], self.in_assessment, hosts, self.backlog_peak
