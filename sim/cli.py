@@ -26,6 +26,8 @@ KEY_METRICS = (
     ("time_to_removal_hours_mean", "time to removal, mean (h)"),
     ("queue_length_mean", "queue length, time-average"),
     ("backlog_end", "backlog at the end"),
+    ("backlog_peak", "backlog peak"),
+    ("backlog_clear_days", "days to clear the backlog"),
     ("analyst_utilisation", "analyst utilisation"),
     ("sla_assessment_share", "share assessed within SLA"),
 )
@@ -96,7 +98,10 @@ def run(
     summaries = write_results(
         out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots
     )
-    click.echo(_table(summaries))
+    click.echo(_table(summaries, _has_backlog_events(spec)))
+    from sim.erlang import effective_capacity
+
+    click.echo(effective_capacity(spec).describe())
     click.echo(f"results written to {out_dir}/")
 
 
@@ -111,7 +116,12 @@ def _progress_printer():
     return show
 
 
-def _table(summaries) -> str:
+def _has_backlog_events(spec) -> bool:
+    """Whether clearing a backlog is a question here: a starting backlog, a surge or a window."""
+    return bool(spec.intake.initial_backlog or spec.intake.surges or spec.analysts.capacity_windows)
+
+
+def _table(summaries, backlog_events: bool = True) -> str:
     from sim.output import fmt
 
     def cell(x: float) -> str:
@@ -119,6 +129,8 @@ def _table(summaries) -> str:
 
     rows = [("metric", "mean", "95 % CI")]
     for key, label in KEY_METRICS:
+        if key in ("backlog_peak", "backlog_clear_days") and not backlog_events:
+            continue
         s = summaries[key]
         ci = f"{cell(s.ci95_low)} to {cell(s.ci95_high)}" if s.replications > 1 else "-"
         rows.append((label, cell(s.mean), ci))

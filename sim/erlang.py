@@ -1,4 +1,5 @@
-"""Erlang C: the M/M/c queue's waiting probability, mean wait and a staffing estimate.
+"""Erlang C: the M/M/c queue's waiting probability, mean wait, a staffing estimate, and the
+analytic capacity estimate of a scenario's team (`effective_capacity`).
 
 >>> round(erlang_c(servers=1, offered_load=0.5), 6)   # M/M/1: P(wait) = rho
 0.5
@@ -9,6 +10,11 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
 
 
 def erlang_c(servers: int, offered_load: float) -> float:
@@ -52,3 +58,127 @@ def servers_for_wait(arrival_rate: float, service_rate: float, max_mean_wait: fl
     while mean_wait(servers, arrival_rate, service_rate) > max_mean_wait:
         servers += 1
     return servers
+
+
+# --- a continuous number of servers, for an effective (fractional) team --------------------------
+
+
+def erlang_c_continuous(servers: float, offered_load: float) -> float:
+    """Erlang C for a real number of servers (the continuous extension of Erlang B).
+
+    B(x, a) = a^x e^-a / Gamma(x + 1, a) (upper incomplete gamma), then C from B as for integers;
+    it equals `erlang_c` at whole numbers of servers.
+    """
+    from scipy.special import gammaincc, gammaln
+
+    if servers <= 0:
+        raise ValueError("servers must be > 0")
+    if offered_load < 0:
+        raise ValueError("offered_load must be >= 0")
+    if offered_load >= servers:
+        return 1.0
+    if offered_load == 0:
+        return 0.0
+    log_b = (
+        servers * math.log(offered_load)
+        - offered_load
+        - gammaln(servers + 1)
+        - math.log(gammaincc(servers + 1, offered_load))
+    )
+    b = math.exp(log_b)
+    rho = offered_load / servers
+    return b / (1.0 - rho + rho * b)
+
+
+@dataclass(frozen=True)
+class CapacityEstimate:
+    """The analytic estimate: the team as `effective_analysts` always-available servers."""
+
+    effective_analysts: float
+    on_duty_share: float  # rostered hours / (team x hours of the week)
+    break_share: float
+    absence_share: float
+    search_share: float
+    viewing_cap_factor: float  # share of available time the cap leaves for viewing (1: no cap)
+    demand_reports_per_day: float  # queued reports a day (after the dedup gate), window average
+    assessment_hours_mean: float  # mean analyst time per queued report
+    capacity_reports_per_day: float
+    utilisation: float
+    wait_probability: float
+    wait_hours_mean: float  # Erlang C for the effective team; infinite when overloaded
+
+    def describe(self) -> str:
+        """Two lines for the terminal, saying what the estimate leaves out."""
+        wait = "overloaded" if math.isinf(self.wait_hours_mean) else f"{self.wait_hours_mean:.3g} h"
+        return (
+            f"analytic estimate, for orientation: {self.effective_analysts:.3g} effective analysts "
+            f"(on duty {self.on_duty_share:.3g}, breaks {self.break_share:.3g}, absence "
+            f"{self.absence_share:.3g}, searching {self.search_share:.3g}, viewing cap x"
+            f"{self.viewing_cap_factor:.3g}); capacity {self.capacity_reports_per_day:,.0f} vs demand "
+            f"{self.demand_reports_per_day:,.0f} reports/day (utilisation {self.utilisation:.3g}); "
+            f"Erlang C mean wait {wait}\n"
+            "  (an always-on team of that size: no nights, weekends, surges, windows or hires in it)"
+        )
+
+
+def effective_capacity(scenario: Scenario) -> CapacityEstimate:
+    """Effective analysts = on-duty team x (1 - breaks) x (1 - absence) x (1 - searching), limited
+    by the viewing cap on each duty day; and the Erlang C wait of the demand on that many servers.
+    """
+    from sim.demand import DAYS_PER_YEAR
+    from sim.roster import HOURS_PER_DAY, HOURS_PER_WEEK
+    from sim.workforce import split_days
+
+    team = scenario.analysts
+    breaks = team.breaks
+    break_share = breaks.length_minutes / (breaks.every_minutes + breaks.length_minutes) if breaks else 0.0
+    proactive = [s for s in scenario.intake.sources.values() if s.is_proactive]
+    search_share = proactive[0].search_share if proactive else 0.0
+    cap = team.max_viewing_hours_per_day
+    week = [split_days(r) for r in team.rosters(HOURS_PER_WEEK)]
+    duty_hours = [end - start for days in week for start, end in days]
+    rostered = sum(duty_hours)
+    available = [h * (1 - break_share) for h in duty_hours]
+    viewing = [min(h, cap) if cap is not None else h for h in available]
+    cap_factor = sum(viewing) / sum(available) if sum(available) > 0 else 1.0
+    assessing_hours_a_week = sum(viewing) * (1 - search_share) * (1 - team.absence_share)
+    effective = assessing_hours_a_week / HOURS_PER_WEEK
+
+    dedup = scenario.dedup
+    kept = 1.0 - dedup.duplicate_share
+    service_factor = (
+        (kept - dedup.hash_match_share) + dedup.hash_match_share * dedup.hash_match_time_factor
+    ) / kept
+    mean_minutes = scenario.assessment.time_minutes.mean_value
+    service_hours = mean_minutes / 60.0 * service_factor if kept > 0 else 0.0
+    growth = math.log1p(scenario.intake.growth_per_year) / DAYS_PER_YEAR
+    w, h = scenario.scenario.warmup_days, scenario.scenario.horizon_days
+    growth_mean = 1.0 if growth == 0 else (math.exp(growth * h) - math.exp(growth * w)) / (growth * (h - w))
+    poisson_per_day = sum(
+        (s.reports_per_day or 0.0) for s in scenario.intake.sources.values() if not s.is_proactive
+    )
+    demand = poisson_per_day * scenario.intake.volume_multiplier * growth_mean * kept
+    if proactive:  # finds of the searching time, gated like any report
+        searching_hours_a_day = sum(viewing) * search_share * (1 - team.absence_share) / 7.0
+        demand += searching_hours_a_day * proactive[0].finds_per_search_hour * kept
+    load = demand / HOURS_PER_DAY * service_hours
+    capacity = effective / service_hours * HOURS_PER_DAY if service_hours > 0 else math.inf
+    if effective <= 0 or load >= effective:
+        p_wait, wait = 1.0, math.inf
+    else:
+        p_wait = erlang_c_continuous(effective, load)
+        wait = p_wait * service_hours / (effective - load)
+    return CapacityEstimate(
+        effective_analysts=effective,
+        on_duty_share=rostered / (team.count * HOURS_PER_WEEK),
+        break_share=break_share,
+        absence_share=team.absence_share,
+        search_share=search_share,
+        viewing_cap_factor=cap_factor,
+        demand_reports_per_day=demand,
+        assessment_hours_mean=service_hours,
+        capacity_reports_per_day=capacity,
+        utilisation=load / effective if effective > 0 else math.inf,
+        wait_probability=p_wait,
+        wait_hours_mean=wait,
+    )
