@@ -240,8 +240,7 @@ class HotlineModel:
                             stop = min(next_break, end)
                             recorder.spend("other", now, stop)
                             self._pass_on()
-                            yield timeout(stop - now)
-                            owed_search += search_share * (env.now - now)
+                            yield timeout(stop - now)  # nothing owed: searching is viewing too
                         else:  # 3. a block of searching
                             remaining = min(block_hours, end - now, next_break - now, cap - viewing)
                             recorder.spend("searching", now, now + remaining)

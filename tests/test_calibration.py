@@ -52,9 +52,22 @@ def test_hosting_shares(baseline):
     assert uk == pytest.approx(PUBLISHED_UK_PAGES_2018, abs=4 * np.sqrt(PUBLISHED_UK_PAGES_2018))
 
 
+def test_team_works_within_breaks_and_the_viewing_cap(baseline):
+    """IWF: 10-minute breaks each hour and at most 5 hours' viewing a day shape the team's time."""
+    _, results, s = baseline
+    for r in results:
+        m = r.metrics
+        assert m["viewing_hours_per_analyst_day_max"] <= 5 + 1.0  # overrun: one assessment at most
+        assert 0.10 < m["time_share_break"] < 1 / 7 + 1e-9  # 10 of every 70 minutes at most
+        assert m["time_share_searching"] > 0.05 and m["time_share_other"] > 0.02  # searching; cap reached
+    assert 4.0 < s["viewing_hours_per_analyst_day_mean"].mean <= 5.0
+    found = s["reports_found"].mean / 365
+    assert found == pytest.approx(290, rel=0.05)  # proactive about equal to public (IWF 2017)
+
+
 def test_team_keeps_up_but_waiting_is_visible(baseline):
     _, results, s = baseline
-    assert 0.6 < s["analyst_utilisation"].mean < 0.9
+    assert 0.35 < s["analyst_utilisation"].mean < 5 / 8  # at most 5 viewing hours of 8 on duty
     backlog = np.mean([r.timeseries["backlog"] for r in results], axis=0)
     arrivals_per_day = s["reports_per_day_mean"].mean
     # bounded: the backlog never exceeds about three days of arrivals, and the last weeks are no
