@@ -66,21 +66,35 @@ def cli() -> None:
     help="Processes; never changes the numbers.",
 )
 @click.option("--no-plots", is_flag=True, help="Skip the PNG figures.")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override one scenario key (dotted, TOML value), e.g. analysts.count=15; repeatable.",
+)
 def run(
-    scenario: str, replications: int | None, seed: int | None, out: str | None, jobs: int, no_plots: bool
+    scenario: str,
+    replications: int | None,
+    seed: int | None,
+    out: str | None,
+    jobs: int,
+    no_plots: bool,
+    overrides: tuple[str, ...],
 ) -> None:
     """Run replications of SCENARIO, print the summary and write the result files.
 
     \b
     Example:
       hotline-sim run scenarios/baseline-2018.toml --replications 10 --seed 2018 --jobs 2
+      hotline-sim run scenarios/baseline-2018.toml --set analysts.max_viewing_hours_per_day=24
     """
     from datetime import UTC, datetime
 
     from sim.output import write_results
     from sim.runner import run_replications
 
-    spec = _load(scenario)
+    spec = _with_overrides(_load(scenario), scenario, overrides)
     n = replications or spec.scenario.replications
     run_seed = spec.scenario.seed if seed is None else seed
     out_dir = Path(out) if out else Path("runs") / spec.scenario.name
@@ -103,6 +117,43 @@ def run(
 
     click.echo(effective_capacity(spec).describe())
     click.echo(f"results written to {out_dir}/")
+
+
+def parse_override(text: str) -> tuple[str, object]:
+    """`KEY=VALUE` with a TOML value (`17`, `0.5`, `true`, `"24/7"`, `{ dist = "fixed", value = 5 }`);
+    a bare word that is not TOML is taken as a string.
+
+    >>> parse_override("analysts.count=17")
+    ('analysts.count', 17)
+    >>> parse_override("analysts.schedule=24/7")
+    ('analysts.schedule', '24/7')
+    """
+    import tomllib
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--set")
+    try:
+        return key.strip(), tomllib.loads(f"value = {value.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        return key.strip(), value.strip()
+
+
+def _with_overrides(spec, path: str, overrides: tuple[str, ...]):
+    """The scenario with `--set` overrides applied and validated (exit 2 naming the key)."""
+    if not overrides:
+        return spec
+    from sim.scenario import ScenarioError
+
+    values = dict(parse_override(text) for text in overrides)
+    try:
+        return spec.with_values(values, source=f"{path} with --set")
+    except KeyError as exc:
+        click.echo(f"--set: {exc.args[0]}", err=True)
+        sys.exit(EXIT_INVALID)
+    except ScenarioError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
 
 
 def _progress_printer():

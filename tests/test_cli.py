@@ -343,6 +343,47 @@ def test_seed_and_replications_override_the_file(workdir: Path, scenario_path: P
     assert re.search(r"seed\D*99\b", (out / "summary.md").read_text(encoding="utf-8"))
 
 
+def test_set_overrides_equal_an_edited_file(workdir: Path, scenario_path: Path, run_b: Path) -> None:
+    """`--set analysts.count=6 --set dedup.hash_match_share=0.1` gives the same tables, byte for
+    byte, as a copy of the file with those two values edited; the manifest records the result."""
+    edited = workdir / "edited.toml"
+    edited.write_text(
+        SCENARIO_TOML.replace("count = 4", "count = 6").replace(
+            "hash_match_share = 0.2", "hash_match_share = 0.1"
+        ),
+        encoding="utf-8",
+    )
+    by_file, by_set = workdir / "by-file", workdir / "by-set"
+    run_ok("run", edited, "--out", by_file, "--no-plots", cwd=workdir)
+    run_ok(
+        "run", scenario_path, "--out", by_set, "--no-plots",
+        "--set", "analysts.count=6", "--set", "dedup.hash_match_share=0.1", cwd=workdir,
+    )  # fmt: skip
+    for name in REPRODUCIBLE_FILES:
+        assert (by_set / name).read_bytes() == (by_file / name).read_bytes(), name
+    assert (by_set / "summary.csv").read_bytes() != (run_b / "summary.csv").read_bytes()
+    resolved = json.loads((by_set / "manifest.json").read_text(encoding="utf-8"))["resolved_scenario"]
+    assert resolved["analysts"]["count"] == 6
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("analysts.cont=6", "analysts.cont: unknown key; did you mean 'count'?"),
+        ("analysts.count=0", "analysts.count: expected greater than or equal to 1"),
+        ("takedown.hosts[5].share=1", "takedown.hosts[5].share: no element [5]"),
+        ("analysts.count", "expected KEY=VALUE"),
+    ],
+)
+def test_bad_set_exits_2_naming_the_key(
+    tmp_path: Path, scenario_path: Path, override: str, message: str
+) -> None:
+    result = hotline_sim("run", scenario_path, "--out", tmp_path / "out", "--set", override, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out" / "summary.csv").exists()
+
+
 def test_default_output_folder(tmp_path: Path, scenario_path: Path) -> None:
     result = run_ok("run", scenario_path, "--no-plots", "--replications", "2", cwd=tmp_path)
     out = tmp_path / "runs" / SCENARIO_NAME
