@@ -169,7 +169,7 @@ class Surge(_Window):
     """`[[intake.surges]]`: arrivals of `sources` (default all Poisson sources) x `multiplier`."""
 
     multiplier: float = Field(ge=0)
-    sources: list[str] | None = None
+    sources: list[str] | None = Field(default=None, min_length=1)
 
     @field_validator("start_day", "end_day")
     @classmethod
