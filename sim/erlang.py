@@ -159,7 +159,11 @@ def effective_capacity(scenario: Scenario) -> CapacityEstimate:
     )
     demand = poisson_per_day * scenario.intake.volume_multiplier * growth_mean * kept
     if proactive:  # finds of the searching time, gated like any report
-        searching_hours_a_day = sum(viewing) * search_share * (1 - team.absence_share) / 7.0
+        # searching is owed on time not on break (idle time included), so a team that keeps up
+        # searches search_share of its available time, up to the cap; a saturated team reaching
+        # the cap searches search_share of its viewing only (the capacity above assumes that)
+        searched = sum(min(search_share * a, cap if cap is not None else a) for a in available)
+        searching_hours_a_day = searched * (1 - team.absence_share) / 7.0
         demand += searching_hours_a_day * proactive[0].finds_per_search_hour * kept
     load = demand / HOURS_PER_DAY * service_hours
     capacity = effective / service_hours * HOURS_PER_DAY if service_hours > 0 else math.inf
