@@ -95,3 +95,37 @@ def test_viewing_cap_capacity_is_exact_for_fixed_assessments() -> None:
     assert estimate.viewing_cap_factor == pytest.approx(5 / (8 * 6 / 7))
     for r in results:
         assert r.metrics["assessed_per_day_mean"] == pytest.approx(250 / 7, rel=1e-12)
+
+
+def test_estimated_demand_counts_the_finds_of_a_team_that_keeps_up() -> None:
+    """A weekday team with breaks and a cap that keeps up searches search_share of its available
+    time (idle time included): the demand estimate (Poisson + finds, after the gate) matches the
+    simulated queued reports a day within the CI plus 5 % (searching stops on days the cap is hit)."""
+    data = {
+        "scenario": {"horizon_days": 35, "warmup_days": 7, "replications": 4, "seed": 11},
+        "intake": {
+            "sources": {
+                "public": {"reports_per_day": 100.0, "actionable_share": 0.3},
+                "search": {
+                    "kind": "proactive",
+                    "actionable_share": 0.6,
+                    "search_share": 0.2,
+                    "finds_per_search_hour": 20.0,
+                },
+            }
+        },
+        "dedup": {"duplicate_share": 0.1},
+        "analysts": {
+            "count": 4,
+            "schedule": {"days": "mon-fri", "start": "08:00", "end": "16:00"},
+            "breaks": BREAKS,
+            "max_viewing_hours_per_day": 5.0,
+        },
+        "assessment": {"time_minutes": {"dist": "exponential", "mean": 4.0}},
+    }
+    scenario, _, summaries = simulate(data)
+    estimate = effective_capacity(scenario)
+    queued_per_day = summaries["reports_queued"].mean / 28
+    half_width = summaries["reports_queued"].half_width / 28
+    assert abs(estimate.demand_reports_per_day - queued_per_day) <= half_width + 0.05 * queued_per_day
+    assert summaries["reports_found"].mean > 0.3 * summaries["reports_received"].mean
