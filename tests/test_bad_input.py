@@ -21,8 +21,7 @@ import pytest
 import tomli_w
 
 from tests.conftest import hotline_sim
-
-EXIT_INVALID = 2
+from tests.scenario_edits import EXIT_INVALID, LIBRARY_WORDING, drop, put, rename, write_scenario
 
 # The M/M/c check scenario (scenarios/mmc-check.toml), short and with 2 replications so that an
 # accidental run is fast, plus a second source and three hosts (one per route and distribution).
@@ -60,61 +59,6 @@ BASE: dict[str, Any] = {
     },
     "sla": {"assessment_hours": 1},
 }
-
-# Wording that belongs to the validation library, not to a message written for a planner.
-LIBRARY_WORDING = (
-    "Input should",
-    "should have at least",
-    "String should match pattern",
-    "instance of",
-    "extract fields from",
-    "pydantic",
-    "Traceback",
-)
-
-
-def write_scenario(path: Path, data: dict[str, Any]) -> Path:
-    path.write_bytes(tomli_w.dumps(data).encode("utf-8"))
-    return path
-
-
-# --- mutations -------------------------------------------------------------------------------
-
-
-def put(*steps: Any, value: Any) -> Callable[[dict[str, Any]], None]:
-    """Set data[steps[0]][steps[1]]... = value."""
-
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        for step in steps[:-1]:
-            node = node[step]
-        node[steps[-1]] = value
-
-    return mutate
-
-
-def drop(*steps: Any) -> Callable[[dict[str, Any]], None]:
-    """Delete data[steps[0]][steps[1]]..."""
-
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        for step in steps[:-1]:
-            node = node[step]
-        del node[steps[-1]]
-
-    return mutate
-
-
-def rename(*steps: Any, to: str) -> Callable[[dict[str, Any]], None]:
-    """Rename the key at data[steps...] to `to` (a typo), keeping its value."""
-
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        for step in steps[:-1]:
-            node = node[step]
-        node[to] = node.pop(steps[-1])
-
-    return mutate
 
 
 WEEKDAYS = {"days": "mon-fri", "start": "08:00", "end": "16:00"}

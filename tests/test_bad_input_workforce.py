@@ -26,8 +26,7 @@ import tomli_w
 
 from sim.scenario import ScenarioError, load_scenario, scenario_from_dict
 from tests.conftest import hotline_sim
-
-EXIT_INVALID = 2
+from tests.scenario_edits import EXIT_INVALID, LIBRARY_WORDING, drop, put, rename, write_scenario
 
 PROACTIVE: dict[str, Any] = {
     "kind": "proactive",
@@ -70,16 +69,6 @@ FULL: dict[str, Any] = {
     "assessment": {"time_minutes": {"dist": "exponential", "mean": 5.0}},
 }
 
-# Wording that belongs to the validation library, not to a message written for a planner.
-LIBRARY_WORDING = (
-    "Input should",
-    "should have at least",
-    "instance of",
-    "extract fields from",
-    "Value error",
-    "pydantic",
-    "Traceback",
-)
 
 WORKFORCE_KEYS = (
     "breaks",
@@ -93,50 +82,6 @@ SEARCH_KEYS = ("search_share", "finds_per_search_hour", "search_when_idle", "sea
 ANALYSTS_KEYS = (
     "absence_share, breaks, capacity_windows, changes, count, holidays, max_viewing_hours_per_day, schedule"
 )
-
-
-def write_scenario(path: Path, data: dict[str, Any]) -> Path:
-    path.write_bytes(tomli_w.dumps(data).encode("utf-8"))
-    return path
-
-
-# --- mutations -------------------------------------------------------------------------------
-
-
-def put(*steps: Any, value: Any) -> Callable[[dict[str, Any]], None]:
-    """Set data[steps[0]][steps[1]]... = value."""
-
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        for step in steps[:-1]:
-            node = node[step]
-        node[steps[-1]] = value
-
-    return mutate
-
-
-def drop(*steps: Any) -> Callable[[dict[str, Any]], None]:
-    """Delete data[steps[0]][steps[1]]..."""
-
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        for step in steps[:-1]:
-            node = node[step]
-        del node[steps[-1]]
-
-    return mutate
-
-
-def rename(*steps: Any, to: str) -> Callable[[dict[str, Any]], None]:
-    """Rename the key at data[steps...] to `to` (a typo), keeping its value."""
-
-    def mutate(data: dict[str, Any]) -> None:
-        node = data
-        for step in steps[:-1]:
-            node = node[step]
-        node[to] = node.pop(steps[-1])
-
-    return mutate
 
 
 def analysts(*steps: Any, value: Any) -> Callable[[dict[str, Any]], None]:
