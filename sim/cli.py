@@ -28,6 +28,7 @@ KEY_METRICS = (
     ("backlog_end", "backlog at the end"),
     ("backlog_peak", "backlog peak"),
     ("backlog_clear_days", "days to clear the backlog"),
+    ("backlog_never_cleared_replications", "replications where it never cleared"),
     ("analyst_utilisation", "analyst utilisation"),
     ("sla_assessment_share", "share assessed within SLA"),
 )
@@ -180,7 +181,7 @@ def _table(summaries, backlog_events: bool = True) -> str:
 
     rows = [("metric", "mean", "95 % CI")]
     for key, label in KEY_METRICS:
-        if key in ("backlog_peak", "backlog_clear_days") and not backlog_events:
+        if key.startswith(("backlog_peak", "backlog_clear", "backlog_never")) and not backlog_events:
             continue
         s = summaries[key]
         ci = f"{cell(s.ci95_low)} to {cell(s.ci95_high)}" if s.replications > 1 else "-"

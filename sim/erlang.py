@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.scenario import Scenario
+    from sim.scenario import Breaks, Scenario
 
 
 def erlang_c(servers: int, offered_load: float) -> float:
@@ -117,28 +117,50 @@ class CapacityEstimate:
             f"{self.viewing_cap_factor:.3g}); capacity {self.capacity_reports_per_day:,.0f} vs demand "
             f"{self.demand_reports_per_day:,.0f} reports/day (utilisation {self.utilisation:.3g}); "
             f"Erlang C mean wait {wait}\n"
-            "  (an always-on team of that size: no nights, weekends, surges, windows or hires in it)"
+            "  (an always-on team of that size: no nights, weekends, holidays, surges, windows, hires "
+            "or leavers in it)"
         )
+
+
+def break_hours(duty_hours: float, breaks: Breaks | None) -> float:
+    """Break time in a duty day of `duty_hours` taken by the rule (each break after `every_minutes`
+    of duty since the day's start or the last break; the last one cut at the day's end), ignoring
+    the wait for an assessment in progress.
+
+    >>> from sim.scenario import Breaks
+    >>> round(break_hours(8.0, Breaks(every_minutes=60, length_minutes=10)), 9)  # 09:00 ... 14:50
+    1.0
+    """
+    if breaks is None:
+        return 0.0
+    every, length = breaks.every_minutes / 60.0, breaks.length_minutes / 60.0
+    total, clock = 0.0, every
+    while clock < duty_hours - 1e-9:
+        total += min(length, duty_hours - clock)
+        clock += length + every
+    return total
 
 
 def effective_capacity(scenario: Scenario) -> CapacityEstimate:
     """Effective analysts = on-duty team x (1 - breaks) x (1 - absence) x (1 - searching), limited
     by the viewing cap on each duty day; and the Erlang C wait of the demand on that many servers.
+
+    Breaks are counted day by day by the break rule (`break_hours`), so `break_share` is the share
+    of rostered time on breaks. Hires, leavers, holidays, windows and surges are left out.
     """
     from sim.demand import DAYS_PER_YEAR
     from sim.roster import HOURS_PER_DAY, HOURS_PER_WEEK
     from sim.workforce import split_days
 
     team = scenario.analysts
-    breaks = team.breaks
-    break_share = breaks.length_minutes / (breaks.every_minutes + breaks.length_minutes) if breaks else 0.0
     proactive = [s for s in scenario.intake.sources.values() if s.is_proactive]
     search_share = proactive[0].search_share if proactive else 0.0
     cap = team.max_viewing_hours_per_day
     week = [split_days(r) for r in team.rosters(HOURS_PER_WEEK)]
     duty_hours = [end - start for days in week for start, end in days]
     rostered = sum(duty_hours)
-    available = [h * (1 - break_share) for h in duty_hours]
+    available = [h - break_hours(h, team.breaks) for h in duty_hours]
+    break_share = 1 - sum(available) / rostered if rostered > 0 else 0.0
     viewing = [min(h, cap) if cap is not None else h for h in available]
     cap_factor = sum(viewing) / sum(available) if sum(available) > 0 else 1.0
     assessing_hours_a_week = sum(viewing) * (1 - search_share) * (1 - team.absence_share)
@@ -146,11 +168,11 @@ def effective_capacity(scenario: Scenario) -> CapacityEstimate:
 
     dedup = scenario.dedup
     kept = 1.0 - dedup.duplicate_share
-    service_factor = (
-        (kept - dedup.hash_match_share) + dedup.hash_match_share * dedup.hash_match_time_factor
-    ) / kept
     mean_minutes = scenario.assessment.time_minutes.mean_value
-    service_hours = mean_minutes / 60.0 * service_factor if kept > 0 else 0.0
+    service_hours = 0.0  # every report merged at intake: nothing to assess
+    if kept > 0:
+        fast = dedup.hash_match_share
+        service_hours = mean_minutes / 60.0 * ((kept - fast) + fast * dedup.hash_match_time_factor) / kept
     growth = math.log1p(scenario.intake.growth_per_year) / DAYS_PER_YEAR
     w, h = scenario.scenario.warmup_days, scenario.scenario.horizon_days
     growth_mean = 1.0 if growth == 0 else (math.exp(growth * h) - math.exp(growth * w)) / (growth * (h - w))

@@ -20,7 +20,8 @@ the measured window is [W, H)):
 - time_share_*: shares of on-duty hours spent assessing, on break, searching, on other work (the
   viewing cap reached) and idle (the rest); they sum to 1.
 - sla_assessment_share: of the queued reports arriving in [W, H - sla.assessment_hours), the share
-  assessed within sla.assessment_hours; unassessed reports count as misses.
+  assessed within sla.assessment_hours; unassessed reports count as misses. With no warm-up the
+  starting backlog (arrival time 0) counts too.
 - reports_found: reports found by proactive searching in the window (part of reports_received).
 - backlog_peak: the most reports waiting at once in the window (from its start on).
 - backlog_clear_days: days from the end of the last surge or capacity window (0 when there is none)
@@ -300,6 +301,13 @@ class Recorder:
         """Snapshot at the end of the warm-up."""
         self.backlog_start = waiting
         self.in_assessment_start = in_assessment
+
+    def starting_backlog(self, waiting: int) -> None:
+        """Reports waiting at time 0: with no warm-up they are in the window, and in the SLA share."""
+        if self.warmup == 0:
+            self.window_start(waiting, 0)
+            if self.sla_cut > 0:
+                self.counts["sla_due"] += waiting
 
     def end_of_day(self, day: int, waiting: int) -> None:
         """Record the end-of-day backlog and fold the day's per-report values into histograms."""

@@ -7,8 +7,9 @@ is free it does the first of these that applies:
 
 1. a break, when `every_minutes` on duty have passed since the day's start or the last break
    (cut at the day's end); on duty, not available;
-2. other work, once the day's viewing (assessing and searching) has reached the viewing cap,
-   until the next break or the day's end; on duty, not available;
+2. other work, once the day's viewing (assessing and searching) has reached the viewing cap, or
+   a hire ramping up has worked its share of the day (training), until the next break or the
+   day's end; on duty, not available;
 3. a block of proactive searching, when the searching owed (`search_share` of the on-duty time
    not on break) reaches a block; finds enter the queue as they are found;
 4. the next report of the queue (priority class, then first in, first out);
@@ -41,6 +42,16 @@ from sim.streams import Streams
 from sim.workforce import DutyDay, plan_workforce
 
 MINUTES_PER_HOUR = 60.0
+
+
+class UrgentTimeout(simpy.events.Event):
+    """A timeout processed before the ordinary events of the same moment (SimPy's URGENT)."""
+
+    def __init__(self, env: simpy.Environment, delay_hours: float):
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, simpy.events.URGENT, delay_hours)
 
 
 class PriorityQueue:
@@ -122,8 +133,7 @@ class HotlineModel:
         for report in initial_backlog(scenario, streams):
             self.queue.append(report)
         self.backlog_peak = len(self.queue)
-        if self.warmup_hours == 0:
-            self.recorder.window_start(len(self.queue), 0)
+        self.recorder.starting_backlog(len(self.queue))
         for intake in self.intakes:
             env.process(self._source(intake))
         self.analyst_processes = []
@@ -217,7 +227,9 @@ class HotlineModel:
                     next_break = start + every
                 if end < horizon:
                     timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id, None))
-                speed = day.speed_share
+                # a hire ramping up works a share of the day, then trains (other work) to its end
+                work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
+                day_limited = limited or work_until < math.inf
                 viewing = 0.0
                 day_open = True
                 on_duty_until = end - tolerance
@@ -225,9 +237,10 @@ class HotlineModel:
                     now = env.now
                     if now >= on_duty_until:
                         break
-                    if limited and (
+                    if day_limited and (
                         now >= next_break - tolerance
                         or viewing >= cap - tolerance
+                        or now >= work_until - tolerance
                         or owed_search >= block_hours - tolerance
                     ):
                         if now >= next_break - tolerance:  # 1. a break
@@ -236,13 +249,15 @@ class HotlineModel:
                             self._pass_on()
                             yield timeout(stop - now)
                             next_break = env.now + every
-                        elif viewing >= cap - tolerance:  # 2. other work: the viewing cap is reached
+                        elif viewing >= cap - tolerance or now >= work_until - tolerance:  # 2. other work
                             stop = min(next_break, end)
                             recorder.spend("other", now, stop)
                             self._pass_on()
                             yield timeout(stop - now)  # nothing owed: searching is viewing too
                         else:  # 3. a block of searching
-                            remaining = min(block_hours, end - now, next_break - now, cap - viewing)
+                            remaining = min(
+                                block_hours, end - now, next_break - now, cap - viewing, work_until - now
+                            )
                             recorder.spend("searching", now, now + remaining)
                             viewing += remaining
                             owed_search -= (1.0 - search_share) * remaining
@@ -261,7 +276,7 @@ class HotlineModel:
                         if not queue and self.clear_pending and now >= self.clear_from_hours - tolerance:
                             self._cleared()
                         self.in_assessment += 1
-                        service = report[1] if speed == 1.0 else report[1] / speed
+                        service = report[1]
                         finish = now + service
                         overrun = 0.0
                         if finish > end:  # rare: the assessment runs past the end of the day
@@ -277,7 +292,7 @@ class HotlineModel:
                             owed_search += search_share * service
                         continue
                     # 5. nothing to do: wait (or search) until woken
-                    deadline = min(next_break, end)
+                    deadline = min(next_break, end, work_until)
                     if search_share > 0:  # the searching owed reaches a block
                         deadline = min(deadline, now + (block_hours - owed_search) / search_share)
                     if search_when_idle:
@@ -323,7 +338,9 @@ class HotlineModel:
             self._cleared()
 
     def _window_start(self):
-        yield self.env.timeout(self.warmup_hours)
+        # before anything else that happens at W (an assessment ending exactly then), so the
+        # snapshot and the window's counts split the reports between them without a gap
+        yield UrgentTimeout(self.env, self.warmup_hours)
         self.backlog_peak = len(self.queue)
         self.recorder.window_start(len(self.queue), self.in_assessment)
 

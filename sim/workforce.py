@@ -15,12 +15,15 @@ calendar day is the day it starts on. Then, in this order:
 - absence: each remaining duty day is lost with probability `absence_share`, from the analyst's own
   stream `absence/<number>` (one draw for every duty day of its shift pattern, so arms share them).
 
-A hire with `ramp_days` > 0 works at a share of full speed that rises linearly from 0 on its first
-day to 1 after `ramp_days`, taken at the middle of each duty day.
+A hire with `ramp_days` > 0 works at a share of full output that rises linearly from 0 on its
+first day to 1 after `ramp_days`, taken at the middle of each duty day: it assesses at full speed
+for that share of the duty day and trains (other work) for the rest, the capacity of a
+proportionally slower analyst without assessments that run for hours.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -35,7 +38,7 @@ class DutyDay:
 
     start_hours: float
     end_hours: float
-    speed_share: float  # share of full assessment speed: 1 unless ramping up after a hire
+    work_share: float  # share of the day worked at full speed (the rest is training): 1 unless ramping
     continues: bool  # starts where this analyst's previous worked duty day ended
 
 
@@ -97,10 +100,11 @@ def _window_share(analysts: Analysts, start_hours: float) -> float:
     return share
 
 
-def _on_rota(share: float, day: int, number: int, team: int) -> bool:
+def _on_rota(share: float, day: int, rank: int, team: int) -> bool:
+    """Whether the analyst ranked `rank` of the `team` there on `day` works it at `share`."""
     if share >= 1.0:
         return True
-    phase = number / team
+    phase = rank / team
     return math.floor((day + 1) * share + phase) > math.floor(day * share + phase)
 
 
@@ -111,6 +115,12 @@ def plan_workforce(
     patterns = [split_days(r) for r in analysts.rosters(horizon_hours)]
     members, leave_day = _members(analysts)
     holidays = set(analysts.holidays)
+
+    @functools.cache
+    def team_on(day: int) -> list[int]:
+        """The analysts on the team on `day` (joined, not left), by number."""
+        return [i for i, m in enumerate(members) if m.join_day <= day < leave_day[i]]
+
     plan = WorkforcePlan(duty_days=[], rostered_days=0, absent_days=0, rostered_hours=0.0)
     for number, member in enumerate(members):
         pattern = patterns[member.pattern]
@@ -121,19 +131,22 @@ def plan_workforce(
             day = math.floor(start / HOURS_PER_DAY + TIME_TOLERANCE_HOURS)
             if not member.join_day <= day < leave_day[number] or day in holidays:
                 continue
-            if not _on_rota(_window_share(analysts, start), day, number, len(members)):
-                continue
+            share = _window_share(analysts, start)
+            if share < 1.0:
+                team = team_on(day)
+                if not _on_rota(share, day, team.index(number), len(team)):
+                    continue
             measured = start >= warmup_hours - TIME_TOLERANCE_HOURS
             plan.rostered_days += measured
             if u_absent < analysts.absence_share:
                 plan.absent_days += measured
                 continue
-            speed = 1.0
+            work_share = 1.0
             if member.ramp_days > 0:
                 ramped_hours = (start + end) / 2 - member.join_day * HOURS_PER_DAY
-                speed = min(1.0, ramped_hours / (member.ramp_days * HOURS_PER_DAY))
+                work_share = min(1.0, ramped_hours / (member.ramp_days * HOURS_PER_DAY))
             continues = abs(start - previous_end) <= TIME_TOLERANCE_HOURS
-            worked.append(DutyDay(start, end, speed, continues))
+            worked.append(DutyDay(start, end, work_share, continues))
             previous_end = end
             plan.rostered_hours += max(0.0, min(end, horizon_hours) - max(start, warmup_hours))
         plan.duty_days.append(worked)

@@ -80,8 +80,9 @@ def test_estimated_capacity_matches_simulated_throughput_under_overload(analysts
 def test_viewing_cap_capacity_is_exact_for_fixed_assessments() -> None:
     """1 analyst, weekdays 08:00-16:00, breaks 10/60, cap 5 h, fixed 6 minutes: 50 a weekday.
 
-    The estimate: 5 duty days x min(8 x 6/7, 5) h = 25 viewing hours a week = 250 assessments a
-    week = 250/7 a day, what two simulated weeks give exactly.
+    The estimate: six breaks (09:00, 10:10, ..., 14:50) leave 7 h of each duty day; 5 duty days x
+    min(7, 5) h = 25 viewing hours a week = 250 assessments a week = 250/7 a day, what two
+    simulated weeks give exactly.
     """
     data = overloaded(
         {"count": 1, "schedule": {"days": "mon-fri", "start": "08:00", "end": "16:00"}, "breaks": BREAKS},
@@ -92,7 +93,8 @@ def test_viewing_cap_capacity_is_exact_for_fixed_assessments() -> None:
     scenario, results, _ = simulate(data)
     estimate = effective_capacity(scenario)
     assert estimate.capacity_reports_per_day == pytest.approx(250 / 7, rel=1e-12)
-    assert estimate.viewing_cap_factor == pytest.approx(5 / (8 * 6 / 7))
+    assert estimate.viewing_cap_factor == pytest.approx(5 / 7)
+    assert estimate.break_share == pytest.approx(1 / 8)
     for r in results:
         assert r.metrics["assessed_per_day_mean"] == pytest.approx(250 / 7, rel=1e-12)
 

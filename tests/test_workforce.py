@@ -656,9 +656,9 @@ def test_holidays_stop_the_shift_and_leave_other_days_alone() -> None:
 def test_ramp_up_and_most_recent_hire_leaves_first() -> None:
     """+1 on day 7 with ramp_days 10, -1 on day 14, -1 on day 16.
 
-    The hire's speed on duty day d: min(1, (24 d + 12 - 168) / 240) = (d - 7 + 0.5) / 10, so it
-    does 80 x that = 4, 12, 20, 28, 36 on days 7-11 (6-minute assessments at that speed take
-    0.1 h / share; each count is whole, so the last one ends at 16:00). The day-14 leaver is the
+    The hire's share of full output on duty day d: min(1, (24 d + 12 - 168) / 240) = (d - 7 + 0.5)
+    / 10, so it does 80 x that = 4, 12, 20, 28, 36 on days 7-11 (it assesses at full speed for that
+    share of the 8 hours, then trains; each count is whole). The day-14 leaver is the
     hire (the most recently joined): 160 on days 14-15 (were an original to leave instead, day 14
     would have 80 + 80 x 0.75 = 140); the day-16 leaver leaves one analyst: 80 on days 16-18.
     Rostered analyst-days: 5 x 2 + 5 x 3 + 2 x 2 + 3 x 1 = 32.
@@ -796,3 +796,86 @@ def test_new_keys_at_their_off_values_change_nothing(mmc: Any, schedule: Any) ->
         assert m["analyst_days_absent"] == 0
         assert m["time_share_idle"] == pytest.approx(1 - m["analyst_utilisation"], abs=1e-9)
         assert_books_balance(m)
+
+
+# --- regressions found in review -----------------------------------------------------------------
+
+
+def test_capacity_window_rota_ignores_hires_after_the_window() -> None:
+    """The rota in a window turns over the team present that day: a hire long after the window
+    changes nothing in it, and floor or ceil of share x team work each day (4 x 0.5 = 2 x 80)."""
+    window = [{"start_day": 0, "end_day": 10, "available_share": 0.5}]
+    plain = team_of_two(14, capacity_windows=window)
+    plain["analysts"]["count"] = 4
+    plain["analysts"]["schedule"] = DAILY
+    later_hire = copy.deepcopy(plain)
+    later_hire["analysts"]["changes"] = [{"day": 12, "count_delta": 4}]
+    _, base, _ = simulate(plain)
+    _, hired, _ = simulate(later_hire)
+    for a, b in zip(base, hired, strict=True):
+        assert a.timeseries["assessed"][:10].tolist() == [160] * 10
+        assert b.timeseries["assessed"][:12].tolist() == a.timeseries["assessed"][:12].tolist()
+        assert b.timeseries["assessed"][12:].tolist() == [640, 640]
+
+
+def test_starting_backlog_counts_in_the_sla_share_without_warm_up() -> None:
+    """10 waiting at time 0, 1 analyst 24/7, fixed 60 minutes, SLA 5 h: report i ends at i + 1 h,
+    so 5 of the 10 are assessed within 5 h (the share is 0.5, never above 1)."""
+    data = hotline(horizon_days=2, count=1, schedule="24/7", minutes=60, intake={"initial_backlog": 10})
+    data["sla"] = {"assessment_hours": 5}
+    _, results, _ = simulate(data)
+    for r in results:
+        assert r.metrics["sla_assessment_share"] == pytest.approx(0.5, abs=1e-12)
+        assert_books_balance(r.metrics)
+
+
+@pytest.mark.parametrize("warmup_hours", [1.0, 1.5, 3.0])
+def test_books_balance_when_an_assessment_ends_at_the_warm_up(warmup_hours: float) -> None:
+    """Fixed 60-minute assessments from time 0 end exactly at a whole-hour warm-up: the snapshot at
+    W is taken before them, so they are in assessment at W and assessed in the window."""
+    data = hotline(
+        horizon_days=1,
+        warmup_days=warmup_hours / 24,
+        count=1,
+        schedule="24/7",
+        minutes=60,
+        intake={"initial_backlog": 10},
+    )
+    _, results, _ = simulate(data)
+    for r in results:
+        assert r.metrics["in_assessment_start"] == 1
+        # started before W: one each hour from 0, those at 0, 1, ..., ceil(W) - 1
+        assert r.metrics["backlog_start"] == 10 - math.ceil(warmup_hours)
+        assert_books_balance(r.metrics)
+
+
+def test_ramping_hire_never_holds_a_report_past_its_day() -> None:
+    """A hire with a long ramp works a share of each day at full speed and trains for the rest:
+    its assessments take the usual 10 minutes, so nothing runs past a shift (no overrun) and no
+    duty day views more than its 8 hours."""
+    data = team_of_two(14, changes=[{"day": 0, "count_delta": 1, "ramp_days": 60.0}])
+    data["assessment"]["time_minutes"] = {"dist": "fixed", "value": 10.0}
+    _, results, _ = simulate(data)
+    for r in results:
+        m = r.metrics
+        assert m["analyst_on_duty_hours"] == pytest.approx(3 * 10 * 8, abs=HOUR_TOLERANCE)
+        assert m["viewing_hours_per_analyst_day_max"] <= 8 + EXACT
+        assert m["analyst_other_hours"] > 0  # the hire's training
+        assert_books_balance(m)
+
+
+def test_estimate_survives_every_report_merged() -> None:
+    """duplicate_share = 1 is valid: nothing reaches the queue, and the estimate says so."""
+    from sim.erlang import effective_capacity
+    from sim.scenario import scenario_from_dict
+
+    data = hotline(
+        horizon_days=2,
+        count=2,
+        schedule="24/7",
+        minutes=5,
+        sources={"public": {"reports_per_day": 100.0, "actionable_share": 0.5}},
+    )
+    data["dedup"] = {"duplicate_share": 1.0}
+    estimate = effective_capacity(scenario_from_dict(data))
+    assert estimate.demand_reports_per_day == 0 and estimate.wait_hours_mean == 0
