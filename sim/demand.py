@@ -4,8 +4,11 @@ rate(t) = reports_per_day x volume_multiplier x (1 + growth_per_year) ** (t_days
           x weekly[day of week] x hourly[hour of day] x surge multipliers covering t
 with both profiles normalised to mean 1, so they shape the volume within a week or a day but never
 scale it. Surge windows start and end on whole hours, so the rate stays a product of per-hour
-factors and growth. The cumulative intensity Lambda(t) has a closed form within each hour (the profile is
-constant there and growth is exponential), so arrival i is at Lambda^-1(S_i), where S_i is a sum of
+factors and growth; `sim.intake` adds a surge as a second process (and thins for a multiplier
+below 1) so that the arrivals outside the window keep their random numbers.
+
+The cumulative intensity Lambda(t) has a closed form within each hour (the profile is constant
+there and growth is exponential), so arrival i is at Lambda^-1(S_i), where S_i is a sum of
 unit exponentials from the source's own stream, drawn a chunk at a time. No candidate is thrown
 away, and a sweep arm that changes the volume maps the same S_i to its own times (common random
 numbers across volumes, growth rates and horizons).
@@ -32,6 +35,15 @@ def week_profile(weekly: list[float] | None, hourly: list[float] | None) -> np.n
     return (week[:, None] * day[None, :]).ravel()
 
 
+def surge_factor(surges: list[tuple[float, float, float]], horizon_hours: float) -> np.ndarray:
+    """The rate factor of each whole hour of [0, horizon): surges are (start hour, end hour,
+    multiplier) on whole hours, and overlapping ones multiply."""
+    factor = np.ones(math.ceil(horizon_hours))
+    for start_hour, end_hour, multiplier in surges:
+        factor[round(start_hour) : round(end_hour)] *= multiplier
+    return factor
+
+
 class ArrivalProcess:
     """The arrival-time generator of one source (times in model hours)."""
 
@@ -41,9 +53,9 @@ class ArrivalProcess:
         growth_per_year: float,
         profile_168: np.ndarray,
         horizon_hours: float,
-        surges: list[tuple[float, float, float]] = (),
+        hour_factor: np.ndarray | None = None,
     ):
-        """`surges`: (start hour, end hour, multiplier) windows on whole hours; overlaps multiply."""
+        """`hour_factor`: a factor on the rate of each whole hour (see `surge_factor`)."""
         self.rate_per_hour = reports_per_day / HOURS_PER_DAY
         self.growth_per_hour = math.log1p(growth_per_year) / (HOURS_PER_DAY * DAYS_PER_YEAR)
         self.profile_168 = profile_168
@@ -55,8 +67,8 @@ class ArrivalProcess:
             * self.profile_168[hours[:-1].astype(np.intp) % int(HOURS_PER_WEEK)]
             * np.exp(self.growth_per_hour * hours[:-1])
         )
-        for start_hour, end_hour, multiplier in surges:
-            self.hour_start_rate[round(start_hour) : round(end_hour)] *= multiplier
+        if hour_factor is not None:
+            self.hour_start_rate *= hour_factor[: len(self.hour_start_rate)]
         whole_hours = self._within_hour(np.arange(len(self.hour_start_rate)), 1.0)
         self.cumulative_at_hour = np.concatenate(([0.0], np.cumsum(whole_hours)))
         self.expected_total = float(self.cumulative(horizon_hours))

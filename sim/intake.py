@@ -16,12 +16,14 @@ arrivals' random numbers untouched).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import heapq
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
-from sim.demand import ArrivalProcess, week_profile
+from sim.demand import ArrivalProcess, surge_factor, week_profile
 from sim.distributions import draw
 from sim.roster import HOURS_PER_DAY
 from sim.scenario import Scenario
@@ -81,8 +83,9 @@ class ReportAttributes:
         gate[u < dedup.duplicate_share] = MERGED
         return gate
 
-    def reports(self, times: np.ndarray, gate: np.ndarray) -> list[Report]:
-        """The queued reports (gate not merged) among reports arriving at `times`."""
+    def reports(self, times: np.ndarray, gate: np.ndarray, kept: np.ndarray | None = None) -> list[Report]:
+        """The queued reports (gate not merged) among reports arriving at `times`; every report
+        draws its attributes, and those outside `kept` (thinned by a surge below 1) are dropped."""
         n = times.size
         service_hours = draw(self.assessment_spec, self.rng_assessment, n, 1.0 / MINUTES_PER_HOUR)
         service_hours[gate == FAST_TRACKED] *= self.dedup.hash_match_time_factor
@@ -100,7 +103,7 @@ class ReportAttributes:
         else:
             host = np.full(n, -1)
             delay = np.full(n, np.inf)  # no hosts: notices are sent, removal is not modelled
-        keep = gate != MERGED
+        keep = gate != MERGED if kept is None else (gate != MERGED) & kept
         return list(
             zip(
                 times[keep].tolist(),
@@ -124,28 +127,70 @@ def surge_windows(scenario: Scenario, source_name: str) -> list[tuple[float, flo
 
 
 class SourceIntake:
-    """Arrivals of one Poisson source, passed through the dedup gate, a chunk at a time."""
+    """Arrivals of one Poisson source, passed through the dedup gate, a chunk at a time.
+
+    A surge does not re-time the source's arrivals: above 1 its extra arrivals are a second
+    Poisson process (rate x (multiplier - 1) in the window, streams `surge_arrivals/<source>` and
+    `surge/<attribute>/<source>`), below 1 arrivals in the window are kept with probability
+    multiplier (stream `surge_thinning/<source>`). So arms that differ in a surge share every
+    arrival outside it, and the recovery after it is compared on the same arrivals.
+    """
 
     def __init__(self, scenario: Scenario, source_name: str, source_index: int, streams: Streams):
         intake = scenario.intake
         source = intake.sources[source_name]
         self.source_index = source_index
-        self.arrivals = ArrivalProcess(
+        base = dict(
             reports_per_day=source.reports_per_day * intake.volume_multiplier,
             growth_per_year=intake.growth_per_year,
             profile_168=week_profile(intake.weekly_profile, intake.hourly_profile),
             horizon_hours=scenario.horizon_hours,
-            surges=surge_windows(scenario, source_name),
         )
+        self.arrivals = ArrivalProcess(**base)
         self.attributes = ReportAttributes(scenario, source_name, source_index, streams)
         self.rng_arrivals = streams.generator(f"arrivals/{source_name}")
+        factor = surge_factor(surge_windows(scenario, source_name), scenario.horizon_hours)
+        self.keep_share = np.minimum(factor, 1.0) if (factor < 1.0).any() else None
+        self.rng_thinning = streams.generator(f"surge_thinning/{source_name}")
+        self.extra = None
+        if (factor > 1.0).any():
+            self.extra = ArrivalProcess(**base, hour_factor=np.maximum(factor - 1.0, 0.0))
+            self.extra_attributes = ReportAttributes(scenario, source_name, source_index, streams, "surge/")
+            self.rng_extra = streams.generator(f"surge_arrivals/{source_name}")
 
     def chunks(self) -> Iterator[IntakeChunk]:
-        """Yield the source's arrivals chunk by chunk, in time order."""
+        """Yield the source's own arrivals chunk by chunk, in time order (thinned by surges < 1)."""
         for times in self.arrivals.chunks(self.rng_arrivals, CHUNK_SIZE):
             gate = self.attributes.gate(times.size)
-            queued = self.attributes.reports(times, gate)
-            yield IntakeChunk(times_hours=times, gate_class=gate, queued=queued)
+            kept = None
+            if self.keep_share is not None:
+                u = self.rng_thinning.random(times.size)
+                kept = u < self.keep_share[np.minimum(times.astype(np.intp), self.keep_share.size - 1)]
+                yield IntakeChunk(times[kept], gate[kept], self.attributes.reports(times, gate, kept))
+            else:
+                yield IntakeChunk(
+                    times_hours=times, gate_class=gate, queued=self.attributes.reports(times, gate)
+                )
+
+    def extra_chunks(self) -> Iterator[IntakeChunk]:
+        """Yield the extra arrivals of surges above 1, chunk by chunk, in time order."""
+        if self.extra is None:
+            return
+        for times in self.extra.chunks(self.rng_extra, CHUNK_SIZE):
+            gate = self.extra_attributes.gate(times.size)
+            yield IntakeChunk(times, gate, self.extra_attributes.reports(times, gate))
+
+    def queued_reports(self, count: Callable[[IntakeChunk], None]) -> Iterator[Report]:
+        """Every queued report of the source in time order; `count` sees each chunk as it is made."""
+
+        def reports(chunks: Iterator[IntakeChunk]) -> Iterator[Report]:
+            for chunk in chunks:
+                count(chunk)
+                yield from chunk.queued
+
+        if self.extra is None:
+            return reports(self.chunks())
+        return heapq.merge(reports(self.chunks()), reports(self.extra_chunks()), key=itemgetter(0))
 
 
 class FindSupply:

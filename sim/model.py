@@ -155,17 +155,15 @@ class HotlineModel:
         idle = self.idle
         timeout = env.timeout
         recorder = self.recorder
-        for chunk in intake.chunks():
-            recorder.arrivals(chunk)
-            for report in chunk.queued:
-                delay = report[0] - env.now
-                yield timeout(delay if delay > 0.0 else 0.0)
-                queue.append(report)
-                waiting = len(queue)
-                if waiting > self.backlog_peak:
-                    self.backlog_peak = waiting
-                if idle:
-                    idle.pop(next(iter(idle))).succeed()
+        for report in intake.queued_reports(recorder.arrivals):
+            delay = report[0] - env.now
+            yield timeout(delay if delay > 0.0 else 0.0)
+            queue.append(report)
+            waiting = len(queue)
+            if waiting > self.backlog_peak:
+                self.backlog_peak = waiting
+            if idle:
+                idle.pop(next(iter(idle))).succeed()
 
     def _found(self, wake_another: bool) -> None:
         """A proactive search finds a report now: count it, and queue it unless merged."""

@@ -879,3 +879,28 @@ def test_estimate_survives_every_report_merged() -> None:
     data["dedup"] = {"duplicate_share": 1.0}
     estimate = effective_capacity(scenario_from_dict(data))
     assert estimate.demand_reports_per_day == 0 and estimate.wait_hours_mean == 0
+
+
+@pytest.mark.parametrize("multiplier", [2.5, 0.4])
+def test_surge_arms_share_every_arrival_outside_the_window(multiplier: float) -> None:
+    """Common random numbers: a surge adds a second process (or thins, below 1) instead of re-timing
+    the source, so the daily arrivals outside [10, 20) are identical to the arm without it, and
+    inside the window they are the base arrivals times the multiplier (Poisson / binomial noise)."""
+    sources = {"public": {"reports_per_day": 200.0, "actionable_share": 0.5}}
+    base = hotline(horizon_days=30, count=4, schedule="24/7", minutes=5, sources=sources, seed=21)
+    surged = copy.deepcopy(base)
+    surged["intake"]["surges"] = [{"start_day": 10, "end_day": 20, "multiplier": multiplier}]
+    _, plain, _ = simulate(base)
+    _, with_surge, _ = simulate(surged)
+    for a, b in zip(plain, with_surge, strict=True):
+        before_a, before_b = a.timeseries["arrivals"], b.timeseries["arrivals"]
+        outside = np.r_[0:10, 20:30]
+        assert before_b[outside].tolist() == before_a[outside].tolist()
+        inside_a, inside_b = before_a[10:20].sum(), before_b[10:20].sum()
+        expected = multiplier * inside_a
+        spread = (
+            math.sqrt(abs(multiplier - 1) * inside_a)
+            if multiplier > 1
+            else math.sqrt(inside_a * multiplier * (1 - multiplier))
+        )
+        assert abs(inside_b - expected) <= Z * spread
