@@ -318,7 +318,7 @@ class HotlineModel:
                 self._pass_on()  # woken by an arrival at the very end of the day: pass it on
         except GeneratorExit:  # the horizon: close the spell and the duty day in progress
             now = env.now
-            if searching_since == searching_since:
+            if not math.isnan(searching_since):
                 recorder.spend("searching", searching_since, now)
                 viewing += now - searching_since
             if day_open and end <= horizon + tolerance:
