@@ -53,27 +53,60 @@ def cli() -> None:
     """Simulate a reporting hotline's queue, time to takedown and staffing (synthetic events only)."""
 
 
+def _run_options(default_out: str):
+    """The options every simulating command shares: replications, seed, output, jobs, plots, --set."""
+
+    def decorate(command):
+        for option in reversed(
+            [
+                click.option(
+                    "--replications", "-n", type=click.IntRange(min=2), help="Override the file's count."
+                ),
+                click.option("--seed", type=click.IntRange(min=0), help="Override the file's seed."),
+                click.option(
+                    "--out", type=click.Path(file_okay=False), help=f"Output folder [{default_out}]."
+                ),
+                click.option(
+                    "--jobs",
+                    "-j",
+                    type=click.IntRange(min=1),
+                    default=1,
+                    show_default=True,
+                    help="Processes; never changes the numbers.",
+                ),
+                click.option("--no-plots", is_flag=True, help="Skip the PNG figures."),
+                click.option(
+                    "--set",
+                    "overrides",
+                    multiple=True,
+                    metavar="KEY=VALUE",
+                    help="Override one scenario key (dotted, TOML value), e.g. analysts.count=15.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _output_folder(out: str | None, default: Path) -> Path:
+    """The output folder, created and checked writable before anything is simulated (else exit 2)."""
+    out_dir = Path(out) if out else default
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".hotline-sim-write-check"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        click.echo(f"--out {out_dir}: cannot write results there ({exc.strerror})", err=True)
+        sys.exit(EXIT_INVALID)
+    return out_dir
+
+
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-@click.option("--replications", "-n", type=click.IntRange(min=2), help="Override the file's count.")
-@click.option("--seed", type=click.IntRange(min=0), help="Override the file's seed.")
-@click.option("--out", type=click.Path(file_okay=False), help="Output folder [runs/<name>/].")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Processes; never changes the numbers.",
-)
-@click.option("--no-plots", is_flag=True, help="Skip the PNG figures.")
-@click.option(
-    "--set",
-    "overrides",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="Override one scenario key (dotted, TOML value), e.g. analysts.count=15; repeatable.",
-)
+@_run_options("runs/<name>/")
 def run(
     scenario: str,
     replications: int | None,
@@ -98,15 +131,7 @@ def run(
     spec = _with_overrides(_load(scenario), scenario, overrides)
     n = replications or spec.scenario.replications
     run_seed = spec.scenario.seed if seed is None else seed
-    out_dir = Path(out) if out else Path("runs") / spec.scenario.name
-    try:  # fail before simulating, not after, when the results cannot be written
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".hotline-sim-write-check"
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        click.echo(f"--out {out_dir}: cannot write results there ({exc.strerror})", err=True)
-        sys.exit(EXIT_INVALID)
+    out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
     started_at = datetime.now(UTC)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
     results = run_replications(spec, n, run_seed, jobs, progress=_progress_printer())
@@ -120,6 +145,95 @@ def run(
     click.echo(f"results written to {out_dir}/")
 
 
+DEFAULT_SWEEP_METRICS = ("sla_assessment_share", "wait_hours_mean")
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    required=True,
+    metavar="KEY=V1,V2,...",
+    help="A dotted scenario key and its values (TOML); repeat for a full factorial.",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="METRIC",
+    help=f"A metric to plot and tabulate in sweep.md; repeatable [{', '.join(DEFAULT_SWEEP_METRICS)}].",
+)
+@click.option("--baseline", metavar="KEY=V,...", help="The arm differences are taken from [the first arm].")
+@_run_options("runs/<name>/sweep/")
+def sweep(
+    scenario: str,
+    varies: tuple[str, ...],
+    metrics: tuple[str, ...],
+    baseline: str | None,
+    replications: int | None,
+    seed: int | None,
+    out: str | None,
+    jobs: int,
+    no_plots: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """Run every combination of the --vary values with common random numbers and compare the arms.
+
+    \b
+    Example:
+      hotline-sim sweep scenarios/baseline-2018.toml --vary intake.volume_multiplier=1,1.5,2 \\
+          --vary analysts.count=13,17,21 --metric sla_assessment_share --jobs 2
+    """
+    from datetime import UTC, datetime
+
+    from sim.experiment import ExperimentError, build_arms, find_arm, parse_vary
+    from sim.metrics import metric_names
+    from sim.runner import run_batch
+    from sim.sweep_files import write_sweep
+
+    spec = _with_overrides(_load(scenario), scenario, overrides)
+    try:
+        arms = build_arms(spec, [parse_vary(text) for text in varies], scenario)
+        baseline_index = find_arm(arms, baseline) if baseline else 0
+        chosen = list(metrics or DEFAULT_SWEEP_METRICS)
+        known = {name for arm in arms for name in metric_names(arm.scenario)}
+        known.add("backlog_never_cleared_replications")
+        unknown = [m for m in chosen if m not in known]
+        if unknown:
+            raise ExperimentError(
+                f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)"
+            )
+    except ExperimentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+    n = replications or spec.scenario.replications
+    run_seed = spec.scenario.seed if seed is None else seed
+    out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "sweep")
+    started_at = datetime.now(UTC)
+    click.echo(
+        f"{spec.scenario.name}: {len(arms)} arms x {n} replications, seed {run_seed}, jobs {jobs}", err=True
+    )
+    work = [(arm.scenario, run_seed, r) for arm in arms for r in range(n)]
+    results = run_batch(work, jobs, progress=_progress_printer())
+    arm_results = [results[i * n : (i + 1) * n] for i in range(len(arms))]
+    write_sweep(
+        out_dir,
+        arms,
+        arm_results,
+        baseline_index,
+        chosen,
+        Path(scenario),
+        run_seed,
+        jobs,
+        started_at,
+        plots=not no_plots,
+    )
+    click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
+    click.echo(f"results written to {out_dir}/")
+
+
 def parse_override(text: str) -> tuple[str, object]:
     """`KEY=VALUE` with a TOML value (`17`, `0.5`, `true`, `"24/7"`, `{ dist = "fixed", value = 5 }`);
     a bare word that is not TOML is taken as a string.
@@ -129,15 +243,12 @@ def parse_override(text: str) -> tuple[str, object]:
     >>> parse_override("analysts.schedule=24/7")
     ('analysts.schedule', '24/7')
     """
-    import tomllib
+    from sim.experiment import parse_value
 
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
         raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--set")
-    try:
-        return key.strip(), tomllib.loads(f"value = {value.strip()}")["value"]
-    except tomllib.TOMLDecodeError:
-        return key.strip(), value.strip()
+    return key.strip(), parse_value(value)
 
 
 def _with_overrides(spec, path: str, overrides: tuple[str, ...]):

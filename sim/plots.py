@@ -76,3 +76,37 @@ def wait_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
     ax.set_title(f"{scenario.scenario.name}: wait distribution (measured window)")
     ax.legend(loc="upper right")
     return _png(plt, fig)
+
+
+def sweep_plot(arms: list, summaries: list[dict], metric: str) -> bytes:
+    """`metric` against the first varied key, one line per value of the other keys, 95 % CI bands."""
+    from sim.experiment import show_value
+
+    plt, fig, ax = _figure()
+    keys = list(arms[0].values)
+    first = keys[0]
+    xs = list(dict.fromkeys(arm.values[first] for arm in arms))
+    numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs)
+    position = {show_value(x): (x if numeric else i) for i, x in enumerate(xs)}
+    lines: dict[str, list[tuple[float, float, float, float]]] = {}
+    for arm, arm_summaries in zip(arms, summaries, strict=True):
+        label = ", ".join(f"{k}={show_value(arm.values[k])}" for k in keys[1:]) or metric
+        s = arm_summaries.get(metric)
+        if s is not None and s.replications > 0:
+            x = position[show_value(arm.values[first])]
+            lines.setdefault(label, []).append((x, s.mean, s.ci95_low, s.ci95_high))
+    greys = np.linspace(0.0, 0.6, max(1, len(lines)))
+    markers = "osD^v<>ph*"
+    for index, (label, points) in enumerate(lines.items()):
+        points.sort()
+        x, mean, low, high = (np.array(column, dtype=float) for column in zip(*points, strict=True))
+        colour = str(greys[index])
+        ax.fill_between(x, low, high, color=colour, alpha=0.2, linewidth=0)
+        ax.plot(x, mean, color=colour, marker=markers[index % len(markers)], label=label)
+    if not numeric:
+        ax.set_xticks(range(len(xs)), [show_value(x) for x in xs])
+    ax.set_xlabel(first)
+    ax.set_ylabel(f"{metric} (mean, 95 % CI band)")
+    ax.set_title(f"{arms[0].scenario.scenario.name}: {metric} by {first}")
+    ax.legend(loc="best", fontsize="small")
+    return _png(plt, fig)

@@ -36,17 +36,28 @@ def run_replications(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[ReplicationResult]:
     """Run `replications` replications on `jobs` processes; results in replication order."""
-    work = [(scenario, seed, r) for r in range(replications)]
+    return run_batch([(scenario, seed, r) for r in range(replications)], jobs, progress)
+
+
+def run_batch(
+    work: list[tuple[Scenario, int, int]],
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ReplicationResult]:
+    """Run (scenario, seed, replication) items on `jobs` processes; results in the items' order.
+
+    A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
+    """
     results: list[ReplicationResult] = []
-    if jobs <= 1 or replications == 1:
+    if jobs <= 1 or len(work) <= 1:
         for item in work:
             results.append(_run_one(item))
             if progress:
-                progress(len(results), replications)
+                progress(len(results), len(work))
         return results
-    with ProcessPoolExecutor(max_workers=min(jobs, replications)) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
         for result in pool.map(_run_one, work):
             results.append(result)
             if progress:
-                progress(len(results), replications)
+                progress(len(results), len(work))
     return results
