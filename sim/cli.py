@@ -234,6 +234,113 @@ def sweep(
     click.echo(f"results written to {out_dir}/")
 
 
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--target", required=True, metavar='"METRIC<=VALUE"', help='e.g. "sla_assessment_share>=0.95".')
+@click.option(
+    "--min", "low", type=click.IntRange(min=1), default=1, show_default=True, help="Fewest analysts."
+)
+@click.option(
+    "--max", "high", type=click.IntRange(min=1), default=100, show_default=True, help="Most analysts."
+)
+@_run_options("runs/<name>/staff/")
+def staff(
+    scenario: str,
+    target: str,
+    low: int,
+    high: int,
+    replications: int | None,
+    seed: int | None,
+    out: str | None,
+    jobs: int,
+    no_plots: bool,
+    overrides: tuple[str, ...],
+) -> None:
+    """The smallest analysts.count whose whole 95 % CI meets --target, beside an Erlang C estimate.
+
+    \b
+    Example:
+      hotline-sim staff scenarios/baseline-2018.toml --target "sla_assessment_share>=0.95" --jobs 2
+    """
+    from sim.experiment import ExperimentError
+    from sim.metrics import metric_names
+    from sim.output import atomic_write_text, csv_text, summarise_metrics
+    from sim.runner import run_replications
+    from sim.staffing import best_sla_share, check_scalable, erlang_estimate, parse_target, search
+
+    spec = _with_overrides(_load(scenario), scenario, overrides)
+    try:
+        goal = parse_target(target)
+        if goal.metric not in metric_names(spec) and goal.metric != "backlog_never_cleared_replications":
+            raise ExperimentError(
+                f"--target: unknown metric {goal.metric!r} (metrics are those of summary.csv)"
+            )
+        if low > high:
+            raise ExperimentError(f"--min {low} is above --max {high}")
+        check_scalable(spec)
+    except ExperimentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+    if goal.metric == "sla_assessment_share" and goal.operator == ">=":
+        best = best_sla_share(spec)
+        if best < goal.value - 1e-9:
+            click.echo(
+                f"{goal} cannot be met by any number of analysts on this schedule: only {best:.1%} of "
+                f"reports arrive within {spec.sla.assessment_hours:g} h of an analyst being on duty (a "
+                "weekday-only team cannot assess a Friday-evening report within 24 hours: a weekend is "
+                "64 hours). Change the schedule (e.g. a weekend rota) or the target.",
+                err=True,
+            )
+            sys.exit(EXIT_FAILURE)
+    n = replications or spec.scenario.replications
+    run_seed = spec.scenario.seed if seed is None else seed
+    out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "staff")
+    click.echo(
+        f"{spec.scenario.name}: {goal}, {low} to {high} analysts, {n} replications, seed {run_seed}", err=True
+    )
+
+    def evaluate(count: int):
+        results = run_replications(spec.with_values({"analysts.count": count}), n, run_seed, jobs)
+        return summarise_metrics(results)[goal.metric]
+
+    answer, trials = search(goal, low, high, evaluate)
+    rows = [
+        [
+            t.analysts,
+            goal.metric,
+            t.summary.mean,
+            t.summary.ci95_low,
+            t.summary.ci95_high,
+            "true" if t.meets_target else "false",
+        ]
+        for t in trials
+    ]
+    columns = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target")
+    atomic_write_text(out_dir / "staffing.csv", csv_text(columns, rows))
+    from sim.output import fmt
+
+    click.echo(f"target: {goal} (the whole 95 % CI over {n} replications)")
+    for t in trials:
+        s = t.summary
+        click.echo(
+            f"  {t.analysts:4d} analysts: {goal.metric} {fmt(s.mean)} (95 % CI {fmt(s.ci95_low)} to "
+            f"{fmt(s.ci95_high)}) {'meets' if t.meets_target else 'fails'}"
+        )
+    estimate = erlang_estimate(spec, goal, 1, max(high, 2 * high))
+    click.echo(
+        "Erlang C estimate (always-on effective team; breaks, absence, searching and the viewing cap "
+        f"shrink it): {estimate if estimate is not None else 'not available for this metric'}"
+        + (" analysts" if estimate is not None else "")
+    )
+    click.echo(f"results written to {out_dir}/")
+    if answer is None:
+        click.echo(
+            f"even --max {high} analysts do not meet {goal}: raise --max or change the scenario", err=True
+        )
+        sys.exit(EXIT_FAILURE)
+    click.echo(f"answer: {answer} analysts")
+
+
 def parse_override(text: str) -> tuple[str, object]:
     """`KEY=VALUE` with a TOML value (`17`, `0.5`, `true`, `"24/7"`, `{ dist = "fixed", value = 5 }`);
     a bare word that is not TOML is taken as a string.

@@ -107,6 +107,20 @@ class CapacityEstimate:
     wait_probability: float
     wait_hours_mean: float  # Erlang C for the effective team; infinite when overloaded
 
+    def sla_share(self, sla_hours: float) -> float:
+        """Share assessed within `sla_hours` of arrival: P(wait <= sla_hours - mean assessment time)
+        for the effective team (0 when overloaded)."""
+        if math.isinf(self.wait_hours_mean):
+            return 0.0
+        slack_hours = sla_hours - self.assessment_hours_mean
+        if slack_hours < 0:
+            return 0.0
+        if self.assessment_hours_mean == 0:
+            return 1.0
+        load = self.utilisation * self.effective_analysts
+        decay = (self.effective_analysts - load) / self.assessment_hours_mean
+        return 1.0 - self.wait_probability * math.exp(-decay * slack_hours)
+
     def describe(self) -> str:
         """Two lines for the terminal, saying what the estimate leaves out."""
         wait = "overloaded" if math.isinf(self.wait_hours_mean) else f"{self.wait_hours_mean:.3g} h"

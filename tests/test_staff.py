@@ -1,0 +1,135 @@
+"""`hotline-sim staff`: the smallest team whose whole CI meets a target, against Erlang C."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from sim.erlang import mean_wait
+from sim.output import summarise_metrics
+from sim.runner import run_replications
+from sim.scenario import scenario_from_dict
+from sim.staffing import Target, best_sla_share, parse_target, search
+from sim.stats import Summary
+from tests.conftest import hotline_sim, mmc_dict
+
+
+def fake(value: float) -> Summary:
+    return Summary(value, 0.1, value - 0.05, value + 0.05, 5)
+
+
+def test_bisection_finds_the_smallest_count_and_shows_the_one_below() -> None:
+    """A metric falling with the count (mean 10.06 - count, CI +-0.05): the first count whose CI
+    is wholly <= 3 is 8."""
+    tried: list[int] = []
+
+    def evaluate(count: int) -> Summary:
+        tried.append(count)
+        return fake(10.0 - count + 0.06)  # CI high = 10.11 - count: meets from 8 on
+
+    answer, trials = search(Target("m", "<=", 3.0), 1, 40, evaluate)
+    assert answer == 8
+    assert {7, 8} <= {t.analysts for t in trials}  # the answer and the count below it
+    assert len(tried) == len(set(tried)) <= 2 + math.ceil(math.log2(40))
+    assert [t.meets_target for t in trials] == [t.analysts >= 8 for t in trials]
+
+
+def test_no_answer_when_the_maximum_fails() -> None:
+    answer, trials = search(Target("m", ">=", 0.99), 1, 20, lambda c: fake(0.5))
+    assert answer is None and [t.analysts for t in trials] == [20]
+
+
+def test_mmc_answer_is_the_erlang_c_count() -> None:
+    """M/M/c with lambda = 96/h, mu = 12/h: Erlang C says 10 servers wait W(10) and 11 wait W(11).
+    A target between them (their geometric mean, a factor of about 2 from each) must give 11:
+    the replication CIs (5 replications of 20 days) are far narrower than that factor."""
+    arrival, service = 96.0, 12.0
+    target_hours = math.sqrt(mean_wait(10, arrival, service) * mean_wait(11, arrival, service))
+    base = scenario_from_dict(mmc_dict(10, 0.8, 20, 2, 5, 4))
+
+    def evaluate(count: int) -> Summary:
+        results = run_replications(base.with_values({"analysts.count": count}), 5, 4, jobs=2)
+        return summarise_metrics(results)["wait_hours_mean"]
+
+    answer, trials = search(Target("wait_hours_mean", "<=", target_hours), 8, 14, evaluate)
+    assert answer == 11
+    assert {10, 11} <= {t.analysts for t in trials}
+
+
+def test_weekday_team_cannot_promise_24_hours() -> None:
+    """08:00-16:00 on weekdays, flat arrivals: a report can be started within 24 h only when it
+    arrives on duty or at most 24 h before a shift starts: Mon-Thu 00:00-16:00 ... worked out below."""
+    data = mmc_dict(5, 0.5, 7, 0, 2, 1)
+    data["analysts"]["schedule"] = {"days": "mon-fri", "start": "08:00", "end": "16:00"}
+    scenario = scenario_from_dict(data)
+    # reachable: Sun 08:00 -> Fri 16:00 except the gaps of more than 24 h before the next start:
+    # from Mon 16:00 on, the next start is 16 h later (fine) through Fri 16:00; after Fri 16:00 the
+    # next start is Mon 08:00, so only Sun 08:00 - Mon 08:00 (24 h) is within reach: unreachable is
+    # Fri 16:00 - Sun 08:00 = 40 h of the week's 168.
+    assert best_sla_share(scenario) == pytest.approx(1 - 40 / 168, abs=1e-3)
+    assert best_sla_share(scenario.with_values({"sla.assessment_hours": 64})) == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("staff")
+    (folder / "mmc.toml").write_text(tomli_w.dumps(mmc_dict(10, 0.8, 4, 1, 3, 2)), encoding="utf-8")
+    weekday = mmc_dict(5, 0.5, 7, 0, 2, 1)
+    weekday["analysts"]["schedule"] = {"days": "mon-fri", "start": "08:00", "end": "16:00"}
+    (folder / "weekday.toml").write_text(tomli_w.dumps(weekday), encoding="utf-8")
+    fixed = mmc_dict(5, 0.5, 7, 0, 2, 1)
+    fixed["analysts"]["schedule"] = {"days": "daily", "start": "00:00", "end": "24:00", "analysts": 5}
+    (folder / "fixed.toml").write_text(tomli_w.dumps(fixed), encoding="utf-8")
+    return folder
+
+
+def test_staff_command_writes_the_table_and_ends_with_the_answer(folder: Path) -> None:
+    out = folder / "out"
+    result = hotline_sim(
+        "staff", folder / "mmc.toml", "--target", "wait_hours_mean<=0.05", "--min", "8", "--max", "16",
+        "--out", out, "--jobs", "2", cwd=folder,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    answer = int(lines[-1].removeprefix("answer: ").removesuffix(" analysts"))
+    assert "Erlang C estimate" in result.stdout
+    with (out / "staffing.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target"]
+    by_count = {int(r["analysts"]): r for r in rows}
+    assert by_count[answer]["meets_target"] == "true" and float(by_count[answer]["ci95_high"]) <= 0.05
+    assert by_count[answer - 1]["meets_target"] == "false"
+    assert all(r["metric"] == "wait_hours_mean" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("file", "arguments", "code", "message"),
+    [
+        ("weekday.toml", ["--target", "sla_assessment_share>=0.95"], 1, "cannot be met by any number"),
+        ("mmc.toml", ["--target", "wait_hours_mean<=0.0001", "--max", "9"], 1, "even --max 9 analysts"),
+        ("mmc.toml", ["--target", "wait_hours_mean=<1"], 2, '--target: expected "METRIC<=VALUE"'),
+        ("mmc.toml", ["--target", "wait_hour_mean<=1"], 2, "--target: unknown metric 'wait_hour_mean'"),
+        ("mmc.toml", ["--target", "wait_hours_mean<=1", "--min", "9", "--max", "3"], 2, "--min 9 is above"),
+        ("fixed.toml", ["--target", "wait_hours_mean<=1"], 2, "give their own `analysts` numbers"),
+    ],
+)
+def test_staff_refuses_clearly(
+    folder: Path, file: str, arguments: list[str], code: int, message: str
+) -> None:
+    out = folder / f"refused-{code}-{len(message)}"
+    result = hotline_sim("staff", folder / file, *arguments, "--out", out, cwd=folder)
+    assert result.returncode == code, result.stderr
+    assert message in result.stderr
+    assert "answer:" not in result.stdout
+    if "even --max" not in message:  # refused before simulating: nothing written
+        assert not (out / "staffing.csv").exists()
+
+
+def test_target_parsing() -> None:
+    assert parse_target(" wait_hours_p95 <= 1e-1 ") == Target("wait_hours_p95", "<=", 0.1)
+    assert Target("m", ">=", 0.9).met_by(Summary(0.95, 0.01, 0.91, 0.99, 5))
+    assert not Target("m", ">=", 0.9).met_by(Summary(0.95, 0.1, 0.89, 1.0, 5))  # CI not wholly above
