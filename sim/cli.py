@@ -76,6 +76,16 @@ def _run_options(default_out: str):
                 ),
                 click.option("--no-plots", is_flag=True, help="Skip the PNG figures."),
                 click.option(
+                    "--precision",
+                    type=click.FloatRange(min=0, min_open=True),
+                    help="Add replications until the key metrics' relative 95 % CI half-width is <= this.",
+                ),
+                click.option(
+                    "--max-replications",
+                    type=click.IntRange(min=2),
+                    help="With --precision: the most replications [100].",
+                ),
+                click.option(
                     "--set",
                     "overrides",
                     multiple=True,
@@ -88,6 +98,27 @@ def _run_options(default_out: str):
         return command
 
     return decorate
+
+
+def _maximum_replications(precision: float | None, max_replications: int | None) -> int | None:
+    """The replication ceiling of --precision (None: no replication control; exit 2 if misused)."""
+    from sim.precision import DEFAULT_MAX_REPLICATIONS
+
+    if precision is None:
+        if max_replications is not None:
+            click.echo("--max-replications needs --precision", err=True)
+            sys.exit(EXIT_INVALID)
+        return None
+    return max_replications or DEFAULT_MAX_REPLICATIONS
+
+
+def _precision_note(precision: float | None, done: int, still: list[str], metrics) -> str:
+    """How replication control ended, for the table and summary.md ('' without --precision)."""
+    if precision is None:
+        return ""
+    if still:
+        return f" (the maximum: {', '.join(still)} still above the relative precision {precision:g})"
+    return f" (needed for a relative 95 % CI half-width <= {precision:g} on {', '.join(metrics)})"
 
 
 def _output_folder(out: str | None, default: Path) -> Path:
@@ -114,6 +145,8 @@ def run(
     out: str | None,
     jobs: int,
     no_plots: bool,
+    precision: float | None,
+    max_replications: int | None,
     overrides: tuple[str, ...],
 ) -> None:
     """Run replications of SCENARIO, print the summary and write the result files.
@@ -126,19 +159,31 @@ def run(
     from datetime import UTC, datetime
 
     from sim.output import write_results
-    from sim.runner import run_replications
+    from sim.precision import PRECISION_METRICS, imprecise, replicate
+    from sim.runner import run_batch
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     n = replications or spec.scenario.replications
+    maximum = _maximum_replications(precision, max_replications)
     run_seed = spec.scenario.seed if seed is None else seed
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
     started_at = datetime.now(UTC)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
-    results = run_replications(spec, n, run_seed, jobs, progress=_progress_printer())
+    results = []
+
+    def more(first: int, last: int) -> None:
+        work = [(spec, run_seed, r) for r in range(first, last)]
+        results.extend(run_batch(work, jobs, progress=_progress_printer()))
+
+    done, still = replicate(more, lambda: imprecise([results], PRECISION_METRICS, precision), n, maximum)
+    note = _precision_note(precision, done, still, PRECISION_METRICS)
     summaries = write_results(
-        out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots
-    )
+        out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots,
+        replications_note=note,
+    )  # fmt: skip
     click.echo(_table(summaries, _has_backlog_events(spec)))
+    if note:
+        click.echo(f"replications: {done}{note}")
     from sim.erlang import effective_capacity
 
     click.echo(effective_capacity(spec).describe())
@@ -177,6 +222,8 @@ def sweep(
     out: str | None,
     jobs: int,
     no_plots: bool,
+    precision: float | None,
+    max_replications: int | None,
     overrides: tuple[str, ...],
 ) -> None:
     """Run every combination of the --vary values with common random numbers and compare the arms.
@@ -190,6 +237,7 @@ def sweep(
 
     from sim.experiment import ExperimentError, build_arms, find_arm, parse_vary
     from sim.metrics import metric_names
+    from sim.precision import imprecise, replicate
     from sim.runner import run_batch
     from sim.sweep_files import write_sweep
 
@@ -209,15 +257,26 @@ def sweep(
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
     n = replications or spec.scenario.replications
+    maximum = _maximum_replications(precision, max_replications)
     run_seed = spec.scenario.seed if seed is None else seed
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "sweep")
     started_at = datetime.now(UTC)
     click.echo(
         f"{spec.scenario.name}: {len(arms)} arms x {n} replications, seed {run_seed}, jobs {jobs}", err=True
     )
-    work = [(arm.scenario, run_seed, r) for arm in arms for r in range(n)]
-    results = run_batch(work, jobs, progress=_progress_printer())
-    arm_results = [results[i * n : (i + 1) * n] for i in range(len(arms))]
+    arm_results: list[list] = [[] for _ in arms]
+
+    def more(first: int, last: int) -> None:
+        work = [(arm.scenario, run_seed, r) for arm in arms for r in range(first, last)]
+        results = run_batch(work, jobs, progress=_progress_printer())
+        size = last - first
+        for index, arm_list in enumerate(arm_results):
+            arm_list.extend(results[index * size : (index + 1) * size])
+
+    done, still = replicate(more, lambda: imprecise(arm_results, chosen, precision), n, maximum)
+    note = _precision_note(precision, done, still, chosen)
+    if note:
+        click.echo(f"replications per arm: {done}{note}")
     write_sweep(
         out_dir,
         arms,
@@ -254,6 +313,8 @@ def staff(
     out: str | None,
     jobs: int,
     no_plots: bool,
+    precision: float | None,
+    max_replications: int | None,
     overrides: tuple[str, ...],
 ) -> None:
     """The smallest analysts.count whose whole 95 % CI meets --target, beside an Erlang C estimate.
@@ -265,7 +326,8 @@ def staff(
     from sim.experiment import ExperimentError
     from sim.metrics import metric_names
     from sim.output import atomic_write_text, csv_text, summarise_metrics
-    from sim.runner import run_replications
+    from sim.precision import imprecise, replicate
+    from sim.runner import run_batch
     from sim.staffing import best_sla_share, check_scalable, erlang_estimate, parse_target, search
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
@@ -293,6 +355,7 @@ def staff(
             )
             sys.exit(EXIT_FAILURE)
     n = replications or spec.scenario.replications
+    maximum = _maximum_replications(precision, max_replications)
     run_seed = spec.scenario.seed if seed is None else seed
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "staff")
     click.echo(
@@ -300,7 +363,13 @@ def staff(
     )
 
     def evaluate(count: int):
-        results = run_replications(spec.with_values({"analysts.count": count}), n, run_seed, jobs)
+        team = spec.with_values({"analysts.count": count})
+        results: list = []
+
+        def more(first: int, last: int) -> None:
+            results.extend(run_batch([(team, run_seed, r) for r in range(first, last)], jobs))
+
+        replicate(more, lambda: imprecise([results], [goal.metric], precision), n, maximum)
         return summarise_metrics(results)[goal.metric]
 
     answer, trials = search(goal, low, high, evaluate)
@@ -319,7 +388,9 @@ def staff(
     atomic_write_text(out_dir / "staffing.csv", csv_text(columns, rows))
     from sim.output import fmt
 
-    click.echo(f"target: {goal} (the whole 95 % CI over {n} replications)")
+    counts = sorted({t.summary.replications for t in trials})
+    shown = f"{n}" if precision is None else f"{'/'.join(map(str, counts))} (replication control)"
+    click.echo(f"target: {goal} (the whole 95 % CI over {shown} replications)")
     for t in trials:
         s = t.summary
         click.echo(

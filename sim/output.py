@@ -132,14 +132,20 @@ def takedown_rows(results: list[ReplicationResult]) -> list[list[Any]]:
     return rows
 
 
-def summary_markdown(scenario: Scenario, seed: int, replications: int, summaries: dict[str, Summary]) -> str:
+def summary_markdown(
+    scenario: Scenario,
+    seed: int,
+    replications: int,
+    summaries: dict[str, Summary],
+    replications_note: str = "",
+) -> str:
     """summary.md: the summary table in Markdown with the run's identity above it."""
     meta = scenario.scenario
     lines = [
         f"# {meta.name}",
         "",
         f"- seed: {seed}",
-        f"- replications: {replications}",
+        f"- replications: {replications}{replications_note}",
         f"- horizon: {fmt(meta.horizon_days)} days, warm-up: {fmt(meta.warmup_days)} days "
         f"(measured window {fmt(meta.horizon_days - meta.warmup_days)} days)",
         "- intervals: 95 % confidence over replications (replication noise only, not the "
@@ -207,8 +213,12 @@ def write_results(
     jobs: int,
     started_at: datetime,
     plots: bool = True,
+    replications_note: str = "",
 ) -> dict[str, Summary]:
-    """Write every result file of a run into `out_dir`; return the metric summaries."""
+    """Write every result file of a run into `out_dir`; return the metric summaries.
+
+    `replications_note` (e.g. how replication control chose the count) follows the count in
+    summary.md and is kept in the manifest."""
     summaries = summarise_metrics(results)
     # A folder holds one run's files: remove the previous run's first, manifest first, so a set
     # without manifest.json is recognisably incomplete if this run is interrupted.
@@ -216,7 +226,7 @@ def write_results(
         (out_dir / name).unlink(missing_ok=True)
     tables = {
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
-        "summary.md": summary_markdown(scenario, seed, len(results), summaries),
+        "summary.md": summary_markdown(scenario, seed, len(results), summaries, replications_note),
         "replications.csv": csv_text(
             ("replication", *results[0].metrics),
             ([r.replication, *r.metrics.values()] for r in results),
@@ -243,5 +253,7 @@ def write_results(
             files.append(name)
     files.append("manifest.json")
     document = manifest(scenario, scenario_path, seed, len(results), jobs, started_at, files)
+    if replications_note:
+        document["replications_note"] = replications_note.strip(" ()")
     atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
     return summaries
