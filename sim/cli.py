@@ -138,8 +138,16 @@ def _output_folder(out: str | None, default: Path) -> Path:
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @_run_options("runs/<name>/")
+@click.option(
+    "--period",
+    type=click.Choice(["week", "month"]),
+    default="week",
+    show_default=True,
+    help="Rows of periods.csv: weeks, or months of 4 weeks.",
+)
 def run(
     scenario: str,
+    period: str,
     replications: int | None,
     seed: int | None,
     out: str | None,
@@ -179,7 +187,7 @@ def run(
     note = _precision_note(precision, done, still, PRECISION_METRICS)
     summaries = write_results(
         out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots,
-        replications_note=note,
+        replications_note=note, period=period,
     )  # fmt: skip
     click.echo(_table(summaries, _has_backlog_events(spec)))
     if note:
@@ -390,26 +398,34 @@ def staff(
 
     counts = sorted({t.summary.replications for t in trials})
     shown = f"{n}" if precision is None else f"{'/'.join(map(str, counts))} (replication control)"
-    click.echo(f"target: {goal} (the whole 95 % CI over {shown} replications)")
-    for t in trials:
-        s = t.summary
-        click.echo(
-            f"  {t.analysts:4d} analysts: {goal.metric} {fmt(s.mean)} (95 % CI {fmt(s.ci95_low)} to "
-            f"{fmt(s.ci95_high)}) {'meets' if t.meets_target else 'fails'}"
-        )
     estimate = erlang_estimate(spec, goal, 1, max(high, 2 * high))
-    click.echo(
+    lines = [f"target: {goal} (the whole 95 % CI over {shown} replications, seed {run_seed})"]
+    lines += [
+        f"  {t.analysts:4d} analysts: {goal.metric} {fmt(t.summary.mean)} (95 % CI {fmt(t.summary.ci95_low)} "
+        f"to {fmt(t.summary.ci95_high)}) {'meets' if t.meets_target else 'fails'}"
+        for t in trials
+    ]
+    lines.append(
         "Erlang C estimate (always-on effective team; breaks, absence, searching and the viewing cap "
-        f"shrink it): {estimate if estimate is not None else 'not available for this metric'}"
-        + (" analysts" if estimate is not None else "")
+        "shrink it): " + (f"{estimate} analysts" if estimate is not None else "not available for this metric")
     )
+    lines.append(
+        f"answer: {answer} analysts"
+        if answer is not None
+        else f"no answer: even {high} analysts fail the target"
+    )
+    atomic_write_text(
+        out_dir / "staffing.md",
+        f"# Staffing: {spec.scenario.name}\n\n```text\n" + "\n".join(lines) + "\n```\n",
+    )
+    click.echo("\n".join(lines[:-1]))
     click.echo(f"results written to {out_dir}/")
     if answer is None:
         click.echo(
             f"even --max {high} analysts do not meet {goal}: raise --max or change the scenario", err=True
         )
         sys.exit(EXIT_FAILURE)
-    click.echo(f"answer: {answer} analysts")
+    click.echo(lines[-1])
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -493,6 +509,50 @@ def check(scenario: str) -> None:
     spec = _load(scenario)
     click.echo(f"# {scenario}: valid; resolved scenario with defaults:")
     click.echo(tomli_w.dumps(spec.to_dict()), nl=False)
+
+
+@cli.command()
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    default=".",
+    show_default=True,
+    help="The repository root (holds scenarios/reference.toml).",
+)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Processes.")
+def reproduce(root: str, jobs: int) -> None:
+    """Re-run every reference job of scenarios/reference.toml and rewrite results/.
+
+    \b
+    Example:
+      hotline-sim reproduce --jobs 2
+    """
+    from sim.reproduce import load_jobs
+
+    base = Path(root).resolve()
+    try:
+        reference = load_jobs(base)
+    except ValueError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+    for number, job in enumerate(reference, start=1):
+        click.echo(
+            f"[{number}/{len(reference)}] hotline-sim {job.command} {job.scenario} -> {job.out}", err=True
+        )
+        code = _invoke([*job.argv(base), "--jobs", str(jobs)])
+        if code not in (0, None):
+            click.echo(f"reference job {number} ({job.out}) failed with exit {code}", err=True)
+            sys.exit(EXIT_FAILURE)
+    click.echo(f"results/ rewritten: {len(reference)} reference jobs")
+
+
+def _invoke(argv: list[str]) -> int | None:
+    """Run one command line in this process (output to this terminal); its exit code."""
+    try:
+        cli.main(args=argv, standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
 
 
 def main() -> None:

@@ -203,7 +203,8 @@ class FindSupply:
     def __init__(self, scenario: Scenario, source_name: str, source_index: int, streams: Streams):
         source = scenario.intake.sources[source_name]
         self.source_index = source_index
-        self.finds_per_search_hour = source.finds_per_search_hour
+        # volume_multiplier scales every source: for searching, what there is to find
+        self.finds_per_search_hour = source.finds_per_search_hour * scenario.intake.volume_multiplier
         self.search_share = source.search_share
         self.search_when_idle = bool(source.search_when_idle)
         self.block_hours = source.search_block_minutes / MINUTES_PER_HOUR

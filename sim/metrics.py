@@ -90,6 +90,7 @@ METRICS = (
     "viewing_hours_per_analyst_day_max",
     "analyst_days_rostered",
     "analyst_days_absent",
+    "first_period_backlog_grows",
 )
 PRIORITY_METRICS = ("wait_hours_mean", "wait_hours_p50", "wait_hours_p95", "reports_assessed")
 SPENDING = ("break", "searching", "other")
@@ -161,6 +162,10 @@ class Recorder:
         self.assessed_per_day = np.zeros(self.days, dtype=np.int64)
         self.removed_per_day = np.zeros(self.days, dtype=np.int64)
         self.backlog_per_day = np.zeros(self.days, dtype=np.int64)
+        # by arrival day, warm-up included: reports due for the SLA share, and those that met it
+        self.sla_due_per_day = np.zeros(self.days, dtype=np.int64)
+        self.sla_met_per_day = np.zeros(self.days, dtype=np.int64)
+        self._sla_met_arrivals: list[float] = []
         self.waits = LogHistogram()
         self.time_to_assessment = LogHistogram()
         self.time_to_removal = LogHistogram()
@@ -197,11 +202,12 @@ class Recorder:
         """Count a chunk of arrivals (all of them, merged ones included)."""
         t = chunk.times_hours
         gate = chunk.gate_class
-        self.arrivals_per_day += np.bincount((t // HOURS_PER_DAY).astype(np.intp), minlength=self.days)[
-            : self.days
-        ]
+        day = (t // HOURS_PER_DAY).astype(np.intp)
+        self.arrivals_per_day += np.bincount(day, minlength=self.days)[: self.days]
         measured = t >= self.warmup
         queued = gate != MERGED
+        due = queued & (t < self.sla_cut)
+        self.sla_due_per_day += np.bincount(day[due], minlength=self.days)[: self.days]
         c = self.counts
         c["received"] += int(measured.sum())
         c["merged"] += int((measured & ~queued).sum())
@@ -214,6 +220,8 @@ class Recorder:
         day = int(now // HOURS_PER_DAY)
         if day < self.days:
             self.arrivals_per_day[day] += 1
+            if gate_class != MERGED and now < self.sla_cut:
+                self.sla_due_per_day[day] += 1
         if now < self.warmup:
             return
         c = self.counts
@@ -277,9 +285,10 @@ class Recorder:
             self._tta.append(now - arrival)
             if self.classes:
                 self.class_assessed[self.class_of_source[report[5]]] += 1
-            if arrival >= self.warmup and arrival < self.sla_cut:
-                if now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
-                    self.counts["sla_met"] += 1
+        if arrival < self.sla_cut and now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
+            self._sla_met_arrivals.append(arrival)
+            if arrival >= self.warmup:
+                self.counts["sla_met"] += 1
         if report[2]:
             delay = report[4]
             removal = now + delay
@@ -304,6 +313,8 @@ class Recorder:
 
     def starting_backlog(self, waiting: int) -> None:
         """Reports waiting at time 0: with no warm-up they are in the window, and in the SLA share."""
+        if self.sla_cut > 0:
+            self.sla_due_per_day[0] += waiting
         if self.warmup == 0:
             self.window_start(waiting, 0)
             if self.sla_cut > 0:
@@ -328,11 +339,19 @@ class Recorder:
         for buffer, per_day in (
             (self._done_at, self.assessed_per_day),
             (self._removed_at, self.removed_per_day),
+            (self._sla_met_arrivals, self.sla_met_per_day),
         ):
             if buffer:
                 days = (np.asarray(buffer) // HOURS_PER_DAY).astype(np.intp)
                 per_day += np.bincount(days, minlength=self.days)[: self.days]
-        for buffer in (self._waits, self._tta, self._ttr, self._done_at, self._removed_at):
+        for buffer in (
+            self._waits,
+            self._tta,
+            self._ttr,
+            self._done_at,
+            self._removed_at,
+            self._sla_met_arrivals,
+        ):
             buffer.clear()
 
     def result(
@@ -426,7 +445,14 @@ class Recorder:
             "assessed": self.assessed_per_day.astype(float),
             "backlog": self.backlog_per_day.astype(float),
             "removed": self.removed_per_day.astype(float),
+            "sla_due": self.sla_due_per_day.astype(float),
+            "sla_met": self.sla_met_per_day.astype(float),
         }
+        from sim.periods import PERIOD_DAYS, first_period_backlog_grows
+
+        metrics["first_period_backlog_grows"] = first_period_backlog_grows(
+            self.backlog_per_day, PERIOD_DAYS["week"], self.warmup / HOURS_PER_DAY
+        )
         return ReplicationResult(
             replication=replication,
             metrics={k: float(metrics[k]) for k in self.metric_names},

@@ -36,6 +36,7 @@ RESULT_FILES = (
     "replications.csv",
     "takedown_by_country.csv",
     "timeseries.csv",
+    "periods.csv",
     "backlog.png",
     "wait_distribution.png",
 )
@@ -214,11 +215,22 @@ def write_results(
     started_at: datetime,
     plots: bool = True,
     replications_note: str = "",
+    period: str = "week",
 ) -> dict[str, Summary]:
     """Write every result file of a run into `out_dir`; return the metric summaries.
 
     `replications_note` (e.g. how replication control chose the count) follows the count in
-    summary.md and is kept in the manifest."""
+    summary.md and is kept in the manifest. `period` ("week" or "month", 4 weeks) sets the rows of
+    periods.csv and the unit of `first_period_backlog_grows`."""
+    from sim.periods import PERIOD_DAYS, first_period_backlog_grows, period_header, period_rows
+
+    period_days = PERIOD_DAYS[period]
+    warmup_days = scenario.scenario.warmup_days
+    if period_days != PERIOD_DAYS["week"]:  # the replications carry it in weeks
+        for r in results:
+            r.metrics["first_period_backlog_grows"] = first_period_backlog_grows(
+                r.timeseries["backlog"], period_days, warmup_days
+            )
     summaries = summarise_metrics(results)
     # A folder holds one run's files: remove the previous run's first, manifest first, so a set
     # without manifest.json is recognisably incomplete if this run is interrupted.
@@ -232,6 +244,7 @@ def write_results(
             ([r.replication, *r.metrics.values()] for r in results),
         ),
         "takedown_by_country.csv": csv_text(("country", "route", *HOST_COLUMNS), takedown_rows(results)),
+        "periods.csv": csv_text(period_header(), period_rows(results, period_days, warmup_days)),
     }
     series = mean_timeseries(results)
     days = len(series["arrivals"])

@@ -55,15 +55,14 @@ def parse_target(text: str) -> Target:
 
 
 def check_scalable(scenario: Scenario) -> None:
-    """Staffing varies analysts.count: shifts that fix their own numbers would not grow with it."""
+    """Staffing varies analysts.count: at least one shift must take the whole team (no `analysts`)."""
     schedule = scenario.analysts.schedule
     shifts = [schedule] if isinstance(schedule, Shift) else ([] if schedule == "24/7" else schedule)
-    fixed = [s for s in shifts if s.analysts is not None]
-    if fixed:
+    if shifts and all(s.analysts is not None for s in shifts):
         raise ExperimentError(
-            "staff varies analysts.count, but the schedule's shifts give their own `analysts` numbers, "
-            "so more analysts would not be on duty; drop `analysts` from the shifts (each then takes "
-            "the whole team) or sweep the shift sizes with `sweep`"
+            "staff varies analysts.count, but the schedule's shifts all give their own `analysts` "
+            "numbers, so more analysts would not be on duty; drop `analysts` from the shifts that "
+            "should grow (each then takes the whole team) or sweep the shift sizes with `sweep`"
         )
 
 

@@ -84,6 +84,7 @@ RESULT_FILES = (
     "backlog.png",
     "wait_distribution.png",
 )
+MAY_BE_UNDEFINED = ("first_period_backlog_grows", "backlog_clear_days")
 REPRODUCIBLE_FILES = ("summary.csv", "replications.csv", "timeseries.csv", "takedown_by_country.csv")
 SUMMARY_HEADER = ["metric", "mean", "std", "ci95_low", "ci95_high", "replications"]
 TIMESERIES_HEADER = ["day", "arrivals", "assessed", "backlog", "removed"]
@@ -216,7 +217,8 @@ def test_summary_csv(run_a) -> None:
     for row in rows:
         assert len(row) == len(SUMMARY_HEADER), row
         mean, std, low, high, reps = (number(cell) for cell in row[1:])  # numbers or empty
-        assert reps == REPLICATIONS, row
+        # a metric undefined in a replication (a backlog that never keeps growing) is left out there
+        assert reps == REPLICATIONS or (row[0] in MAY_BE_UNDEFINED and reps < REPLICATIONS), row
         if not math.isnan(mean):
             assert std >= 0, row
             assert low <= mean <= high, row
@@ -339,7 +341,8 @@ def test_seed_and_replications_override_the_file(workdir: Path, scenario_path: P
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["seed"] == 99
     assert manifest["replications"] == 2
-    assert {v["replications"] for v in summary_table(out).values()} == {2}
+    counts = {name: v["replications"] for name, v in summary_table(out).items()}
+    assert {c for name, c in counts.items() if name not in MAY_BE_UNDEFINED} == {2}
     assert re.search(r"seed\D*99\b", (out / "summary.md").read_text(encoding="utf-8"))
 
 

@@ -87,6 +87,10 @@ def scenarios(draw):
     }
 
 
+# empty by definition when the backlog never clears / never keeps growing
+UNDEFINED_WHEN_IT_NEVER_HAPPENS = ("backlog_clear_days", "first_period_backlog_grows")
+
+
 @given(scenarios())
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_invariants_hold_for_any_valid_scenario(data):
@@ -94,6 +98,8 @@ def test_invariants_hold_for_any_valid_scenario(data):
     for r in results:
         m = r.metrics
         for name, value in m.items():
+            if name in UNDEFINED_WHEN_IT_NEVER_HAPPENS:
+                continue
             assert not math.isnan(value), name
             assert value >= 0, name
         for name in SHARES:

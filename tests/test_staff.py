@@ -104,6 +104,8 @@ def test_staff_command_writes_the_table_and_ends_with_the_answer(folder: Path) -
     assert by_count[answer]["meets_target"] == "true" and float(by_count[answer]["ci95_high"]) <= 0.05
     assert by_count[answer - 1]["meets_target"] == "false"
     assert all(r["metric"] == "wait_hours_mean" for r in rows)
+    report = (out / "staffing.md").read_text(encoding="utf-8")
+    assert f"answer: {answer} analysts\n```" in report and "Erlang C estimate" in report
 
 
 @pytest.mark.parametrize(
@@ -114,7 +116,7 @@ def test_staff_command_writes_the_table_and_ends_with_the_answer(folder: Path) -
         ("mmc.toml", ["--target", "wait_hours_mean=<1"], 2, '--target: expected "METRIC<=VALUE"'),
         ("mmc.toml", ["--target", "wait_hour_mean<=1"], 2, "--target: unknown metric 'wait_hour_mean'"),
         ("mmc.toml", ["--target", "wait_hours_mean<=1", "--min", "9", "--max", "3"], 2, "--min 9 is above"),
-        ("fixed.toml", ["--target", "wait_hours_mean<=1"], 2, "give their own `analysts` numbers"),
+        ("fixed.toml", ["--target", "wait_hours_mean<=1"], 2, "all give their own `analysts` numbers"),
     ],
 )
 def test_staff_refuses_clearly(
