@@ -14,6 +14,7 @@ from sim import __version__
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 KEY_METRICS = (
     ("reports_received", "reports received"),
@@ -81,6 +82,14 @@ def _run_options(default_out: str):
                     help="Add replications until the key metrics' relative 95 % CI half-width is <= this.",
                 ),
                 click.option(
+                    "--quiet",
+                    "-q",
+                    is_flag=True,
+                    callback=_set_quiet,
+                    expose_value=False,
+                    help="No progress bar.",
+                ),
+                click.option(
                     "--max-replications",
                     type=click.IntRange(min=2),
                     help="With --precision: the most replications [100].",
@@ -98,6 +107,11 @@ def _run_options(default_out: str):
         return command
 
     return decorate
+
+
+def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    QUIET["on"] = value
+    return value
 
 
 def _maximum_replications(precision: float | None, max_replications: int | None) -> int | None:
@@ -219,12 +233,14 @@ DEFAULT_SWEEP_METRICS = ("sla_assessment_share", "wait_hours_mean")
     help=f"A metric to plot and tabulate in sweep.md; repeatable [{', '.join(DEFAULT_SWEEP_METRICS)}].",
 )
 @click.option("--baseline", metavar="KEY=V,...", help="The arm differences are taken from [the first arm].")
+@click.option("--resume", is_flag=True, help="Reuse the replications an interrupted sweep finished in --out.")
 @_run_options("runs/<name>/sweep/")
 def sweep(
     scenario: str,
     varies: tuple[str, ...],
     metrics: tuple[str, ...],
     baseline: str | None,
+    resume: bool,
     replications: int | None,
     seed: int | None,
     out: str | None,
@@ -246,6 +262,7 @@ def sweep(
     from sim.experiment import ExperimentError, build_arms, find_arm, parse_vary
     from sim.metrics import metric_names
     from sim.precision import imprecise, replicate
+    from sim.resume import ReplicationCache
     from sim.runner import run_batch
     from sim.sweep_files import write_sweep
 
@@ -273,15 +290,32 @@ def sweep(
         f"{spec.scenario.name}: {len(arms)} arms x {n} replications, seed {run_seed}, jobs {jobs}", err=True
     )
     arm_results: list[list] = [[] for _ in arms]
+    cache = ReplicationCache(out_dir) if resume else None
+    reused = 0
 
     def more(first: int, last: int) -> None:
+        nonlocal reused
         work = [(arm.scenario, run_seed, r) for arm in arms for r in range(first, last)]
-        results = run_batch(work, jobs, progress=_progress_printer())
+        keys = [ReplicationCache.key(*item) for item in work] if cache else []
+        found = [cache.get(key) for key in keys] if cache else [None] * len(work)
+        missing = [i for i, result in enumerate(found) if result is None]
+        reused += len(work) - len(missing)
+
+        def keep(position: int, result) -> None:
+            if cache:
+                cache.put(keys[missing[position]], result)
+
+        fresh = iter(run_batch([work[i] for i in missing], jobs, _progress_printer(), keep))
+        results = [result if result is not None else next(fresh) for result in found]
         size = last - first
         for index, arm_list in enumerate(arm_results):
             arm_list.extend(results[index * size : (index + 1) * size])
 
     done, still = replicate(more, lambda: imprecise(arm_results, chosen, precision), n, maximum)
+    if resume:
+        click.echo(
+            f"--resume: {reused} of {done * len(arms)} replications reused from {out_dir}/.resume/", err=True
+        )
     note = _precision_note(precision, done, still, chosen)
     if note:
         click.echo(f"replications per arm: {done}{note}")
@@ -462,13 +496,24 @@ def _with_overrides(spec, path: str, overrides: tuple[str, ...]):
         sys.exit(EXIT_INVALID)
 
 
+QUIET = {"on": False}  # --quiet of the command being run
+
+
 def _progress_printer():
-    """A replication counter on stderr when it is a terminal (nothing in logs or pipes)."""
-    if not sys.stderr.isatty():
+    """A progress bar on stderr for work that takes more than 2 seconds, when stderr is a terminal
+    and --quiet is not given (nothing in logs or pipes)."""
+    if QUIET["on"] or not sys.stderr.isatty():
         return None
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
 
     def show(done: int, total: int) -> None:
-        click.echo(f"\r  replication {done}/{total}", err=True, nl=done == total)
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, unit="replication", delay=2.0, file=sys.stderr, leave=False)
+        bar["bar"].update(done - bar["bar"].n)
+        if done == total:
+            bar.pop("bar").close()
 
     return show
 
@@ -564,12 +609,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_INVALID if isinstance(exc, click.UsageError) else EXIT_FAILURE)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(EXIT_FAILURE)
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         click.echo("interrupted: no partial table was written", err=True)
-        sys.exit(EXIT_FAILURE)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one clear line, exit 1
         click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_FAILURE)

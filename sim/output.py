@@ -29,7 +29,7 @@ from sim.metrics import HOST_COLUMNS, TIMESERIES, ReplicationResult
 from sim.scenario import Scenario
 from sim.stats import Summary, summarise
 
-DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w")
+DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w", "tqdm")
 RESULT_FILES = (
     "summary.csv",
     "summary.md",

@@ -43,21 +43,27 @@ def run_batch(
     work: list[tuple[Scenario, int, int]],
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    on_result: Callable[[int, ReplicationResult], None] | None = None,
 ) -> list[ReplicationResult]:
     """Run (scenario, seed, replication) items on `jobs` processes; results in the items' order.
 
     A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
+    `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
     """
     results: list[ReplicationResult] = []
+
+    def collect(result: ReplicationResult) -> None:
+        if on_result:
+            on_result(len(results), result)
+        results.append(result)
+        if progress:
+            progress(len(results), len(work))
+
     if jobs <= 1 or len(work) <= 1:
         for item in work:
-            results.append(_run_one(item))
-            if progress:
-                progress(len(results), len(work))
+            collect(_run_one(item))
         return results
     with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
         for result in pool.map(_run_one, work):
-            results.append(result)
-            if progress:
-                progress(len(results), len(work))
+            collect(result)
     return results
