@@ -462,6 +462,110 @@ def staff(
     click.echo(lines[-1])
 
 
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.option("--keys", metavar="K1,K2,...", help="Dotted keys to move [the file's `# assumption:` keys].")
+@click.option(
+    "--change",
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    default=0.2,
+    show_default=True,
+    help="Relative move down and up.",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="METRIC",
+    help=f"A metric to show; repeatable [{', '.join(DEFAULT_SWEEP_METRICS)}].",
+)
+@_run_options("runs/<name>/sensitivity/")
+def sensitivity(
+    scenario: str,
+    keys: str | None,
+    change: float,
+    metrics: tuple[str, ...],
+    replications: int | None,
+    seed: int | None,
+    out: str | None,
+    jobs: int,
+    no_plots: bool,
+    precision: float | None,
+    max_replications: int | None,
+    overrides: tuple[str, ...],
+) -> None:
+    """Move each assumption down and up (common random numbers) and show what the answer hangs on.
+
+    \b
+    Example:
+      hotline-sim sensitivity scenarios/baseline-2018.toml --metric sla_assessment_share --jobs 2
+    """
+    from datetime import UTC, datetime
+
+    from sim.experiment import ExperimentError
+    from sim.metrics import metric_names
+    from sim.output import summarise_metrics
+    from sim.precision import imprecise, replicate
+    from sim.runner import run_batch
+    from sim.sensitivity import assumption_keys, build_moves
+    from sim.sensitivity_files import effects, write_sensitivity
+
+    spec = _with_overrides(_load(scenario), scenario, overrides)
+    try:
+        chosen_keys = (
+            [k.strip() for k in keys.split(",") if k.strip()] if keys else assumption_keys(Path(scenario))
+        )
+        if not chosen_keys:
+            raise ExperimentError(f"{scenario}: no `# assumption:` keys to move; give --keys K1,K2,...")
+        try:
+            moves = build_moves(spec, chosen_keys, change)
+        except KeyError as exc:
+            raise ExperimentError(f"--keys {exc.args[0]}") from None
+        if not keys:  # the file's assumptions: only those a relative move changes
+            moves = [m for m in moves if not m.problem.startswith(("cannot be moved", "unchanged"))]
+            chosen_keys = list(dict.fromkeys(m.key for m in moves))
+        chosen = list(metrics or DEFAULT_SWEEP_METRICS)
+        unknown = [m for m in chosen if m not in metric_names(spec)]
+        if unknown:
+            raise ExperimentError(
+                f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)"
+            )
+    except ExperimentError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+    runnable = [index for index, move in enumerate(moves) if move.scenario is not None]
+    scenarios = [spec, *(moves[i].scenario for i in runnable)]
+    n = replications or spec.scenario.replications
+    maximum = _maximum_replications(precision, max_replications)
+    run_seed = spec.scenario.seed if seed is None else seed
+    out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "sensitivity")
+    started_at = datetime.now(UTC)
+    click.echo(
+        f"{spec.scenario.name}: {len(chosen_keys)} keys, {len(runnable)} moves + base, {n} replications, "
+        f"seed {run_seed}",
+        err=True,
+    )
+    groups: list[list] = [[] for _ in scenarios]
+
+    def more(first: int, last: int) -> None:
+        work = [(s, run_seed, r) for s in scenarios for r in range(first, last)]
+        results = run_batch(work, jobs, _progress_printer())
+        size = last - first
+        for index, group in enumerate(groups):
+            group.extend(results[index * size : (index + 1) * size])
+
+    done, _ = replicate(more, lambda: imprecise(groups, chosen, precision), n, maximum)
+    moved = {move_index: groups[1 + position] for position, move_index in enumerate(runnable)}
+    rows = effects(moves, groups[0], moved, chosen)
+    base_summaries = summarise_metrics(groups[0])
+    write_sensitivity(
+        out_dir, spec, Path(scenario), rows, base_summaries, chosen, change, run_seed, done, jobs, started_at,
+        plots=not no_plots,
+    )  # fmt: skip
+    click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
+    click.echo(f"results written to {out_dir}/")
+
+
 def parse_override(text: str) -> tuple[str, object]:
     """`KEY=VALUE` with a TOML value (`17`, `0.5`, `true`, `"24/7"`, `{ dist = "fixed", value = 5 }`);
     a bare word that is not TOML is taken as a string.

@@ -110,3 +110,25 @@ def sweep_plot(arms: list, summaries: list[dict], metric: str) -> bytes:
     ax.set_title(f"{arms[0].scenario.scenario.name}: {metric} by {first}")
     ax.legend(loc="best", fontsize="small")
     return _png(plt, fig)
+
+
+def tornado_plot(
+    scenario: Scenario, metric: str, base, bars: list[tuple[str, float, float]], change: float
+) -> bytes:
+    """Each key's effect on `metric` when moved down (light) and up (dark), widest at the top."""
+    plt, fig, ax = _figure()
+    fig.set_size_inches(8, max(3.0, 1.0 + 0.45 * len(bars)))
+    positions = np.arange(len(bars))[::-1]
+    for y, (_, down, up) in zip(positions, bars, strict=True):
+        for value, colour, label in ((down, "0.75", f"-{change:.0%}"), (up, "0.25", f"+{change:.0%}")):
+            if not np.isnan(value):
+                ax.barh(y, value, left=base.mean, color=colour, edgecolor="black", linewidth=0.5, label=label)
+    ax.axvline(base.mean, color="black", linewidth=1.0)
+    ax.set_yticks(positions, [key for key, _, _ in bars])
+    ax.set_xlabel(f"{metric} (base {base.mean:.4g}; bars: the paired change)")
+    ax.set_title(f"{scenario.scenario.name}: sensitivity of {metric}")
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    if unique:
+        ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize="small")
+    return _png(plt, fig)

@@ -1,0 +1,179 @@
+"""Sensitivity result files: sensitivity.csv, sensitivity.md and a tornado plot per metric."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sim.experiment import paired_differences, show_value
+from sim.metrics import ReplicationResult
+from sim.output import atomic_write_bytes, atomic_write_text, csv_text, fmt, manifest
+from sim.scenario import Scenario
+from sim.sensitivity import Move, span
+from sim.stats import Summary, summarise
+
+SENSITIVITY_COLUMNS = (
+    "key",
+    "direction",
+    "value",
+    "metric",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "difference",
+    "difference_ci95_low",
+    "difference_ci95_high",
+    "replications",
+    "problem",
+)
+UNDEFINED = Summary(math.nan, math.nan, math.nan, math.nan, 0)
+
+
+def effects(
+    moves: list[Move],
+    base: list[ReplicationResult],
+    moved: dict[int, list[ReplicationResult]],
+    metrics: list[str],
+) -> list[dict[str, Any]]:
+    """For each move and metric: the moved value's summary and its paired difference from the base."""
+    rows = []
+    for index, move in enumerate(moves):
+        results = moved.get(index)
+        differences = paired_differences(results, base, metrics) if results else {}
+        for metric in metrics:
+            level = summarise([r.metrics.get(metric, math.nan) for r in results]) if results else UNDEFINED
+            rows.append(
+                {
+                    "move": move,
+                    "metric": metric,
+                    "level": level,
+                    "difference": differences.get(metric, UNDEFINED),
+                }
+            )
+    return rows
+
+
+def write_sensitivity(
+    out_dir: Path,
+    base_scenario: Scenario,
+    scenario_path: Path | None,
+    rows: list[dict[str, Any]],
+    base_summaries: dict[str, Summary],
+    metrics: list[str],
+    change: float,
+    seed: int,
+    replications: int,
+    jobs: int,
+    started_at: datetime,
+    plots: bool = True,
+) -> None:
+    """Write the sensitivity files (atomically, manifest last)."""
+    for name in ("manifest.json", "sensitivity.csv", "sensitivity.md"):
+        (out_dir / name).unlink(missing_ok=True)
+    for old_plot in out_dir.glob("sensitivity_*.png"):
+        old_plot.unlink()
+    table = [
+        [
+            row["move"].key,
+            row["move"].direction,
+            show_value(row["move"].value) if row["move"].value is not None else "",
+            row["metric"],
+            row["level"].mean,
+            row["level"].ci95_low,
+            row["level"].ci95_high,
+            row["difference"].mean,
+            row["difference"].ci95_low,
+            row["difference"].ci95_high,
+            row["level"].replications,
+            row["move"].problem,
+        ]
+        for row in rows
+    ]
+    atomic_write_text(out_dir / "sensitivity.csv", csv_text(SENSITIVITY_COLUMNS, table))
+    text = sensitivity_markdown(base_scenario, rows, base_summaries, metrics, change, seed, replications)
+    atomic_write_text(out_dir / "sensitivity.md", text)
+    files = ["sensitivity.csv", "sensitivity.md"]
+    if plots:
+        from sim.plots import tornado_plot
+
+        for metric in metrics:
+            name = f"sensitivity_{metric}.png"
+            bars = tornado_bars(rows, metric)
+            atomic_write_bytes(
+                out_dir / name, tornado_plot(base_scenario, metric, base_summaries[metric], bars, change)
+            )
+            files.append(name)
+    files.append("manifest.json")
+    document = manifest(base_scenario, scenario_path, seed, replications, jobs, started_at, files)
+    document["relative_change"] = change
+    document["keys"] = list(dict.fromkeys(row["move"].key for row in rows))
+    atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
+
+
+def tornado_bars(rows: list[dict[str, Any]], metric: str) -> list[tuple[str, float, float]]:
+    """(key, difference down, difference up) for `metric`, widest first."""
+    by_key: dict[str, dict[str, float]] = {}
+    for row in rows:
+        if row["metric"] == metric:
+            by_key.setdefault(row["move"].key, {})[row["move"].direction] = row["difference"].mean
+    bars = [(key, sides.get("down", math.nan), sides.get("up", math.nan)) for key, sides in by_key.items()]
+    return sorted(bars, key=lambda bar: -span(bar[1], bar[2]))
+
+
+def sensitivity_markdown(
+    base: Scenario,
+    rows: list[dict[str, Any]],
+    base_summaries: dict[str, Summary],
+    metrics: list[str],
+    change: float,
+    seed: int,
+    replications: int,
+) -> str:
+    """sensitivity.md: per metric, the keys from the widest effect to the narrowest."""
+    lines = [
+        f"# Sensitivity: {base.scenario.name}",
+        "",
+        f"- each key moved down and up by {change:.0%} (relative); seed {seed}, {replications} replications "
+        "per move, common random numbers: differences are paired with the base scenario",
+        "- intervals: 95 % confidence (replication noise only)",
+        "",
+    ]
+
+    def effect(s: Summary) -> str:
+        if s.replications == 0:
+            return "not run"
+        return (
+            f"{fmt(s.mean)} ({fmt(s.ci95_low)} to {fmt(s.ci95_high)})" if s.replications > 1 else fmt(s.mean)
+        )
+
+    for metric in metrics:
+        b = base_summaries[metric]
+        lines += [
+            f"## {metric}",
+            "",
+            f"Base: {fmt(b.mean)} (95 % CI {fmt(b.ci95_low)} to {fmt(b.ci95_high)}).",
+            "",
+            "| key | down to | effect | up to | effect |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        cells: dict[str, dict[str, dict[str, Any]]] = {}
+        for row in rows:
+            if row["metric"] == metric:
+                cells.setdefault(row["move"].key, {})[row["move"].direction] = row
+        for key, _, _ in tornado_bars(rows, metric):
+            down, up = cells[key].get("down"), cells[key].get("up")
+
+            def shown(row: dict[str, Any] | None) -> tuple[str, str]:
+                if row is None:
+                    return "", ""
+                move = row["move"]
+                value = show_value(move.value) if move.value is not None else ""
+                return value, (effect(row["difference"]) if not move.problem else move.problem)
+
+            (down_value, down_effect), (up_value, up_effect) = shown(down), shown(up)
+            lines.append(f"| {key} | {down_value} | {down_effect} | {up_value} | {up_effect} |")
+        lines.append("")
+    return "\n".join(lines) + "\n"
