@@ -200,8 +200,7 @@ def effective_capacity(scenario: Scenario) -> CapacityEstimate:
         # the cap searches search_share of its viewing only (the capacity above assumes that)
         searched = sum(min(search_share * a, cap if cap is not None else a) for a in available)
         searching_hours_a_day = searched * (1 - team.absence_share) / 7.0
-        finds_per_hour = proactive[0].finds_per_search_hour * scenario.intake.volume_multiplier
-        demand += searching_hours_a_day * finds_per_hour * kept
+        demand += searching_hours_a_day * proactive[0].finds_per_search_hour * kept
     load = demand / HOURS_PER_DAY * service_hours
     capacity = effective / service_hours * HOURS_PER_DAY if service_hours > 0 else math.inf
     if effective <= 0 or load >= effective:

@@ -203,8 +203,8 @@ class FindSupply:
     def __init__(self, scenario: Scenario, source_name: str, source_index: int, streams: Streams):
         source = scenario.intake.sources[source_name]
         self.source_index = source_index
-        # volume_multiplier scales every source: for searching, what there is to find
-        self.finds_per_search_hour = source.finds_per_search_hour * scenario.intake.volume_multiplier
+        # not scaled by volume_multiplier: finds grow with the team's searching time, not with demand
+        self.finds_per_search_hour = source.finds_per_search_hour
         self.search_share = source.search_share
         self.search_when_idle = bool(source.search_when_idle)
         self.block_hours = source.search_block_minutes / MINUTES_PER_HOUR
