@@ -689,10 +689,18 @@ def reproduce(root: str, jobs: int) -> None:
             f"[{number}/{len(reference)}] hotline-sim {job.command} {job.scenario} -> {job.out}", err=True
         )
         code = _invoke([*job.argv(base), "--jobs", str(jobs)])
+        if code == EXIT_FAILURE and job.command == "staff" and _no_answer(base / job.out):
+            continue  # "no team up to --max meets the target" is itself the reference answer
         if code not in (0, None):
             click.echo(f"reference job {number} ({job.out}) failed with exit {code}", err=True)
             sys.exit(EXIT_FAILURE)
     click.echo(f"results/ rewritten: {len(reference)} reference jobs")
+
+
+def _no_answer(folder: Path) -> bool:
+    """Whether a staffing run wrote its tables and found no team meeting the target."""
+    report = folder / "staffing.md"
+    return report.exists() and "no answer: even" in report.read_text(encoding="utf-8")
 
 
 def _invoke(argv: list[str]) -> int | None:

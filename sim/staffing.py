@@ -22,7 +22,7 @@ from sim.demand import week_profile
 from sim.erlang import effective_capacity
 from sim.experiment import ExperimentError
 from sim.roster import HOURS_PER_WEEK, TIME_TOLERANCE_HOURS
-from sim.scenario import Scenario, Shift
+from sim.scenario import Scenario, ScenarioError, Shift
 from sim.stats import Summary
 
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(<=|>=)\s*([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*$")
@@ -94,7 +94,11 @@ def erlang_estimate(scenario: Scenario, target: Target, low: int, high: int) -> 
     if target.metric not in ("wait_hours_mean", "sla_assessment_share", "analyst_utilisation"):
         return None
     for count in range(low, high + 1):
-        estimate = effective_capacity(scenario.with_values({"analysts.count": count}))
+        try:
+            team = scenario.with_values({"analysts.count": count})
+        except ScenarioError:  # too few for a shift that fixes its own number
+            continue
+        estimate = effective_capacity(team)
         if target.metric == "wait_hours_mean":
             value = estimate.wait_hours_mean
         elif target.metric == "analyst_utilisation":

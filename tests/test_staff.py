@@ -135,3 +135,16 @@ def test_target_parsing() -> None:
     assert parse_target(" wait_hours_p95 <= 1e-1 ") == Target("wait_hours_p95", "<=", 0.1)
     assert Target("m", ">=", 0.9).met_by(Summary(0.95, 0.01, 0.91, 0.99, 5))
     assert not Target("m", ">=", 0.9).met_by(Summary(0.95, 0.1, 0.89, 1.0, 5))  # CI not wholly above
+
+
+def test_erlang_estimate_skips_teams_too_small_for_a_fixed_shift() -> None:
+    """A weekend rota of 2 needs at least 2 analysts: smaller counts are skipped, not an error."""
+    from sim.staffing import erlang_estimate
+
+    data = mmc_dict(5, 0.5, 7, 0, 2, 1)
+    data["analysts"]["schedule"] = [
+        {"days": "mon-fri", "start": "08:00", "end": "16:00"},
+        {"days": "sat,sun", "start": "08:00", "end": "16:00", "analysts": 2},
+    ]
+    estimate = erlang_estimate(scenario_from_dict(data), Target("wait_hours_mean", "<=", 10.0), 1, 40)
+    assert estimate is not None and estimate >= 2
