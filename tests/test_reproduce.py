@@ -1,0 +1,104 @@
+"""`hotline-sim reproduce` and the committed reference results (a back-test of the numbers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from sim.reproduce import load_jobs
+from tests.conftest import hotline_sim, mmc_dict
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE_SUFFIXES = (".csv", ".md")
+
+
+def tables(folder: Path) -> dict[str, bytes]:
+    """Every table (CSV and Markdown) below `folder`, by relative path."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.suffix in TABLE_SUFFIXES
+    }
+
+
+@pytest.mark.parametrize("job", [j for j in load_jobs(ROOT) if j.backtest], ids=lambda j: j.out)
+def test_backtest_regenerates_the_committed_tables(job, tmp_path: Path) -> None:
+    """An unintended change in the numbers fails here: the job's tables, regenerated, are the
+    committed ones byte for byte."""
+    committed = tables(ROOT / job.out)
+    assert "summary.csv" in committed or "sweep.csv" in committed or "staffing.csv" in committed
+    result = hotline_sim(*job.argv(ROOT, out=tmp_path / "again"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert tables(tmp_path / "again") == committed
+
+
+def test_every_reference_job_has_committed_results() -> None:
+    for job in load_jobs(ROOT):
+        assert tables(ROOT / job.out), f"{job.out}: no tables committed (run `hotline-sim reproduce`)"
+
+
+def write_reference(root: Path, jobs: list[dict]) -> None:
+    (root / "scenarios").mkdir(parents=True, exist_ok=True)
+    (root / "scenarios" / "tiny.toml").write_text(
+        tomli_w.dumps(mmc_dict(3, 0.8, 2, 0.5, 2, 4)), encoding="utf-8"
+    )
+    (root / "scenarios" / "reference.toml").write_text(tomli_w.dumps({"job": jobs}), encoding="utf-8")
+
+
+def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
+    write_reference(
+        tmp_path,
+        [
+            {"command": "run", "scenario": "scenarios/tiny.toml", "out": "results/tiny"},
+            {
+                "command": "sweep",
+                "scenario": "scenarios/tiny.toml",
+                "out": "results/tiny-sweep",
+                "arguments": ["--vary", "analysts.count=3,4", "--no-plots"],
+            },
+            {
+                "command": "staff",
+                "scenario": "scenarios/tiny.toml",
+                "out": "results/tiny-staff",
+                "arguments": ["--target", "wait_hours_mean<=0.2", "--max", "6"],
+            },
+            {  # no team up to --max meets this: a reference answer too, not a failure
+                "command": "staff",
+                "scenario": "scenarios/tiny.toml",
+                "out": "results/tiny-none",
+                "arguments": ["--target", "wait_hours_mean<=1e-9", "--min", "3", "--max", "4"],
+            },
+        ],
+    )
+    first = hotline_sim("reproduce", "--root", tmp_path, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = tables(tmp_path / "results")
+    assert {"tiny/summary.csv", "tiny-sweep/sweep.csv", "tiny-staff/staffing.csv"} <= set(before)
+    assert b"no answer: even 4 analysts fail the target" in before["tiny-none/staffing.md"]
+    second = hotline_sim("reproduce", "--root", tmp_path, "--jobs", "2", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert tables(tmp_path / "results") == before
+
+
+@pytest.mark.parametrize(
+    ("jobs", "message"),
+    [
+        ([{"command": "walk", "scenario": "scenarios/tiny.toml", "out": "results/x"}], "expected command"),
+        ([{"command": "run", "scenario": "scenarios/tiny.toml", "out": "elsewhere/x"}], "under results/"),
+        ([{"command": "run", "scenario": "scenarios/tiny.toml", "out": "results/x", "seed": 3}], "job[0]"),
+    ],
+)
+def test_bad_reference_list_exits_2(tmp_path: Path, jobs: list[dict], message: str) -> None:
+    write_reference(tmp_path, jobs)
+    result = hotline_sim("reproduce", "--root", tmp_path, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_reproduce_outside_a_repository_says_where_to_run(tmp_path: Path) -> None:
+    result = hotline_sim("reproduce", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no reference list here" in result.stderr
