@@ -181,8 +181,8 @@ def run(
     from datetime import UTC, datetime
 
     from sim.output import write_results
-    from sim.precision import PRECISION_METRICS, imprecise, replicate
-    from sim.runner import run_batch
+    from sim.precision import PRECISION_METRICS
+    from sim.runner import run_groups
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     n = replications or spec.scenario.replications
@@ -191,14 +191,9 @@ def run(
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
     started_at = datetime.now(UTC)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
-    results = []
-
-    def more(first: int, last: int) -> None:
-        work = [(spec, run_seed, r) for r in range(first, last)]
-        results.extend(run_batch(work, jobs, progress=_progress_printer()))
-
-    done, still = replicate(more, lambda: imprecise([results], PRECISION_METRICS, precision), n, maximum)
-    note = _precision_note(precision, done, still, PRECISION_METRICS)
+    run = run_groups([spec], run_seed, n, jobs, precision, maximum, PRECISION_METRICS, _progress_printer)
+    results, done = run.groups[0], run.replications
+    note = _precision_note(precision, done, run.imprecise, PRECISION_METRICS)
     summaries = write_results(
         out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots,
         replications_note=note, period=period,
@@ -261,9 +256,8 @@ def sweep(
 
     from sim.experiment import ExperimentError, build_arms, find_arm, parse_vary
     from sim.metrics import metric_names
-    from sim.precision import imprecise, replicate
     from sim.resume import ReplicationCache
-    from sim.runner import run_batch
+    from sim.runner import run_groups
     from sim.sweep_files import write_sweep
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
@@ -289,32 +283,14 @@ def sweep(
     click.echo(
         f"{spec.scenario.name}: {len(arms)} arms x {n} replications, seed {run_seed}, jobs {jobs}", err=True
     )
-    arm_results: list[list] = [[] for _ in arms]
     cache = ReplicationCache(out_dir) if resume else None
-    reused = 0
-
-    def more(first: int, last: int) -> None:
-        nonlocal reused
-        work = [(arm.scenario, run_seed, r) for arm in arms for r in range(first, last)]
-        keys = [ReplicationCache.key(*item) for item in work] if cache else []
-        found = [cache.get(key) for key in keys] if cache else [None] * len(work)
-        missing = [i for i, result in enumerate(found) if result is None]
-        reused += len(work) - len(missing)
-
-        def keep(position: int, result) -> None:
-            if cache:
-                cache.put(keys[missing[position]], result)
-
-        fresh = iter(run_batch([work[i] for i in missing], jobs, _progress_printer(), keep))
-        results = [result if result is not None else next(fresh) for result in found]
-        size = last - first
-        for index, arm_list in enumerate(arm_results):
-            arm_list.extend(results[index * size : (index + 1) * size])
-
-    done, still = replicate(more, lambda: imprecise(arm_results, chosen, precision), n, maximum)
+    scenarios = [arm.scenario for arm in arms]
+    run = run_groups(scenarios, run_seed, n, jobs, precision, maximum, chosen, _progress_printer, cache)
+    arm_results, done, still = run.groups, run.replications, run.imprecise
     if resume:
         click.echo(
-            f"--resume: {reused} of {done * len(arms)} replications reused from {out_dir}/.resume/", err=True
+            f"--resume: {run.reused} of {done * len(arms)} replications reused from {out_dir}/.resume/",
+            err=True,
         )
     note = _precision_note(precision, done, still, chosen)
     if note:
@@ -368,8 +344,7 @@ def staff(
     from sim.experiment import ExperimentError
     from sim.metrics import metric_names
     from sim.output import atomic_write_text, csv_text, summarise_metrics
-    from sim.precision import imprecise, replicate
-    from sim.runner import run_batch
+    from sim.runner import run_groups
     from sim.staffing import best_sla_share, check_scalable, erlang_estimate, parse_target, search
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
@@ -406,13 +381,8 @@ def staff(
 
     def evaluate(count: int):
         team = spec.with_values({"analysts.count": count})
-        results: list = []
-
-        def more(first: int, last: int) -> None:
-            results.extend(run_batch([(team, run_seed, r) for r in range(first, last)], jobs))
-
-        replicate(more, lambda: imprecise([results], [goal.metric], precision), n, maximum)
-        return summarise_metrics(results)[goal.metric]
+        run = run_groups([team], run_seed, n, jobs, precision, maximum, [goal.metric])
+        return summarise_metrics(run.groups[0])[goal.metric]
 
     answer, trials = search(goal, low, high, evaluate)
     rows = [
@@ -505,8 +475,7 @@ def sensitivity(
     from sim.experiment import ExperimentError
     from sim.metrics import metric_names
     from sim.output import summarise_metrics
-    from sim.precision import imprecise, replicate
-    from sim.runner import run_batch
+    from sim.runner import run_groups
     from sim.sensitivity import assumption_keys, build_moves
     from sim.sensitivity_files import effects, write_sensitivity
 
@@ -545,16 +514,8 @@ def sensitivity(
         f"seed {run_seed}",
         err=True,
     )
-    groups: list[list] = [[] for _ in scenarios]
-
-    def more(first: int, last: int) -> None:
-        work = [(s, run_seed, r) for s in scenarios for r in range(first, last)]
-        results = run_batch(work, jobs, _progress_printer())
-        size = last - first
-        for index, group in enumerate(groups):
-            group.extend(results[index * size : (index + 1) * size])
-
-    done, _ = replicate(more, lambda: imprecise(groups, chosen, precision), n, maximum)
+    run = run_groups(scenarios, run_seed, n, jobs, precision, maximum, chosen, _progress_printer)
+    groups, done = run.groups, run.replications
     moved = {move_index: groups[1 + position] for position, move_index in enumerate(runnable)}
     rows = effects(moves, groups[0], moved, chosen)
     base_summaries = summarise_metrics(groups[0])

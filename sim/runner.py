@@ -5,11 +5,16 @@ Results always come back in replication order, so the tables are the same for an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sim.metrics import ReplicationResult
 from sim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from sim.resume import ReplicationCache
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> ReplicationResult:
@@ -67,3 +72,57 @@ def run_batch(
         for result in pool.map(_run_one, work):
             collect(result)
     return results
+
+
+@dataclass
+class GroupRun:
+    """Replications of several scenarios (arms) run side by side, with the same count each."""
+
+    groups: list[list[ReplicationResult]]
+    replications: int
+    imprecise: list[str]  # key metrics still above the precision at the maximum (else empty)
+    reused: int = 0  # replications taken from the resume cache
+
+
+def run_groups(
+    scenarios: list[Scenario],
+    seed: int,
+    start: int,
+    jobs: int = 1,
+    precision: float | None = None,
+    maximum: int | None = None,
+    metrics: Sequence[str] = (),
+    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
+    cache: ReplicationCache | None = None,
+) -> GroupRun:
+    """Run `start` replications of every scenario (replication r on the streams of (seed, r)), then,
+    with `precision`, batches until every group's `metrics` are precise enough or `maximum`.
+
+    With a `cache`, replications already finished are taken from it and new ones stored in it
+    as soon as they are done (sweep --resume)."""
+    from sim.precision import imprecise, replicate
+
+    run = GroupRun([[] for _ in scenarios], 0, [])
+
+    def more(first: int, last: int) -> None:
+        work = [(scenario, seed, r) for scenario in scenarios for r in range(first, last)]
+        keys = [cache.key(*item) for item in work] if cache else []
+        found = [cache.get(key) for key in keys] if cache else [None] * len(work)
+        missing = [i for i, result in enumerate(found) if result is None]
+        run.reused += len(work) - len(missing)
+
+        def keep(position: int, result: ReplicationResult) -> None:
+            if cache:
+                cache.put(keys[missing[position]], result)
+
+        fresh = iter(run_batch([work[i] for i in missing], jobs, progress(), keep))
+        results = [result if result is not None else next(fresh) for result in found]
+        size = last - first
+        for index, group in enumerate(run.groups):
+            group.extend(results[index * size : (index + 1) * size])
+
+    checked_maximum = maximum if precision is not None else None
+    run.replications, run.imprecise = replicate(
+        more, lambda: imprecise(run.groups, metrics, precision), start, checked_maximum
+    )
+    return run
