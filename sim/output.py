@@ -87,6 +87,15 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def clear_previous(out_dir: Path, names: Sequence[str], pattern: str | None = None) -> None:
+    """Remove a previous run's files from `out_dir`, manifest.json first, so that a folder without
+    manifest.json is recognisably incomplete if the new run is interrupted."""
+    for name in ("manifest.json", *names):
+        (out_dir / name).unlink(missing_ok=True)
+    for old in out_dir.glob(pattern) if pattern else ():
+        old.unlink()
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """A CSV table ('\n' line ends, quoted only where a text needs it) with fixed number format."""
     out = io.StringIO()
@@ -232,10 +241,7 @@ def write_results(
                 r.timeseries["backlog"], period_days, warmup_days
             )
     summaries = summarise_metrics(results)
-    # A folder holds one run's files: remove the previous run's first, manifest first, so a set
-    # without manifest.json is recognisably incomplete if this run is interrupted.
-    for name in ("manifest.json", *RESULT_FILES):
-        (out_dir / name).unlink(missing_ok=True)
+    clear_previous(out_dir, RESULT_FILES)  # a folder holds one run's files
     tables = {
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
         "summary.md": summary_markdown(scenario, seed, len(results), summaries, replications_note),

@@ -10,7 +10,7 @@ from typing import Any
 
 from sim.experiment import paired_differences, show_value
 from sim.metrics import ReplicationResult
-from sim.output import atomic_write_bytes, atomic_write_text, csv_text, fmt, manifest
+from sim.output import atomic_write_bytes, atomic_write_text, clear_previous, csv_text, fmt, manifest
 from sim.scenario import Scenario
 from sim.sensitivity import Move, span
 from sim.stats import Summary, summarise
@@ -71,10 +71,7 @@ def write_sensitivity(
     plots: bool = True,
 ) -> None:
     """Write the sensitivity files (atomically, manifest last)."""
-    for name in ("manifest.json", "sensitivity.csv", "sensitivity.md"):
-        (out_dir / name).unlink(missing_ok=True)
-    for old_plot in out_dir.glob("sensitivity_*.png"):
-        old_plot.unlink()
+    clear_previous(out_dir, ("sensitivity.csv", "sensitivity.md"), "sensitivity_*.png")
     table = [
         [
             row["move"].key,

@@ -19,6 +19,7 @@ from sim.output import (
     SUMMARY_COLUMNS,
     atomic_write_bytes,
     atomic_write_text,
+    clear_previous,
     csv_text,
     fmt,
     manifest,
@@ -62,10 +63,7 @@ def write_sweep(
     differences = [
         paired_differences(results, arm_results[baseline_index], per_replication) for results in arm_results
     ]
-    for name in ("manifest.json", *SWEEP_FILES):
-        (out_dir / name).unlink(missing_ok=True)
-    for old_plot in out_dir.glob("sweep_*.png"):
-        old_plot.unlink()
+    clear_previous(out_dir, SWEEP_FILES, "sweep_*.png")
     sweep_rows = [
         [*(_cell(arm.values[k]) for k in keys), name, *_stats(arm_summaries.get(name, UNDEFINED))]
         for arm, arm_summaries in zip(arms, summaries, strict=True)
