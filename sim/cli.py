@@ -114,6 +114,16 @@ def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> boo
     return value
 
 
+def _replication_plan(
+    spec, replications: int | None, seed: int | None, precision: float | None, max_replications: int | None
+) -> tuple[int, int | None, int]:
+    """The starting count, the --precision ceiling (None: no replication control) and the seed:
+    the command line's, else the file's."""
+    start = replications or spec.scenario.replications
+    run_seed = spec.scenario.seed if seed is None else seed
+    return start, _maximum_replications(precision, max_replications), run_seed
+
+
 def _maximum_replications(precision: float | None, max_replications: int | None) -> int | None:
     """The replication ceiling of --precision (None: no replication control; exit 2 if misused)."""
     from sim.precision import DEFAULT_MAX_REPLICATIONS
@@ -185,9 +195,7 @@ def run(
     from sim.runner import run_groups
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
-    n = replications or spec.scenario.replications
-    maximum = _maximum_replications(precision, max_replications)
-    run_seed = spec.scenario.seed if seed is None else seed
+    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
     started_at = datetime.now(UTC)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
@@ -275,9 +283,7 @@ def sweep(
     except ExperimentError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
-    n = replications or spec.scenario.replications
-    maximum = _maximum_replications(precision, max_replications)
-    run_seed = spec.scenario.seed if seed is None else seed
+    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "sweep")
     started_at = datetime.now(UTC)
     click.echo(
@@ -371,9 +377,7 @@ def staff(
                 err=True,
             )
             sys.exit(EXIT_FAILURE)
-    n = replications or spec.scenario.replications
-    maximum = _maximum_replications(precision, max_replications)
-    run_seed = spec.scenario.seed if seed is None else seed
+    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "staff")
     click.echo(
         f"{spec.scenario.name}: {goal}, {low} to {high} analysts, {n} replications, seed {run_seed}", err=True
@@ -504,9 +508,7 @@ def sensitivity(
         sys.exit(EXIT_INVALID)
     runnable = [index for index, move in enumerate(moves) if move.scenario is not None]
     scenarios = [spec, *(moves[i].scenario for i in runnable)]
-    n = replications or spec.scenario.replications
-    maximum = _maximum_replications(precision, max_replications)
-    run_seed = spec.scenario.seed if seed is None else seed
+    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "sensitivity")
     started_at = datetime.now(UTC)
     click.echo(
