@@ -85,3 +85,13 @@ class LogHistogram:
         if self.n == 0:
             return math.nan
         return float(self.counts[: int(bin_indices(np.array([limit_hours]))[0]) + 1].sum()) / self.n
+
+    @classmethod
+    def merged(cls, histograms: list[LogHistogram]) -> LogHistogram:
+        """One histogram holding the values of all of `histograms`."""
+        out = cls()
+        for hist in histograms:
+            out.counts += hist.counts
+            out.total += hist.total
+            out.n += hist.n
+        return out

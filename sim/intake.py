@@ -4,9 +4,10 @@ Each attribute has its own stream per source (`dedup/public`, `assessment_time/p
 every report draws every attribute whatever its fate, so a sweep arm that changes one share or
 one distribution leaves every other report attribute where it was (common random numbers).
 
-Gate classes, from one uniform u per report (shares of all received reports, exclusive):
-u < duplicate_share -> merged (counted, no analyst time); u < duplicate + hash_match ->
-fast-tracked (assessment time x hash_match_time_factor); otherwise new.
+Gate classes, from one uniform u per report (shares of all received reports, exclusive, taken at
+the report's arrival time when they change over time): u < duplicate_share -> merged (counted, no
+analyst time); u < duplicate + hash_match -> fast-tracked (assessment time x
+hash_match_time_factor); otherwise new.
 
 Three kinds of supply: a Poisson source's arrivals (`SourceIntake.chunks`), the finds of analysts'
 proactive searching (`FindSupply`, one report at a time, when an analyst finds it) and the reports
@@ -26,7 +27,8 @@ import numpy as np
 from sim.demand import ArrivalProcess, surge_factor, week_profile
 from sim.distributions import draw
 from sim.roster import HOURS_PER_DAY
-from sim.scenario import Scenario
+from sim.scenario import Dedup, Scenario
+from sim.share_rules import share_at
 from sim.streams import Streams
 
 NEW, FAST_TRACKED, MERGED = 0, 1, 2
@@ -47,18 +49,71 @@ class IntakeChunk:
     queued: list[Report]
 
 
+class Gate:
+    """The dedup gate: a report's class from its uniform u and the shares at its arrival time."""
+
+    def __init__(self, dedup: Dedup):
+        self.duplicate = dedup.duplicate_share
+        self.hash_match = dedup.hash_match_share
+        self.constant = not dedup.changes_over_time
+
+    def classify(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
+        """Gate classes of reports with uniforms `u` arriving at `times_hours`."""
+        if self.constant:
+            duplicate = float(self.duplicate)
+            both = duplicate + float(self.hash_match)
+        else:
+            duplicate = share_at(self.duplicate, times_hours)
+            both = duplicate + share_at(self.hash_match, times_hours)
+        gate = np.full(u.size, NEW, dtype=np.int8)
+        gate[u < both] = FAST_TRACKED
+        gate[u < duplicate] = MERGED
+        return gate
+
+    def classify_one(self, u: float, now_hours: float) -> int:
+        """The gate class of one report with uniform `u` arriving at `now_hours`."""
+        duplicate = float(share_at(self.duplicate, now_hours))
+        if u < duplicate:
+            return MERGED
+        return FAST_TRACKED if u < duplicate + float(share_at(self.hash_match, now_hours)) else NEW
+
+    def classify_queued(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
+        """Gate classes given that none is merged (reports already waiting)."""
+        duplicate = share_at(self.duplicate, times_hours)
+        kept = 1.0 - duplicate
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fast = np.where(kept > 0, share_at(self.hash_match, times_hours) / kept, 0.0)
+        gate = np.full(u.size, NEW, dtype=np.int8)
+        gate[u < fast] = FAST_TRACKED
+        return gate
+
+
 class ReportAttributes:
     """The attribute streams of one source's reports: gate, assessment time, actionable, host, delay.
 
-    `prefix` keeps other supplies (the initial backlog) on streams of their own.
+    `prefix` keeps other supplies (the initial backlog, re-uploads) on streams of their own;
+    `always_actionable` makes every report actionable (re-uploads of removed pages).
     """
 
-    def __init__(self, scenario: Scenario, source_name: str, source_index: int, streams: Streams, prefix=""):
+    def __init__(
+        self,
+        scenario: Scenario,
+        source_name: str,
+        source_index: int,
+        streams: Streams,
+        prefix: str = "",
+        always_actionable: bool = False,
+    ):
         self.source_index = source_index
-        self.actionable_share = scenario.intake.sources[source_name].actionable_share
-        self.dedup = scenario.dedup
+        self.actionable_share = (
+            1.0 if always_actionable else scenario.intake.sources[source_name].actionable_share
+        )
+        self.gate_rule = Gate(scenario.dedup)
+        self.hash_match_time_factor = scenario.dedup.hash_match_time_factor
         self.assessment_spec = scenario.assessment.time_minutes
-        self.hosts = scenario.takedown.hosts
+        takedown = scenario.takedown
+        self.hosts = takedown.hosts
+        self.removal_specs = [takedown.removal_hours_of(h) for h in self.hosts]
         self.host_cumulative = np.cumsum([h.share for h in self.hosts]) if self.hosts else None
         name = source_name  # stream names: "<prefix><attribute>/<source>"
         self.rng_dedup = streams.generator(f"{prefix}dedup/{name}")
@@ -69,26 +124,19 @@ class ReportAttributes:
             streams.generator(f"{prefix}removal_delay/{name}/{h.country}") for h in self.hosts
         ]
 
-    def gate(self, n: int, queued_only: bool = False) -> np.ndarray:
-        """Gate classes of the next `n` reports (`queued_only`: given that none is merged)."""
-        dedup = self.dedup
-        u = self.rng_dedup.random(n)
-        gate = np.full(n, NEW, dtype=np.int8)
+    def gate(self, times_hours: np.ndarray, queued_only: bool = False) -> np.ndarray:
+        """Gate classes of the next reports, arriving at `times_hours` (`queued_only`: none merged)."""
+        u = self.rng_dedup.random(times_hours.size)
         if queued_only:
-            kept = 1.0 - dedup.duplicate_share
-            fast = dedup.hash_match_share / kept if kept > 0 else 0.0
-            gate[u < fast] = FAST_TRACKED
-            return gate
-        gate[u < dedup.duplicate_share + dedup.hash_match_share] = FAST_TRACKED
-        gate[u < dedup.duplicate_share] = MERGED
-        return gate
+            return self.gate_rule.classify_queued(u, times_hours)
+        return self.gate_rule.classify(u, times_hours)
 
     def reports(self, times: np.ndarray, gate: np.ndarray, kept: np.ndarray | None = None) -> list[Report]:
         """The queued reports (gate not merged) among reports arriving at `times`; every report
         draws its attributes, and those outside `kept` (thinned by a surge below 1) are dropped."""
         n = times.size
         service_hours = draw(self.assessment_spec, self.rng_assessment, n, 1.0 / MINUTES_PER_HOUR)
-        service_hours[gate == FAST_TRACKED] *= self.dedup.hash_match_time_factor
+        service_hours[gate == FAST_TRACKED] *= self.hash_match_time_factor
         actionable = self.rng_actionable.random(n) < self.actionable_share
         u_host = self.rng_host.random(n)
         if self.hosts:
@@ -97,9 +145,9 @@ class ReportAttributes:
                 len(self.hosts) - 1,
             )
             delay = np.zeros(n)
-            for k, (spec, rng) in enumerate(zip(self.hosts, self.rng_removal, strict=True)):
+            for k, (spec, rng) in enumerate(zip(self.removal_specs, self.rng_removal, strict=True)):
                 mask = host == k
-                delay[mask] = draw(spec.removal_hours, rng, int(mask.sum()))
+                delay[mask] = draw(spec, rng, int(mask.sum()))
         else:
             host = np.full(n, -1)
             delay = np.full(n, np.inf)  # no hosts: notices are sent, removal is not modelled
@@ -115,6 +163,34 @@ class ReportAttributes:
                 strict=True,
             )
         )
+
+
+class OneAtATime:
+    """Reports that arrive one at a time at times the simulation decides (finds, re-uploads).
+
+    Each report's attributes are pre-drawn in chunks; its gate class is decided when it arrives,
+    from its pre-drawn uniform and the dedup shares at that time.
+    """
+
+    def __init__(self, attributes: ReportAttributes):
+        self.attributes = attributes
+        self._drawn: list[tuple[float, Report]] = []
+
+    def take(self, now: float) -> tuple[int, Report | None]:
+        """The next report, arriving at `now`: its gate class, and the report unless merged."""
+        if not self._drawn:
+            attributes = self.attributes
+            u = attributes.rng_dedup.random(CHUNK_SIZE).tolist()
+            reports = attributes.reports(np.zeros(CHUNK_SIZE), np.full(CHUNK_SIZE, NEW, dtype=np.int8))
+            self._drawn = list(zip(u, reports, strict=True))[::-1]
+        u, report = self._drawn.pop()
+        gate_class = self.attributes.gate_rule.classify_one(u, now)
+        if gate_class == MERGED:
+            return gate_class, None
+        service = (
+            report[1] * self.attributes.hash_match_time_factor if gate_class == FAST_TRACKED else report[1]
+        )
+        return gate_class, (now, service, *report[2:])
 
 
 def surge_windows(scenario: Scenario, source_name: str) -> list[tuple[float, float, float]]:
@@ -161,7 +237,7 @@ class SourceIntake:
     def chunks(self) -> Iterator[IntakeChunk]:
         """Yield the source's own arrivals chunk by chunk, in time order (thinned by surges < 1)."""
         for times in self.arrivals.chunks(self.rng_arrivals, CHUNK_SIZE):
-            gate = self.attributes.gate(times.size)
+            gate = self.attributes.gate(times)
             kept = None
             if self.keep_share is not None:
                 u = self.rng_thinning.random(times.size)
@@ -177,7 +253,7 @@ class SourceIntake:
         if self.extra is None:
             return
         for times in self.extra.chunks(self.rng_extra, CHUNK_SIZE):
-            gate = self.extra_attributes.gate(times.size)
+            gate = self.extra_attributes.gate(times)
             yield IntakeChunk(times, gate, self.extra_attributes.reports(times, gate))
 
     def queued_reports(self, count: Callable[[IntakeChunk], None]) -> Iterator[Report]:
@@ -208,10 +284,9 @@ class FindSupply:
         self.search_share = source.search_share
         self.search_when_idle = bool(source.search_when_idle)
         self.block_hours = source.search_block_minutes / MINUTES_PER_HOUR
-        self.attributes = ReportAttributes(scenario, source_name, source_index, streams)
+        self.supply = OneAtATime(ReportAttributes(scenario, source_name, source_index, streams))
         self.rng_gaps = streams.generator(f"search_finds/{source_name}")
         self._gaps: list[float] = []
-        self._found: list[tuple[int, Report | None]] = []
 
     def search_hours_to_next_find(self) -> float:
         """Searching hours until the next find (infinite when searching finds nothing)."""
@@ -224,14 +299,7 @@ class FindSupply:
 
     def find(self, now: float) -> tuple[int, Report | None]:
         """The next find at time `now`: its gate class, and its report unless merged at intake."""
-        if not self._found:
-            gate = self.attributes.gate(CHUNK_SIZE)
-            reports = iter(self.attributes.reports(np.zeros(CHUNK_SIZE), gate))
-            self._found = [(int(g), next(reports) if g != MERGED else None) for g in gate][::-1]
-        gate_class, report = self._found.pop()
-        if report is not None:
-            report = (now, *report[1:])
-        return gate_class, report
+        return self.supply.take(now)
 
 
 def initial_backlog(scenario: Scenario, streams: Streams) -> list[Report]:
@@ -256,5 +324,6 @@ def initial_backlog(scenario: Scenario, streams: Streams) -> list[Report]:
     for index, name in enumerate(names):
         count = chosen.count(index)
         attributes = ReportAttributes(scenario, name, index, streams, prefix="initial_backlog/")
-        per_source.append(iter(attributes.reports(np.zeros(count), attributes.gate(count, queued_only=True))))
+        at_start = np.zeros(count)
+        per_source.append(iter(attributes.reports(at_start, attributes.gate(at_start, queued_only=True))))
     return [next(per_source[index]) for index in chosen]  # in queue order, sources interleaved

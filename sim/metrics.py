@@ -44,7 +44,7 @@ import numpy as np
 from sim.histogram import LogHistogram
 from sim.intake import FAST_TRACKED, MERGED, IntakeChunk
 from sim.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
-from sim.scenario import Scenario
+from sim.scenario import ROUTES, Scenario
 
 METRICS = (
     "reports_received",
@@ -91,6 +91,16 @@ METRICS = (
     "analyst_days_rostered",
     "analyst_days_absent",
     "first_period_backlog_grows",
+    "hotline_hours_mean",
+    "host_hours_mean",
+    "pages_removed_within_3_days_share",
+    "rechecks",
+    "escalations",
+    "analyst_recheck_hours",
+    "time_share_rechecking",
+    "pages_reuploaded",
+    "reuploads_blocked",
+    "reuploads_reported",
 )
 PRIORITY_METRICS = ("wait_hours_mean", "wait_hours_p50", "wait_hours_p95", "reports_assessed")
 SPENDING = ("break", "searching", "other")
@@ -110,13 +120,18 @@ def metric_names(scenario: Scenario) -> list[str]:
     return names
 
 
-TIMESERIES = ("arrivals", "assessed", "backlog", "removed")
+TIMESERIES = ("arrivals", "assessed", "backlog", "removed", "fast_tracked", "merged")
+# shares of notices removed within these delays after the notice (hours)
+WITHIN_HOURS = {"1_hour": 1.0, "1_day": 24.0, "3_days": 72.0, "28_days": 672.0}
 HOST_COLUMNS = (
     "notices",
     "removed",
+    "rechecks",
+    "escalations",
     "removal_hours_mean",
     "removal_hours_p50",
     "removal_hours_p95",
+    *(f"removed_within_{name}_share" for name in WITHIN_HOURS),
 )
 
 
@@ -129,6 +144,12 @@ class ReplicationResult:
     timeseries: dict[str, np.ndarray]
     wait_histogram: np.ndarray
     hosts: list[dict[str, float]] = field(default_factory=list)
+    routes: list[dict[str, float]] = field(default_factory=list)
+
+
+def _mean(total: float, count: int) -> float:
+    """total / count, NaN when there is nothing to average."""
+    return total / count if count else math.nan
 
 
 def _share(part: float, whole: float) -> float:
@@ -154,9 +175,23 @@ class Recorder:
         self.metric_names = metric_names(scenario)
         host_count = len(scenario.takedown.hosts)
         self.counts = dict.fromkeys(
-            ("received", "merged", "fast_tracked", "queued", "sla_due", "sla_met", "notices", "removed"),
+            (
+                *("received", "merged", "fast_tracked", "queued", "sla_due", "sla_met", "notices", "removed"),
+                *("rechecks", "escalations", "reuploaded", "reuploads_blocked", "reuploads_reported"),
+            ),
             0,
         )
+        # the takedown loop (follow-ups with escalation) records removals once they are final
+        self.defer_removals = scenario.takedown.max_follow_ups is not None
+        self.host_routes = [h.route for h in scenario.takedown.hosts]
+        self.hotline_hours_sum = 0.0
+        self.host_hours_sum = 0.0
+        self.recheck_hours = 0.0
+        self.host_rechecks = [0] * host_count
+        self.host_escalations = [0] * host_count
+        self.host_within = np.zeros((host_count, len(WITHIN_HOURS)), dtype=np.int64)
+        self.fast_tracked_per_day = np.zeros(self.days, dtype=np.int64)
+        self.merged_per_day = np.zeros(self.days, dtype=np.int64)
         self.found_count = 0
         self.arrivals_per_day = np.zeros(self.days, dtype=np.int64)
         self.assessed_per_day = np.zeros(self.days, dtype=np.int64)
@@ -204,6 +239,9 @@ class Recorder:
         gate = chunk.gate_class
         day = (t // HOURS_PER_DAY).astype(np.intp)
         self.arrivals_per_day += np.bincount(day, minlength=self.days)[: self.days]
+        fast = gate == FAST_TRACKED
+        self.fast_tracked_per_day += np.bincount(day[fast], minlength=self.days)[: self.days]
+        self.merged_per_day += np.bincount(day[gate == MERGED], minlength=self.days)[: self.days]
         measured = t >= self.warmup
         queued = gate != MERGED
         due = queued & (t < self.sla_cut)
@@ -217,22 +255,36 @@ class Recorder:
 
     def found(self, now: float, gate_class: int) -> None:
         """Count one report found by proactive searching at `now`."""
+        if self.arrival(now, gate_class):
+            self.found_count += 1
+
+    def reupload_reported(self, now: float, gate_class: int) -> None:
+        """Count one re-upload arriving as a report at `now`."""
+        if self.arrival(now, gate_class):
+            self.counts["reuploads_reported"] += 1
+
+    def arrival(self, now: float, gate_class: int) -> bool:
+        """Count one report arriving at `now` with `gate_class`; whether it is in the window."""
         day = int(now // HOURS_PER_DAY)
         if day < self.days:
             self.arrivals_per_day[day] += 1
+            if gate_class == FAST_TRACKED:
+                self.fast_tracked_per_day[day] += 1
+            elif gate_class == MERGED:
+                self.merged_per_day[day] += 1
             if gate_class != MERGED and now < self.sla_cut:
                 self.sla_due_per_day[day] += 1
         if now < self.warmup:
-            return
+            return False
         c = self.counts
         c["received"] += 1
-        self.found_count += 1
         if gate_class == MERGED:
             c["merged"] += 1
-            return
+            return True
         c["fast_tracked"] += gate_class == FAST_TRACKED
         c["queued"] += 1
         c["sla_due"] += now < self.sla_cut
+        return True
 
     def spend(self, kind: str, start: float, end: float) -> None:
         """Analyst time on `kind` ("break", "searching", "other") over [start, end], in the window."""
@@ -290,20 +342,54 @@ class Recorder:
             if arrival >= self.warmup:
                 self.counts["sla_met"] += 1
         if report[2]:
-            delay = report[4]
-            removal = now + delay
-            if removal < self.horizon:
-                self._removed_at.append(removal)
+            host = report[3]
             if measured:
                 self.counts["notices"] += 1
-                host = report[3]
-                if host >= 0:  # removal is modelled: its time is known when the notice is sent
+                if host >= 0:
                     self.host_notices[host] += 1
-                    self._ttr.append(removal - arrival)
-                    self._host_delays[host].append(delay)
-                    if removal < self.horizon:
-                        self.counts["removed"] += 1
-                        self.host_removed[host] += 1
+            if host >= 0 and not self.defer_removals:  # the removal time is known at the notice
+                self.removal(host, arrival, now, now + report[4], measured)
+
+    def removal(self, host: int, arrival: float, notice: float, removal: float, measured: bool) -> None:
+        """A page noticed at `notice` (a notice of the window when `measured`) is removed at `removal`."""
+        if removal < self.horizon:
+            self._removed_at.append(removal)
+        if measured:
+            self._ttr.append(removal - arrival)
+            self._host_delays[host].append(removal - notice)
+            self.hotline_hours_sum += notice - arrival
+            self.host_hours_sum += removal - notice
+            if removal < self.horizon:
+                self.counts["removed"] += 1
+                self.host_removed[host] += 1
+
+    # --- the takedown loop -----------------------------------------------------------------------
+    def recheck_started(self, now: float, service_hours: float, overrun_hours: float) -> None:
+        """A re-check of `service_hours` starts at `now` (busy time, like an assessment)."""
+        end = now + service_hours
+        clipped_end = end if end < self.horizon else self.horizon
+        begin = now if now > self.warmup else self.warmup
+        if clipped_end > begin:
+            self.recheck_hours += clipped_end - begin
+        self.overrun_hours += overrun_hours
+
+    def rechecked(self, host: int, now: float) -> None:
+        """A re-check of a page of `host` ends at `now`."""
+        if now >= self.warmup:
+            self.counts["rechecks"] += 1
+            self.host_rechecks[host] += 1
+
+    def escalated(self, host: int, now: float) -> None:
+        """A page of `host` is escalated at `now`."""
+        if now >= self.warmup:
+            self.counts["escalations"] += 1
+            self.host_escalations[host] += 1
+
+    def reuploaded(self, now: float, blocked: bool) -> None:
+        """A removed page comes back at `now` (`blocked`: stopped at upload by the hash list)."""
+        if self.warmup <= now < self.horizon:
+            self.counts["reuploaded"] += 1
+            self.counts["reuploads_blocked"] += blocked
 
     # --- once a day and at the ends -------------------------------------------------------------
     def window_start(self, waiting: int, in_assessment: int) -> None:
@@ -333,9 +419,12 @@ class Recorder:
             buffer.clear()
         self.time_to_assessment.add(self._tta)
         self.time_to_removal.add(self._ttr)
-        for hist, buffer in zip(self.host_delays, self._host_delays, strict=True):
-            hist.add(buffer)
-            buffer.clear()
+        limits = np.array(list(WITHIN_HOURS.values()))
+        for host, (hist, buffer) in enumerate(zip(self.host_delays, self._host_delays, strict=True)):
+            if buffer:
+                hist.add(buffer)
+                self.host_within[host] += (np.asarray(buffer)[:, None] <= limits).sum(axis=0)
+                buffer.clear()
         for buffer, per_day in (
             (self._done_at, self.assessed_per_day),
             (self._removed_at, self.removed_per_day),
@@ -373,7 +462,8 @@ class Recorder:
         c = self.counts
         on_duty = self.rostered_hours + self.overrun_hours
         spent = self.spent_hours
-        idle_hours = max(0.0, on_duty - self.assessing_hours - sum(spent.values()))
+        busy_hours = self.assessing_hours + self.recheck_hours
+        idle_hours = max(0.0, on_duty - busy_hours - sum(spent.values()))
         metrics = {
             "reports_received": c["received"],
             "reports_merged": c["merged"],
@@ -397,7 +487,7 @@ class Recorder:
             "in_assessment_start": self.in_assessment_start,
             "backlog_end": len(waiting_arrivals),
             "in_assessment_end": in_assessment,
-            "analyst_utilisation": _share(self.assessing_hours, on_duty),
+            "analyst_utilisation": _share(busy_hours, on_duty),
             "analyst_on_duty_hours": on_duty,
             "analyst_assessing_hours": self.assessing_hours,
             "sla_assessment_share": c["sla_met"] / c["sla_due"] if c["sla_due"] else math.nan,
@@ -420,6 +510,18 @@ class Recorder:
             "viewing_hours_per_analyst_day_max": self.viewing_max_hours,
             "analyst_days_rostered": self.rostered_days,
             "analyst_days_absent": self.absent_days,
+            "hotline_hours_mean": _mean(self.hotline_hours_sum, self.time_to_removal.n),
+            "host_hours_mean": _mean(self.host_hours_sum, self.time_to_removal.n),
+            "pages_removed_within_3_days_share": _share(
+                float(self.host_within[:, list(WITHIN_HOURS).index("3_days")].sum()), self.time_to_removal.n
+            ),
+            "rechecks": c["rechecks"],
+            "escalations": c["escalations"],
+            "analyst_recheck_hours": self.recheck_hours,
+            "time_share_rechecking": _share(self.recheck_hours, on_duty),
+            "pages_reuploaded": c["reuploaded"],
+            "reuploads_blocked": c["reuploads_blocked"],
+            "reuploads_reported": c["reuploads_reported"],
         }
         for p, hist, assessed in zip(self.classes, self.class_waits, self.class_assessed, strict=True):
             metrics[f"wait_hours_mean_priority_{p}"] = hist.mean()
@@ -427,24 +529,21 @@ class Recorder:
             metrics[f"wait_hours_p95_priority_{p}"] = hist.quantile(0.95)
             metrics[f"reports_assessed_priority_{p}"] = assessed
         host_rows = [
-            {
-                "country": country,
-                "route": route,
-                "notices": notices,
-                "removed": removed,
-                "removal_hours_mean": hist.mean(),
-                "removal_hours_p50": hist.quantile(0.5),
-                "removal_hours_p95": hist.quantile(0.95),
-            }
-            for (country, route), notices, removed, hist in zip(
-                hosts, self.host_notices, self.host_removed, self.host_delays, strict=True
-            )
+            {"country": country, "route": route, **self._takedown_row([k])}
+            for k, (country, route) in enumerate(hosts)
+        ]
+        route_rows = [
+            {"route": route, **self._takedown_row([k for k, r in enumerate(self.host_routes) if r == route])}
+            for route in ROUTES
+            if route in self.host_routes
         ]
         timeseries = {
             "arrivals": self.arrivals_per_day.astype(float),
             "assessed": self.assessed_per_day.astype(float),
             "backlog": self.backlog_per_day.astype(float),
             "removed": self.removed_per_day.astype(float),
+            "fast_tracked": self.fast_tracked_per_day.astype(float),
+            "merged": self.merged_per_day.astype(float),
             "sla_due": self.sla_due_per_day.astype(float),
             "sla_met": self.sla_met_per_day.astype(float),
         }
@@ -459,4 +558,23 @@ class Recorder:
             timeseries=timeseries,
             wait_histogram=self.waits.counts.copy(),
             hosts=host_rows,
+            routes=route_rows,
         )
+
+    def _takedown_row(self, hosts: list[int]) -> dict[str, float]:
+        """Notices, removals, re-checks, escalations and removal delays of these hosts together."""
+        delays = LogHistogram.merged([self.host_delays[k] for k in hosts])
+        notices = sum(self.host_notices[k] for k in hosts)
+        within = self.host_within[hosts].sum(axis=0)
+        row = {
+            "notices": notices,
+            "removed": sum(self.host_removed[k] for k in hosts),
+            "rechecks": sum(self.host_rechecks[k] for k in hosts),
+            "escalations": sum(self.host_escalations[k] for k in hosts),
+            "removal_hours_mean": delays.mean(),
+            "removal_hours_p50": delays.quantile(0.5),
+            "removal_hours_p95": delays.quantile(0.95),
+        }
+        for name, count in zip(WITHIN_HOURS, within.tolist(), strict=True):
+            row[f"removed_within_{name}_share"] = _share(count, delays.n)
+        return row

@@ -12,7 +12,8 @@ is free it does the first of these that applies:
    day's end; on duty, not available;
 3. a block of proactive searching, when the searching owed (`search_share` of the on-duty time
    not on break) reaches a block; finds enter the queue as they are found;
-4. the next report of the queue (priority class, then first in, first out);
+4. the next job: a re-check of a page (takedown follow-ups, see `sim.takedown`) or the next
+   report of the queue (priority class, then first in, first out, re-checks by their own priority);
 5. otherwise it waits (or searches, with `search_when_idle`) until a report arrives, a break is
    due, the cap is reached or the day ends.
 
@@ -20,7 +21,8 @@ An assessment in progress is finished at the end of a day and nothing starts off
 analyst waits on its own event, which an arrival, a timer or the end of its day triggers; an
 analyst who turns to something else while reports wait passes the wake-up on. Notices and
 removals need no queueing, so they are not SimPy events: a removal time is the notice time plus
-the host's delay.
+the host's delay. Follow-ups, escalations and re-uploads (`sim.takedown`) are timeouts with
+callbacks, and only exist when the scenario turns them on.
 
 The model knows nothing of files, replications or the command line.
 """
@@ -39,6 +41,7 @@ from sim.metrics import Recorder
 from sim.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, off_roster_hours
 from sim.scenario import Scenario
 from sim.streams import Streams
+from sim.takedown import TakedownLoop
 from sim.workforce import DutyDay, plan_workforce
 
 MINUTES_PER_HOUR = 60.0
@@ -57,9 +60,10 @@ class UrgentTimeout(simpy.events.Event):
 class PriorityQueue:
     """Waiting reports by priority class (lower first), first in, first out within a class."""
 
-    def __init__(self, lane_of_source: list[int], lanes: int):
+    def __init__(self, lane_of_source: list[int], priorities: list[int]):
         self.lane_of_source = lane_of_source
-        self.lanes: list[deque[Report]] = [deque() for _ in range(lanes)]
+        self.priorities = priorities
+        self.lanes: list[deque[Report]] = [deque() for _ in priorities]
         self.length = 0
 
     def append(self, report: Report) -> None:
@@ -74,6 +78,13 @@ class PriorityQueue:
                 self.length -= 1
                 return lane.popleft()
         raise IndexError("pop from an empty queue")
+
+    def head(self) -> tuple[int, float]:
+        """The priority and arrival time of the report `popleft` would take."""
+        for priority, lane in zip(self.priorities, self.lanes, strict=True):
+            if lane:
+                return priority, lane[0][0]
+        raise IndexError("an empty queue has no head")
 
     def __len__(self) -> int:
         return self.length
@@ -95,9 +106,10 @@ class HotlineModel:
         priorities = sorted({s.priority for s in sources.values()})
         if len(priorities) > 1:
             lanes = [priorities.index(s.priority) for s in sources.values()]
-            self.queue: deque[Report] | PriorityQueue = PriorityQueue(lanes, len(priorities))
+            self.queue: deque[Report] | PriorityQueue = PriorityQueue(lanes, priorities)
         else:
             self.queue = deque()
+        self.report_priority = priorities[0]  # of every report when there is one class
         self.idle: dict[int, simpy.Event] = {}
         self.idle_token: dict[int, int] = {}
         self.in_assessment = 0
@@ -130,6 +142,10 @@ class HotlineModel:
             rostered_days=self.plan.rostered_days,
             absent_days=self.plan.absent_days,
         )
+        self.takedown = None
+        if TakedownLoop.needed(scenario):
+            self.takedown = TakedownLoop(env, scenario, streams, self.recorder, self._arrive, self._wake_one)
+        self.rechecks: deque = self.takedown.rechecks if self.takedown else deque()
         for report in initial_backlog(scenario, streams):
             self.queue.append(report)
         self.backlog_peak = len(self.queue)
@@ -165,6 +181,33 @@ class HotlineModel:
             if idle:
                 idle.pop(next(iter(idle))).succeed()
 
+    def _arrive(self, _gate_class: int, report: Report | None) -> None:
+        """A report arriving now outside the sources' processes (a re-upload) joins the queue."""
+        if report is None:
+            return  # merged at intake
+        self.queue.append(report)
+        if len(self.queue) > self.backlog_peak:
+            self.backlog_peak = len(self.queue)
+        self._wake_one()
+
+    def _wake_one(self) -> None:
+        """New work: wake one idle analyst, if any."""
+        if self.idle:
+            self.idle.pop(next(iter(self.idle))).succeed()
+
+    def _recheck_first(self) -> bool:
+        """Whether the next job is the first re-check rather than the first report of the queue."""
+        if not self.queue:
+            return True
+        if isinstance(self.queue, PriorityQueue):
+            priority, arrival = self.queue.head()
+        else:
+            priority, arrival = self.report_priority, self.queue[0][0]
+        recheck_priority = self.takedown.recheck_priority
+        if recheck_priority != priority:
+            return recheck_priority < priority
+        return self.rechecks[0][0] <= arrival
+
     def _found(self, wake_another: bool) -> None:
         """A proactive search finds a report now: count it, and queue it unless merged."""
         gate_class, report = self.finds.find(self.env.now)
@@ -188,7 +231,7 @@ class HotlineModel:
 
     def _pass_on(self) -> None:
         """An analyst turns away from the queue: a report that woke it goes to another analyst."""
-        if self.queue and self.idle:
+        if (self.queue or self.rechecks) and self.idle:
             self.idle.pop(next(iter(self.idle))).succeed()
 
     def _analyst(self, analyst_id: int, days: list[DutyDay]):
@@ -203,6 +246,8 @@ class HotlineModel:
         tolerance = TIME_TOLERANCE_HOURS
         every, break_hours, cap = self.break_every_hours, self.break_hours, self.viewing_cap_hours
         finds = self.finds
+        takedown = self.takedown
+        rechecks = self.rechecks
         search_share = finds.search_share if finds else 0.0
         block_hours = finds.block_hours if finds and search_share > 0 else math.inf
         search_when_idle = bool(finds and finds.search_when_idle)
@@ -269,7 +314,23 @@ class HotlineModel:
                                     self._found(wake_another=True)
                                     to_find = finds.search_hours_to_next_find()
                         continue
-                    if queue:  # 4. the next report
+                    if rechecks and self._recheck_first():  # 4. the next job: a re-check ...
+                        job = rechecks.popleft()
+                        service = self.takedown.recheck_hours
+                        finish = now + service
+                        overrun = 0.0
+                        if finish > end:
+                            overrun = off_roster_hours(
+                                intervals, index + 1, max(end, warmup), min(finish, horizon)
+                            )
+                        recorder.recheck_started(now, service, overrun)
+                        viewing += service  # looking at the page is viewing
+                        yield timeout(service)
+                        self.takedown.rechecked(job, finish)
+                        if limited:
+                            owed_search += search_share * service
+                        continue
+                    if queue:  # ... or the next report
                         report = queue.popleft()
                         if not queue and self.clear_pending and now >= self.clear_from_hours - tolerance:
                             self._cleared()
@@ -286,6 +347,8 @@ class HotlineModel:
                         yield timeout(service)  # the clock is then at `finish`, the same sum
                         self.in_assessment -= 1
                         finished(report, finish)
+                        if takedown is not None and report[2]:
+                            takedown.notice(report, finish, finish >= warmup)
                         if limited:
                             owed_search += search_share * service
                         continue
@@ -355,6 +418,8 @@ class HotlineModel:
         self.env.run(until=self.horizon_hours)
         for process in self.analyst_processes:
             process.close()  # each closes its spell and duty day in progress
+        if self.takedown is not None:
+            self.takedown.close()
         hosts = [(h.country, h.route) for h in self.scenario.takedown.hosts]
         return self.recorder.result(
             replication, [r[0] for r in self.queue], self.in_assessment, hosts, self.backlog_peak

@@ -35,6 +35,7 @@ RESULT_FILES = (
     "summary.md",
     "replications.csv",
     "takedown_by_country.csv",
+    "takedown_by_route.csv",
     "timeseries.csv",
     "periods.csv",
     "backlog.png",
@@ -131,13 +132,16 @@ def mean_timeseries(results: list[ReplicationResult]) -> dict[str, np.ndarray]:
     return {k: np.mean([r.timeseries[k] for r in results], axis=0) for k in TIMESERIES}
 
 
-def takedown_rows(results: list[ReplicationResult]) -> list[list[Any]]:
-    """Per host: notices, removed and removal hours, each averaged over replications."""
+def takedown_rows(results: list[ReplicationResult], by: str = "hosts") -> list[list[Any]]:
+    """Per host (`by="hosts"`: country, route) or per route (`by="routes"`): notices, removals,
+    re-checks, escalations and removal delays, each averaged over the replications that have a
+    value (a host with no notice in a replication has no removal delay there)."""
+    keys = ("country", "route") if by == "hosts" else ("route",)
     rows = []
-    for index, first in enumerate(results[0].hosts):
-        row: list[Any] = [first["country"], first["route"]]
+    for index, first in enumerate(getattr(results[0], by)):
+        row: list[Any] = [first[key] for key in keys]
         for column in HOST_COLUMNS:
-            row.append(summarise([r.hosts[index][column] for r in results]).mean)
+            row.append(summarise([getattr(r, by)[index][column] for r in results]).mean)
         rows.append(row)
     return rows
 
@@ -250,6 +254,7 @@ def write_results(
             ([r.replication, *r.metrics.values()] for r in results),
         ),
         "takedown_by_country.csv": csv_text(("country", "route", *HOST_COLUMNS), takedown_rows(results)),
+        "takedown_by_route.csv": csv_text(("route", *HOST_COLUMNS), takedown_rows(results, by="routes")),
         "periods.csv": csv_text(period_header(), period_rows(results, period_days, warmup_days)),
     }
     series = mean_timeseries(results)

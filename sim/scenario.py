@@ -24,6 +24,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from sim.distributions import DIST_NAMES, Distribution
@@ -35,6 +36,7 @@ from sim.roster import (
     parse_days,
     shift_length_hours,
 )
+from sim.share_rules import SHARE_RULE_EXPECTED, ShareRule, breakpoint_days, is_constant, share_at
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$"
 SHARE_SUM_TOLERANCE = 1e-6
@@ -271,22 +273,33 @@ class Intake(_Section):
 
 
 class Dedup(_Section):
-    """`[dedup]`: shares of all received reports merged at intake or fast-tracked by hash match."""
+    """`[dedup]`: shares of all received reports merged at intake or fast-tracked by hash match.
 
-    duplicate_share: Share = 0.0
-    hash_match_share: Share = 0.0
+    Either share may change over time (a growing hash list): see `sim.share_rules`.
+    """
+
+    duplicate_share: ShareRule = 0.0
+    hash_match_share: ShareRule = 0.0
     hash_match_time_factor: float = Field(default=0.2, ge=0)
 
-    @field_validator("hash_match_share")
-    @classmethod
-    def _shares_exclusive(cls, share: float, info: ValidationInfo) -> float:
-        duplicate = info.data.get("duplicate_share")
-        if duplicate is not None and duplicate + share > 1 + SHARE_SUM_TOLERANCE:
-            raise ValueError(
-                f"expected duplicate_share + hash_match_share <= 1 (they are exclusive shares of "
-                f"received reports), got {duplicate} + {share}"
-            )
-        return share
+    @model_validator(mode="after")
+    def _shares_exclusive(self) -> Dedup:
+        days = sorted(set(breakpoint_days(self.duplicate_share) + breakpoint_days(self.hash_match_share)))
+        for day in days:
+            duplicate = share_at(self.duplicate_share, day * 24.0)
+            hash_match = share_at(self.hash_match_share, day * 24.0)
+            if duplicate + hash_match > 1 + SHARE_SUM_TOLERANCE:
+                when = "" if len(days) == 1 else f" on day {day:g}"
+                raise ValueError(
+                    f".hash_match_share: expected duplicate_share + hash_match_share <= 1 (they are "
+                    f"exclusive shares of received reports), got {duplicate:g} + {hash_match:g}{when}"
+                )
+        return self
+
+    @property
+    def changes_over_time(self) -> bool:
+        """Whether either share follows a rule that changes with time."""
+        return not (is_constant(self.duplicate_share) and is_constant(self.hash_match_share))
 
 
 class Shift(_Section):
@@ -402,13 +415,20 @@ class Assessment(_Section):
     time_minutes: Distribution
 
 
+ROUTES = ("direct", "partner_hotline", "law_enforcement")
+Route = Literal["direct", "partner_hotline", "law_enforcement"]
+
+
 class Host(_Section):
-    """`[[takedown.hosts]]`: a hosting country, its share of actionable pages and its route."""
+    """`[[takedown.hosts]]`: a hosting country, its share of actionable pages and its route.
+
+    `removal_hours` (notice to removal) may be left out: the route's default then applies.
+    """
 
     country: str = Field(min_length=1, max_length=60)
     share: Share
-    route: Literal["direct", "partner_hotline", "law_enforcement"]
-    removal_hours: Distribution
+    route: Route
+    removal_hours: Distribution | None = None
 
     @field_validator("country")
     @classmethod
@@ -420,10 +440,29 @@ class Host(_Section):
         return country
 
 
+class RouteDefaults(_Section):
+    """`[takedown.routes.<route>]`: what a host on this route uses when it does not say."""
+
+    removal_hours: Distribution
+
+
 class Takedown(_Section):
-    """`[takedown]`: where actionable pages are hosted and how fast they are removed."""
+    """`[takedown]`: where actionable pages are hosted, how fast they are removed, and follow-ups.
+
+    Follow-ups are off unless `follow_up_hours` is set: a page still up that long after its notice
+    (or after its last re-check) is re-checked by an analyst (`recheck_minutes`, queued with
+    `recheck_priority`); once `max_follow_ups` re-checks have found it still up it is escalated,
+    and is removed at the earlier of its host's removal and `escalation_removal_hours` after the
+    escalation (default: the law-enforcement route's delay).
+    """
 
     hosts: list[Host] = Field(default_factory=list)
+    routes: dict[Route, RouteDefaults] = Field(default_factory=dict)
+    follow_up_hours: float | None = Field(default=None, gt=0)
+    recheck_minutes: float = Field(default=2.0, ge=0)
+    recheck_priority: int = Field(default=0, ge=0, le=1000)
+    max_follow_ups: int | None = Field(default=None, ge=0)
+    escalation_removal_hours: Distribution | None = None
 
     @field_validator("hosts")
     @classmethod
@@ -437,6 +476,63 @@ class Takedown(_Section):
             if repeated:
                 raise ValueError(f"expected each country once, got repeated {repeated}")
         return hosts
+
+    @model_validator(mode="after")
+    def _delays_known(self) -> Takedown:
+        for index, host in enumerate(self.hosts):
+            if host.removal_hours is None and host.route not in self.routes:
+                raise ValueError(
+                    f"[{index}].removal_hours: missing, and route {host.route!r} has no default "
+                    f"(expected removal_hours here or in [takedown.routes.{host.route}])"
+                )
+        if self.max_follow_ups is not None:
+            if self.follow_up_hours is None:
+                raise ValueError(
+                    ".max_follow_ups: expected follow_up_hours to be set as well (follow-ups are off)"
+                )
+            if self.escalation_removal_hours is None and "law_enforcement" not in self.routes:
+                raise ValueError(
+                    ".escalation_removal_hours: missing (expected a distribution here, or a "
+                    "[takedown.routes.law_enforcement] default, for escalated pages)"
+                )
+        return self
+
+    def removal_hours_of(self, host: Host) -> Distribution:
+        """The host's removal delay, or its route's default."""
+        return host.removal_hours if host.removal_hours is not None else self.routes[host.route].removal_hours
+
+    @property
+    def escalation_delay(self) -> Distribution | None:
+        """Delay from escalation to removal (None when pages are never escalated)."""
+        if self.max_follow_ups is None:
+            return None
+        if self.escalation_removal_hours is not None:
+            return self.escalation_removal_hours
+        return self.routes["law_enforcement"].removal_hours
+
+
+class Reuploads(_Section):
+    """`[reuploads]`: removed pages that come back at a new URL (off unless `share` > 0).
+
+    A removed page comes back with probability `share`, `delay_days` after its removal. A
+    `hash_block_share` of those is stopped at upload by the hash list (counted, never reported);
+    the rest arrive as reports of `source` (default: the proactive source if there is one, else the
+    first source) and pass the dedup gate like any report. A re-upload is always actionable.
+    """
+
+    share: Share = 0.0
+    delay_days: Distribution | None = None
+    hash_block_share: Share = 0.0
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _delay_given(self) -> Reuploads:
+        if self.share > 0 and self.delay_days is None:
+            raise ValueError(
+                '.delay_days: missing (expected a distribution such as { dist = "exponential", mean = 30 } '
+                "when share > 0)"
+            )
+        return self
 
 
 class Sla(_Section):
@@ -454,7 +550,24 @@ class Scenario(_Section):
     analysts: Analysts = Analysts()
     assessment: Assessment
     takedown: Takedown = Takedown()
+    reuploads: Reuploads = Reuploads()
     sla: Sla = Sla()
+
+    @model_validator(mode="after")
+    def _reupload_source_known(self) -> Scenario:
+        name = self.reuploads.source
+        if name is not None and name not in self.intake.sources:
+            known = ", ".join(sorted(self.intake.sources))
+            raise ValueError(f".reuploads.source: expected one of the sources ({known}), got {name!r}")
+        return self
+
+    @property
+    def reupload_source(self) -> str:
+        """The source whose reports re-uploads arrive as."""
+        if self.reuploads.source is not None:
+            return self.reuploads.source
+        sources = self.intake.sources
+        return next((name for name, s in sources.items() if s.is_proactive), next(iter(sources)))
 
     @property
     def horizon_hours(self) -> float:
@@ -517,6 +630,8 @@ def _dotted(loc: tuple[Any, ...], data: Any) -> tuple[str, tuple[Any, ...]]:
     node = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
+        if part == "[key]":  # pydantic's marker for an invalid dict key: the path already names it
+            continue
         if isinstance(part, int) and isinstance(node, list):
             text += f"[{part}]"
             node = node[part] if 0 <= part < len(node) else None
@@ -548,7 +663,9 @@ def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
     message = error["msg"]
     if kind == "value_error":  # our own checks: the message already says what was given
         message = message.removeprefix("Value error, ")
-        # a list check that names its element ("[2].sources: ...") extends the path
+        # a check that names its element ("[2].sources: ...") or key (".delay_days: ...") extends the path
+        if message.startswith("."):
+            return f"{message[1:]}" if path == "(top level)" else f"{path}{message}"
         return f"{path}{message}" if message.startswith("[") else f"{path}: {message}"
     if kind.startswith("union_tag"):
         shown = f"dist = {given['dist']!r}" if isinstance(given, dict) and "dist" in given else "no dist"
@@ -567,6 +684,8 @@ DISTRIBUTION_EXPECTED = 'expected a distribution table such as { dist = "exponen
 def _plain_expectation(kind: str, ctx: dict[str, Any], kept: tuple[Any, ...], data: Any) -> str | None:
     """Planner's wording for the schema errors whose library wording names internals."""
     field = str(kept[-1]) if kept and not isinstance(kept[-1], int) else ""
+    if field in ("duplicate_share", "hash_match_share") and kind in ("float_type", "bool_type", "model_type"):
+        return SHARE_RULE_EXPECTED
     if field == "schedule" and kind in ("model_type", "literal_error", "list_type"):
         return SCHEDULE_EXPECTED
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -40,6 +40,7 @@ def test_removal_delays_are_not_cut_off_at_the_horizon(mmc):
 def test_notices_follow_host_shares_and_country_names_survive_the_csv(mmc, tmp_path):
     import csv
 
+    from sim.metrics import HOST_COLUMNS
     from sim.output import csv_text, takedown_rows
 
     _, results, summary = simulate(hosts_case(mmc))
@@ -47,7 +48,7 @@ def test_notices_follow_host_shares_and_country_names_survive_the_csv(mmc, tmp_p
     shares = notices.sum(axis=0) / notices.sum()
     assert shares == pytest.approx([0.25, 0.75], abs=0.01)
     assert notices.sum(axis=1).tolist() == [r.metrics["notices_sent"] for r in results]
-    text = csv_text(["country", "route", "a", "b", "c", "d", "e"], takedown_rows(results))
+    text = csv_text(["country", "route", *HOST_COLUMNS], takedown_rows(results))
     rows = list(csv.reader(text.splitlines()))
     assert [row[0] for row in rows[1:]] == ["Far", "Near, direct"]
-    assert {len(row) for row in rows} == {7}
+    assert {len(row) for row in rows} == {2 + len(HOST_COLUMNS)}
