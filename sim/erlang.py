@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sim.share_rules import mean_share
+
 if TYPE_CHECKING:
     from sim.scenario import Breaks, Scenario
 
@@ -181,11 +183,12 @@ def effective_capacity(scenario: Scenario) -> CapacityEstimate:
     effective = assessing_hours_a_week / HOURS_PER_WEEK
 
     dedup = scenario.dedup
-    kept = 1.0 - dedup.duplicate_share
+    window = (scenario.warmup_hours, scenario.horizon_hours)  # shares that change: their window means
+    kept = 1.0 - mean_share(dedup.duplicate_share, *window)
     mean_minutes = scenario.assessment.time_minutes.mean_value
     service_hours = 0.0  # every report merged at intake: nothing to assess
     if kept > 0:
-        fast = dedup.hash_match_share
+        fast = mean_share(dedup.hash_match_share, *window)
         service_hours = mean_minutes / 60.0 * ((kept - fast) + fast * dedup.hash_match_time_factor) / kept
     growth = math.log1p(scenario.intake.growth_per_year) / DAYS_PER_YEAR
     w, h = scenario.scenario.warmup_days, scenario.scenario.horizon_days

@@ -82,6 +82,8 @@ class PointsRule(_Rule):
 
 
 def _rule_tag(value: Any) -> str:
+    if isinstance(value, GrowthRule | PointsRule):  # a validated rule being serialised
+        return "growth" if isinstance(value, GrowthRule) else "points"
     if isinstance(value, dict) and "points" not in value:
         return "growth"
     if isinstance(value, dict | list):

@@ -79,24 +79,36 @@ RESULT_FILES = (
     "summary.md",
     "replications.csv",
     "takedown_by_country.csv",
+    "takedown_by_route.csv",
     "timeseries.csv",
     "manifest.json",
     "backlog.png",
     "wait_distribution.png",
 )
 MAY_BE_UNDEFINED = ("first_period_backlog_grows", "backlog_clear_days")
-REPRODUCIBLE_FILES = ("summary.csv", "replications.csv", "timeseries.csv", "takedown_by_country.csv")
+REPRODUCIBLE_FILES = (
+    "summary.csv",
+    "replications.csv",
+    "timeseries.csv",
+    "takedown_by_country.csv",
+    "takedown_by_route.csv",
+)
 SUMMARY_HEADER = ["metric", "mean", "std", "ci95_low", "ci95_high", "replications"]
-TIMESERIES_HEADER = ["day", "arrivals", "assessed", "backlog", "removed"]
-TAKEDOWN_HEADER = [
-    "country",
-    "route",
+TIMESERIES_HEADER = ["day", "arrivals", "assessed", "backlog", "removed", "fast_tracked", "merged"]
+TAKEDOWN_COLUMNS = [
     "notices",
     "removed",
+    "rechecks",
+    "escalations",
     "removal_hours_mean",
     "removal_hours_p50",
     "removal_hours_p95",
+    "removed_within_1_hour_share",
+    "removed_within_1_day_share",
+    "removed_within_3_days_share",
+    "removed_within_28_days_share",
 ]
+TAKEDOWN_HEADER = ["country", "route", *TAKEDOWN_COLUMNS]
 REQUIRED_METRICS = (
     "reports_received",
     "reports_merged",
@@ -270,6 +282,8 @@ def test_timeseries_csv(run_a) -> None:
     assert measured[:, 0].sum() == pytest.approx(summary["reports_received"]["mean"], rel=1e-6)
     assert measured[:, 1].sum() == pytest.approx(summary["reports_assessed"]["mean"], rel=1e-6)
     assert values[-1, 2] == pytest.approx(summary["backlog_end"]["mean"], rel=1e-6)
+    assert measured[:, 4].sum() == pytest.approx(summary["reports_fast_tracked"]["mean"], rel=1e-6)
+    assert measured[:, 5].sum() == pytest.approx(summary["reports_merged"]["mean"], rel=1e-6)
 
 
 def test_takedown_by_country_csv(run_a) -> None:
@@ -277,14 +291,25 @@ def test_takedown_by_country_csv(run_a) -> None:
     header, rows = read_csv(out / "takedown_by_country.csv")
     assert header == TAKEDOWN_HEADER
     assert [(row[0], row[1]) for row in rows] == [("NL", "partner_hotline"), ("GB", "direct")]
-    table = {row[0]: [float(cell) for cell in row[2:]] for row in rows}
-    for notices, removed, mean, p50, p95 in table.values():
-        assert 0 < removed <= notices
-        assert 0 < p50 <= p95 and mean > 0
-    assert table["GB"][2] < table["NL"][2], "direct removal (mean 2 h) is faster than partner (60 h)"
+    table = {row[0]: dict(zip(TAKEDOWN_COLUMNS, map(float, row[2:]), strict=True)) for row in rows}
+    for t in table.values():
+        assert 0 < t["removed"] <= t["notices"]
+        assert 0 < t["removal_hours_p50"] <= t["removal_hours_p95"] and t["removal_hours_mean"] > 0
+        assert t["rechecks"] == t["escalations"] == 0, "follow-ups are off"
+        within = [t[f"removed_within_{w}_share"] for w in ("1_hour", "1_day", "3_days", "28_days")]
+        assert within == sorted(within) and 0 <= within[0] and within[-1] <= 1
+    assert table["GB"]["removal_hours_mean"] < table["NL"]["removal_hours_mean"], (
+        "direct removal (mean 2 h) is faster than partner (60 h)"
+    )
     summary = summary_table(out)
-    assert sum(t[0] for t in table.values()) == pytest.approx(summary["notices_sent"]["mean"], rel=1e-6)
-    assert sum(t[1] for t in table.values()) == pytest.approx(summary["pages_removed"]["mean"], rel=1e-6)
+    for column, metric in (("notices", "notices_sent"), ("removed", "pages_removed")):
+        total = sum(t[column] for t in table.values())
+        assert total == pytest.approx(summary[metric]["mean"], rel=1e-6)
+    header, route_rows = read_csv(out / "takedown_by_route.csv")
+    assert header == ["route", *TAKEDOWN_COLUMNS]
+    assert [row[0] for row in route_rows] == ["direct", "partner_hotline"]
+    by_route = {row[0]: [float(cell) for cell in row[1:]] for row in route_rows}
+    assert by_route["direct"] == [float(cell) for cell in rows[1][2:]], "one host per route: its own row"
 
 
 def test_manifest(run_a, scenario_path: Path) -> None:
