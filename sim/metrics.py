@@ -12,13 +12,23 @@ the measured window is [W, H)):
 - time_to_removal_* (arrival to removal) and the per-host removal_hours_*: over every notice of the
   window, from each page's scheduled removal (removal needs no queueing, so its time is known when
   the notice is sent): long delays near the horizon are not cut off.
+- hotline_hours_mean / host_hours_mean: over the same notices as time_to_removal_*, arrival to
+  notice and notice to removal, so they add up to time_to_removal_hours_mean. With escalation on,
+  a notice's removal is recorded once escalation can no longer bring it forward (`sim.takedown`).
+- pages_removed_within_3_days_share, and per host / route removed_within_{1_hour,1_day,3_days,
+  28_days}_share: of those notices, the share removed within that time of the notice.
+- rechecks / escalations: follow-up re-checks ending in the window, pages escalated in it;
+  analyst_recheck_hours: on-duty hours in the window spent on re-checks.
+- pages_reuploaded: removed pages coming back in the window; reuploads_blocked: of those, stopped
+  at upload; reuploads_reported: arriving as reports (also counted in reports_received).
 - queue_length_mean: time-average number waiting (not in assessment) over the window.
 - backlog_start / in_assessment_start: waiting / in assessment at W; backlog_end / in_assessment_end
   at H, so assessed + backlog_end + in_assessment_end = queued + backlog_start + in_assessment_start.
-- analyst_utilisation: assessing hours / on-duty hours in the window (on duty = worked duty days
-  plus the overrun of assessments finished after a shift's end) = time_share_assessing.
-- time_share_*: shares of on-duty hours spent assessing, on break, searching, on other work (the
-  viewing cap reached) and idle (the rest); they sum to 1.
+- analyst_utilisation: busy (assessing + re-checking) hours / on-duty hours in the window (on
+  duty = worked duty days plus the overrun of assessments finished after a shift's end) =
+  time_share_assessing + time_share_rechecking.
+- time_share_*: shares of on-duty hours spent assessing, re-checking, on break, searching, on
+  other work (the viewing cap reached) and idle (the rest); they sum to 1.
 - sla_assessment_share: of the queued reports arriving in [W, H - sla.assessment_hours), the share
   assessed within sla.assessment_hours; unassessed reports count as misses. With no warm-up the
   starting backlog (arrival time 0) counts too.

@@ -97,7 +97,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, int]] = [
         "unknown-top-level-section",
         put("staffing", value={"count": 13}),
         "staffing",
-        "unknown key (expected one of: analysts, assessment, dedup, intake, reuploads, scenario, sla, takedown)",
+        "unknown key (expected one of: analysts, assessment, dedup, intake, reuploads, scenario, sla, "
+        "takedown)",
         1,
     ),
     (
@@ -223,7 +224,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, int]] = [
         "unknown-dist-name",
         put("assessment", "time_minutes", value={"dist": "weibull", "mean": 5.0}),
         "assessment.time_minutes",
-        "expected dist to be one of exponential, lognormal, gamma, fixed, triangular, empirical; got dist = 'weibull'",
+        "expected dist to be one of exponential, lognormal, gamma, fixed, triangular, empirical; "
+        "got dist = 'weibull'",
         1,
     ),
     (
