@@ -555,6 +555,17 @@ class Scenario(_Section):
 
     @model_validator(mode="after")
     def _reupload_source_known(self) -> Scenario:
+        if not self.takedown.hosts:  # removal is not modelled: nothing to follow up or re-upload
+            if self.takedown.follow_up_hours is not None:
+                raise ValueError(
+                    ".takedown.follow_up_hours: expected takedown.hosts as well (without hosts "
+                    "removal is not modelled, so there is nothing to follow up)"
+                )
+            if self.reuploads.share > 0:
+                raise ValueError(
+                    ".reuploads.share: expected takedown.hosts as well (without hosts removal is "
+                    "not modelled, so no page comes back)"
+                )
         name = self.reuploads.source
         if name is not None and name not in self.intake.sources:
             known = ", ".join(sorted(self.intake.sources))
