@@ -36,7 +36,15 @@ from sim.roster import (
     parse_days,
     shift_length_hours,
 )
-from sim.share_rules import SHARE_RULE_EXPECTED, ShareRule, breakpoint_days, is_constant, share_at
+from sim.share_rules import (
+    SHARE_RULE_EXPECTED,
+    PointsRule,
+    PointTable,
+    ShareRule,
+    breakpoint_days,
+    is_constant,
+    share_at,
+)
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$"
 SHARE_SUM_TOLERANCE = 1e-6
@@ -482,7 +490,7 @@ class Takedown(_Section):
         for index, host in enumerate(self.hosts):
             if host.removal_hours is None and host.route not in self.routes:
                 raise ValueError(
-                    f"[{index}].removal_hours: missing, and route {host.route!r} has no default "
+                    f".hosts[{index}].removal_hours: missing, and route {host.route!r} has no default "
                     f"(expected removal_hours here or in [takedown.routes.{host.route}])"
                 )
         if self.max_follow_ups is not None:
@@ -641,8 +649,8 @@ def _dotted(loc: tuple[Any, ...], data: Any) -> tuple[str, tuple[Any, ...]]:
     node = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if part == "[key]":  # pydantic's marker for an invalid dict key: the path already names it
-            continue
+        if part == "[key]" or (isinstance(part, str) and part.startswith("<")):
+            continue  # pydantic's marker for an invalid dict key, or a union tag: not in the file
         if isinstance(part, int) and isinstance(node, list):
             text += f"[{part}]"
             node = node[part] if 0 <= part < len(node) else None
@@ -705,6 +713,10 @@ def _plain_expectation(kind: str, ctx: dict[str, Any], kept: tuple[Any, ...], da
         return "expected a table"
     if kind == "list_type":
         return "expected a list"
+    if kind in ("too_long", "too_short") and ctx.get("field_type") == "Tuple":
+        return "expected a [day, share] pair"
+    if kind == "tuple_type":
+        return "expected a [day, share] pair or a { day, share } table"
     if kind == "too_short":
         return f"expected at least {ctx.get('min_length')} entry"
     if kind == "string_pattern_mismatch":
@@ -737,6 +749,8 @@ def _known_keys(loc: tuple[Any, ...], data: dict[str, Any]) -> list[str]:
     for part in loc:
         node = node[part] if isinstance(node, dict | list) else None
         if isinstance(part, int):
+            if PointsRule in candidates:  # points written as a bare list: its items are point tables
+                candidates = [PointTable]
             continue
         fields = [m.model_fields[part] for m in candidates if part in m.model_fields]
         if fields:

@@ -47,22 +47,36 @@ class GrowthRule(_Rule):
         return self
 
 
+Day = Annotated[float, Field(ge=0)]
+
+
+class PointTable(_Rule):
+    """One point written as a table: `{ day = 365, share = 0.1 }`."""
+
+    day: Day
+    share: Share
+
+
+def _point_tag(value: Any) -> str:
+    return "<table>" if isinstance(value, dict | PointTable) else "<pair>"
+
+
+Point = Annotated[
+    Annotated[tuple[Day, Share], Tag("<pair>")] | Annotated[PointTable, Tag("<table>")],
+    Discriminator(_point_tag),
+]
+
+
 class PointsRule(_Rule):
     """`{ points = [[day, share], ...] }`: linear between points, flat outside them."""
 
-    points: list[tuple[Annotated[float, Field(ge=0)], Share]] = Field(min_length=1)
+    points: list[Point] = Field(min_length=1)
 
     @model_validator(mode="before")
     @classmethod
     def _from_list(cls, data: Any) -> Any:
         if isinstance(data, list):  # a bare list of [day, share] pairs or of {day, share} tables
-            pairs = [
-                [item.get("day"), item.get("share")]
-                if isinstance(item, dict) and set(item) <= {"day", "share"}
-                else item
-                for item in data
-            ]
-            return {"points": pairs}
+            return {"points": data}
         return data
 
     @field_validator("points", mode="before")
@@ -74,27 +88,34 @@ class PointsRule(_Rule):
 
     @field_validator("points")
     @classmethod
-    def _days_rise(cls, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        days = [day for day, _ in points]
+    def _days_rise(cls, points: list[tuple[float, float] | PointTable]) -> list[tuple[float, float]]:
+        pairs = [(p.day, p.share) if isinstance(p, PointTable) else (p[0], p[1]) for p in points]
+        days = [day for day, _ in pairs]
         if any(b <= a for a, b in zip(days, days[1:], strict=False)):
             raise ValueError(f"expected points in strictly rising order of day, got days {days}")
-        return points
+        return pairs  # one form, however they were written
+
+    @property
+    def pairs(self) -> list[tuple[float, float]]:
+        """The points as (day, share) pairs."""
+        return [(p[0], p[1]) if isinstance(p, tuple) else (p.day, p.share) for p in self.points]
 
 
 def _rule_tag(value: Any) -> str:
     if isinstance(value, GrowthRule | PointsRule):  # a validated rule being serialised
-        return "growth" if isinstance(value, GrowthRule) else "points"
+        return "<growth rule>" if isinstance(value, GrowthRule) else "<points>"
     if isinstance(value, dict) and "points" not in value:
-        return "growth"
+        return "<growth rule>"
     if isinstance(value, dict | list):
-        return "points"
-    return "number"
+        return "<points>"
+    return "<number>"
 
 
+# union tags are written "<...>" so that an error's key path can leave them out
 ShareRule = Annotated[
-    Annotated[Share, Tag("number")]
-    | Annotated[GrowthRule, Tag("growth")]
-    | Annotated[PointsRule, Tag("points")],
+    Annotated[Share, Tag("<number>")]
+    | Annotated[GrowthRule, Tag("<growth rule>")]
+    | Annotated[PointsRule, Tag("<points>")],
     Discriminator(_rule_tag),
 ]
 SHARE_RULE_EXPECTED = (
@@ -108,7 +129,7 @@ def is_constant(rule: float | GrowthRule | PointsRule) -> bool:
     if isinstance(rule, GrowthRule):
         return rule.per_year == 0 or rule.min == rule.max
     if isinstance(rule, PointsRule):
-        return len({share for _, share in rule.points}) == 1
+        return len({share for _, share in rule.pairs}) == 1
     return True
 
 
@@ -119,8 +140,8 @@ def share_at(rule: float | GrowthRule | PointsRule, hours: np.ndarray | float) -
         value = np.clip(rule.start + rule.per_year * years, rule.min, rule.max)
         return value if np.ndim(hours) else float(value)
     if isinstance(rule, PointsRule):
-        days = [day for day, _ in rule.points]
-        shares = [share for _, share in rule.points]
+        days = [day for day, _ in rule.pairs]
+        shares = [share for _, share in rule.pairs]
         value = np.interp(np.asarray(hours, dtype=float) / HOURS_PER_DAY, days, shares)
         return value if np.ndim(hours) else float(value)
     return np.full(np.shape(hours), float(rule)) if np.ndim(hours) else float(rule)
@@ -130,7 +151,7 @@ def breakpoint_days(rule: float | GrowthRule | PointsRule) -> list[float]:
     """Days where the rule's slope changes (day 0 included); it is linear between them."""
     days = [0.0]
     if isinstance(rule, PointsRule):
-        days += [day for day, _ in rule.points]
+        days += [day for day, _ in rule.pairs]
     elif isinstance(rule, GrowthRule) and rule.per_year != 0:
         for bound in (rule.min, rule.max):
             years = (bound - rule.start) / rule.per_year
