@@ -56,12 +56,13 @@ class Gate:
         self.duplicate = dedup.duplicate_share
         self.hash_match = dedup.hash_match_share
         self.constant = not dedup.changes_over_time
+        self._duplicate = float(share_at(self.duplicate, 0.0))  # the shares when they are constant
+        self._both = self._duplicate + float(share_at(self.hash_match, 0.0))
 
     def classify(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
         """Gate classes of reports with uniforms `u` arriving at `times_hours`."""
         if self.constant:
-            duplicate = float(self.duplicate)
-            both = duplicate + float(self.hash_match)
+            duplicate, both = self._duplicate, self._both
         else:
             duplicate = share_at(self.duplicate, times_hours)
             both = duplicate + share_at(self.hash_match, times_hours)
@@ -72,10 +73,14 @@ class Gate:
 
     def classify_one(self, u: float, now_hours: float) -> int:
         """The gate class of one report with uniform `u` arriving at `now_hours`."""
-        duplicate = float(share_at(self.duplicate, now_hours))
+        if self.constant:
+            duplicate, both = self._duplicate, self._both
+        else:
+            duplicate = float(share_at(self.duplicate, now_hours))
+            both = duplicate + float(share_at(self.hash_match, now_hours))
         if u < duplicate:
             return MERGED
-        return FAST_TRACKED if u < duplicate + float(share_at(self.hash_match, now_hours)) else NEW
+        return FAST_TRACKED if u < both else NEW
 
     def classify_queued(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
         """Gate classes given that none is merged (reports already waiting)."""

@@ -404,3 +404,37 @@ def test_empirical_two_points_is_uniform() -> None:
     x = draw(spec, np.random.default_rng(5), 100_000)
     assert x.min() >= 2.0 and x.max() <= 6.0
     assert abs(float(np.mean(x <= 3.0)) - 0.25) <= binomial_tolerance(0.25, x.size)
+
+
+@pytest.mark.parametrize(
+    "duplicate_rule, hash_rule",
+    [
+        ({"start": 0.1, "per_year": 0.0}, {"points": [[0, 0.05]]}),  # rules that never change
+        ({"start": 0.3, "per_year": 0.5, "max": 0.1}, [[0, 0.05], [400, 0.05]]),  # clipped, flat points
+    ],
+)
+def test_a_rule_that_never_changes_runs_exactly_as_its_number(duplicate_rule: Any, hash_rule: Any) -> None:
+    """A constant rule (no growth, a single point, a clip from the start) is its number: the same
+    gate for every report, so the runs are identical, finds included."""
+    from tests.conftest import mmc_dict, simulate, with_changes
+
+    base = with_changes(
+        mmc_dict(2, 0.6, 6, 1, 2, 5),
+        intake={
+            "sources": {
+                "public": {"reports_per_day": 200.0, "actionable_share": 0.5},
+                "search": {
+                    "kind": "proactive",
+                    "search_share": 0.2,
+                    "finds_per_search_hour": 6.0,
+                    "actionable_share": 0.9,
+                },
+            }
+        },
+    )
+    as_numbers = with_changes(base, dedup={"duplicate_share": 0.1, "hash_match_share": 0.05})
+    as_rules = with_changes(base, dedup={"duplicate_share": duplicate_rule, "hash_match_share": hash_rule})
+    _, numbers, _ = simulate(as_numbers)
+    _, rules, _ = simulate(as_rules)
+    assert numbers[0].metrics["reports_found"] > 0 and numbers[0].metrics["reports_fast_tracked"] > 0
+    assert [repr(r.metrics) for r in rules] == [repr(r.metrics) for r in numbers]
