@@ -28,7 +28,7 @@ from sim.demand import ArrivalProcess, surge_factor, week_profile
 from sim.distributions import draw
 from sim.roster import HOURS_PER_DAY
 from sim.scenario import Dedup, Scenario
-from sim.share_rules import share_at
+from sim.share_rules import evaluator, share_at
 from sim.streams import Streams
 
 NEW, FAST_TRACKED, MERGED = 0, 1, 2
@@ -58,6 +58,8 @@ class Gate:
         self.constant = not dedup.changes_over_time
         self._duplicate = float(share_at(self.duplicate, 0.0))  # the shares when they are constant
         self._both = self._duplicate + float(share_at(self.hash_match, 0.0))
+        self._duplicate_at = evaluator(self.duplicate)  # one report at a time
+        self._hash_match_at = evaluator(self.hash_match)
 
     def classify(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
         """Gate classes of reports with uniforms `u` arriving at `times_hours`."""
@@ -76,8 +78,8 @@ class Gate:
         if self.constant:
             duplicate, both = self._duplicate, self._both
         else:
-            duplicate = float(share_at(self.duplicate, now_hours))
-            both = duplicate + float(share_at(self.hash_match, now_hours))
+            duplicate = self._duplicate_at(now_hours)
+            both = duplicate + self._hash_match_at(now_hours)
         if u < duplicate:
             return MERGED
         return FAST_TRACKED if u < both else NEW
