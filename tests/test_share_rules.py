@@ -438,3 +438,23 @@ def test_a_rule_that_never_changes_runs_exactly_as_its_number(duplicate_rule: An
     _, rules, _ = simulate(as_rules)
     assert numbers[0].metrics["reports_found"] > 0 and numbers[0].metrics["reports_fast_tracked"] > 0
     assert [repr(r.metrics) for r in rules] == [repr(r.metrics) for r in numbers]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        0.25,
+        {"start": 0.113, "per_year": 0.03, "max": 0.4},
+        {"start": 0.5, "per_year": -0.3, "min": 0.1},
+        {"points": [[10, 0.05], [100, 0.2], [365, 0.1]]},
+    ],
+)
+def test_the_one_report_evaluator_agrees_with_share_at(rule: Any) -> None:
+    """Finds and re-uploads are gated one at a time with `evaluator`; it gives `share_at`'s values,
+    before, between and after the points and through the clips."""
+    from sim.share_rules import evaluator
+
+    parsed = dedup(hash_match_share=rule).hash_match_share
+    hours = np.linspace(0.0, days(3 * 365), 3001)
+    at = evaluator(parsed)
+    assert [at(float(h)) for h in hours] == pytest.approx(share_at(parsed, hours), abs=1e-15)
