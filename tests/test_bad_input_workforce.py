@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import math
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,17 @@ import tomli_w
 
 from sim.scenario import ScenarioError, load_scenario, scenario_from_dict
 from tests.conftest import hotline_sim
-from tests.scenario_edits import EXIT_INVALID, LIBRARY_WORDING, drop, put, rename, write_scenario
+from tests.scenario_edits import (
+    EXIT_INVALID,
+    assert_invalid_message,
+    broken_data,
+    broken_file,
+    drop,
+    put,
+    rename,
+    resolved,
+    write_scenario,
+)
 
 PROACTIVE: dict[str, Any] = {
     "kind": "proactive",
@@ -723,33 +732,6 @@ RUN_CASE_IDS = (
 )
 
 
-def broken_data(mutate: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    data = copy.deepcopy(FULL)
-    mutate(data)
-    return data
-
-
-def broken_file(folder: Path, case_id: str, mutate: Callable[[dict[str, Any]], None]) -> Path:
-    return write_scenario(folder / f"{case_id}.toml", broken_data(mutate))
-
-
-def assert_invalid_message(message: str, source: str, key: str, fragment: str, problems: int) -> None:
-    """The message names the file, the count of problems and the key, with the expected text."""
-    lines = message.splitlines()
-    assert lines and lines[0] == f"{source}: invalid scenario ({problems} problem(s))", message
-    key_lines = [line for line in lines if line.startswith(f"  {key}: ")]
-    assert key_lines, f"no line for key {key!r} in:\n{message}"
-    assert any(fragment in line for line in key_lines), f"{fragment!r} not on the {key!r} line:\n{message}"
-    for wording in LIBRARY_WORDING:
-        assert wording not in message, f"library wording {wording!r} in:\n{message}"
-
-
-def resolved(stdout: str) -> dict[str, Any]:
-    """The TOML printed by `check` (its first line is a comment)."""
-    assert stdout.startswith("# "), stdout
-    return tomllib.loads(stdout)
-
-
 # --- the base file is valid (so each case fails because of its one change) ---------------------
 
 
@@ -769,7 +751,7 @@ def test_case_ids_and_files_are_distinct() -> None:
     ids = [case[0] for case in CASES]
     assert len(ids) == len(set(ids))
     assert set(RUN_CASE_IDS) <= set(ids)
-    texts = {tomli_w.dumps(broken_data(case[1])) for case in CASES}
+    texts = {tomli_w.dumps(broken_data(FULL, case[1])) for case in CASES}
     assert len(texts) == len(CASES)
     assert tomli_w.dumps(FULL) not in texts
 
@@ -783,7 +765,7 @@ def test_case_ids_and_files_are_distinct() -> None:
 def test_invalid_workforce_key_is_rejected(
     tmp_path: Path, case_id: str, mutate: Callable, key: str, fragment: str, problems: int
 ) -> None:
-    path = broken_file(tmp_path, case_id, mutate)
+    path = broken_file(tmp_path, case_id, FULL, mutate)
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert caught.value.source == str(path)
@@ -913,7 +895,7 @@ def test_check_fills_in_proactive_source_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case_id", RUN_CASE_IDS)
 def test_run_rejects_invalid_workforce_file(tmp_path: Path, case_id: str) -> None:
     _, mutate, key, fragment, problems = CASES_BY_ID[case_id]
-    path = broken_file(tmp_path, case_id, mutate)
+    path = broken_file(tmp_path, case_id, FULL, mutate)
     out = tmp_path / "out"
     result = hotline_sim("run", path, "--out", out, "--no-plots", cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
@@ -926,7 +908,7 @@ def test_run_rejects_invalid_workforce_file(tmp_path: Path, case_id: str) -> Non
 
 def test_check_rejects_invalid_workforce_file(tmp_path: Path) -> None:
     _, mutate, key, fragment, problems = CASES_BY_ID["surge-start-not-on-an-hour"]
-    path = broken_file(tmp_path, "surge-start-not-on-an-hour", mutate)
+    path = broken_file(tmp_path, "surge-start-not-on-an-hour", FULL, mutate)
     result = hotline_sim("check", path, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
     assert_invalid_message(result.stderr, str(path), key, fragment, problems)
