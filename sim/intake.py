@@ -36,8 +36,11 @@ MINUTES_PER_HOUR = 60.0
 CHUNK_SIZE = 4096
 
 # A queued report is a plain tuple (the hot path indexes it): (arrival hours, assessment hours at
-# full speed, actionable, host index or -1, removal delay hours after the notice, source index).
-Report = tuple[float, float, bool, int, float, int]
+# full speed, actionable, host index or -1, removal delay hours after the notice, source index),
+# and with re-uploads on three more: the page's uniform for coming back, its re-upload delay in
+# hours, and its uniform for being blocked at upload (drawn with the report, so that a page's fate
+# is tied to the page, whatever order the simulation removes pages in).
+Report = tuple  # (float, float, bool, int, float, int[, float, float, float])
 
 
 @dataclass
@@ -130,6 +133,12 @@ class ReportAttributes:
         self.rng_removal = [
             streams.generator(f"{prefix}removal_delay/{name}/{h.country}") for h in self.hosts
         ]
+        self.reupload_delay_spec = scenario.reuploads.delay_days if scenario.reuploads.share > 0 else None
+        if self.reupload_delay_spec is not None:
+            self.rng_reupload = [
+                streams.generator(f"{prefix}reupload_{draw_name}/{name}")
+                for draw_name in ("happens", "delay", "blocked")
+            ]
 
     def gate(self, times_hours: np.ndarray, queued_only: bool = False) -> np.ndarray:
         """Gate classes of the next reports, arriving at `times_hours` (`queued_only`: none merged)."""
@@ -159,17 +168,22 @@ class ReportAttributes:
             host = np.full(n, -1)
             delay = np.full(n, np.inf)  # no hosts: notices are sent, removal is not modelled
         keep = gate != MERGED if kept is None else (gate != MERGED) & kept
-        return list(
-            zip(
-                times[keep].tolist(),
-                service_hours[keep].tolist(),
-                actionable[keep].tolist(),
-                host[keep].tolist(),
-                delay[keep].tolist(),
-                [self.source_index] * int(keep.sum()),
-                strict=True,
-            )
-        )
+        columns = [
+            times[keep].tolist(),
+            service_hours[keep].tolist(),
+            actionable[keep].tolist(),
+            host[keep].tolist(),
+            delay[keep].tolist(),
+            [self.source_index] * int(keep.sum()),
+        ]
+        if self.reupload_delay_spec is not None:
+            happens_rng, delay_rng, blocked_rng = self.rng_reupload
+            columns += [
+                happens_rng.random(n)[keep].tolist(),
+                draw(self.reupload_delay_spec, delay_rng, n, HOURS_PER_DAY)[keep].tolist(),
+                blocked_rng.random(n)[keep].tolist(),
+            ]
+        return list(zip(*columns, strict=True))
 
 
 class OneAtATime:

@@ -358,17 +358,19 @@ class Recorder:
                 if host >= 0:
                     self.host_notices[host] += 1
             if host >= 0 and not self.defer_removals:  # the removal time is known at the notice
-                self.removal(host, arrival, now, now + report[4], measured)
+                self.removal(host, arrival, now, report[4], measured)
 
-    def removal(self, host: int, arrival: float, notice: float, removal: float, measured: bool) -> None:
-        """A page noticed at `notice` (a notice of the window when `measured`) is removed at `removal`."""
+    def removal(self, host: int, arrival: float, notice: float, delay_hours: float, measured: bool) -> None:
+        """A page noticed at `notice` (a notice of the window when `measured`) is removed
+        `delay_hours` later."""
+        removal = notice + delay_hours
         if removal < self.horizon:
             self._removed_at.append(removal)
         if measured:
             self._ttr.append(removal - arrival)
-            self._host_delays[host].append(removal - notice)
+            self._host_delays[host].append(delay_hours)
             self.hotline_hours_sum += notice - arrival
-            self.host_hours_sum += removal - notice
+            self.host_hours_sum += delay_hours
             if removal < self.horizon:
                 self.counts["removed"] += 1
                 self.host_removed[host] += 1

@@ -293,15 +293,30 @@ class Dedup(_Section):
     @model_validator(mode="after")
     def _shares_exclusive(self) -> Dedup:
         days = sorted(set(breakpoint_days(self.duplicate_share) + breakpoint_days(self.hash_match_share)))
-        for day in days:
+        limit = 1 + SHARE_SUM_TOLERANCE
+        previous_day, previous_sum = None, 0.0
+        for day in days:  # the sum is linear between these days and flat after the last
             duplicate = share_at(self.duplicate_share, day * 24.0)
             hash_match = share_at(self.hash_match_share, day * 24.0)
-            if duplicate + hash_match > 1 + SHARE_SUM_TOLERANCE:
-                when = "" if len(days) == 1 else f" on day {day:g}"
+            total = duplicate + hash_match
+            if total > limit:
+                when = ""
+                if previous_day is not None:  # where the sum first passes 1
+                    first = previous_day + (limit - previous_sum) / (total - previous_sum) * (
+                        day - previous_day
+                    )
+                    when = f" from day {first:.4g} (on day {day:g}: {duplicate:g} + {hash_match:g})"
+                elif len(days) > 1:
+                    when = f" on day {day:g}"
                 raise ValueError(
-                    f".hash_match_share: expected duplicate_share + hash_match_share <= 1 (they are "
-                    f"exclusive shares of received reports), got {duplicate:g} + {hash_match:g}{when}"
+                    f".hash_match_share: expected duplicate_share + hash_match_share <= 1 at every time "
+                    f"(they are exclusive shares of received reports), got {duplicate:g} + {hash_match:g}"
+                    f"{when}"
+                    if previous_day is None
+                    else f".hash_match_share: expected duplicate_share + hash_match_share <= 1 at every "
+                    f"time (they are exclusive shares of received reports), got a sum above 1{when}"
                 )
+            previous_day, previous_sum = day, total
         return self
 
     @property

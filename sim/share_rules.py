@@ -170,7 +170,7 @@ def evaluator(rule: float | GrowthRule | PointsRule) -> Callable[[float], float]
             if after == len(days):
                 return shares[-1]
             d0, d1, s0, s1 = days[after - 1], days[after], shares[after - 1], shares[after]
-            return s0 + (s1 - s0) * (day - d0) / (d1 - d0)
+            return (s1 - s0) / (d1 - d0) * (day - d0) + s0  # as numpy.interp computes it
 
         return points
     value = float(rule)

@@ -673,3 +673,44 @@ def test_takedown_tables_add_up_to_the_summary(tmp_path: Path) -> None:
     timeseries_header, days = read_csv(out / "timeseries.csv")
     assert {"fast_tracked", "merged"} <= set(timeseries_header)
     assert len(days) == 12
+
+
+@pytest.mark.parametrize(
+    "hours, within", [(1.0, "1_hour"), (24.0, "1_day"), (72.0, "3_days"), (672.0, "28_days")]
+)
+def test_a_delay_exactly_at_a_limit_counts_as_within_it(hours: float, within: str) -> None:
+    """`removed_within_X_share` is delay <= X over the drawn delay itself, so a fixed delay of
+    exactly X is within X for every page, and just outside the shorter limits."""
+    _, results, summary = simulate(hotline([host("GB", 1.0, "direct", hours)], horizon_days=10, reps=2))
+    limits = ["1_hour", "1_day", "3_days", "28_days"]
+    for r in results:
+        row = row_of(r, "GB")
+        for name in limits:
+            expected = 1.0 if limits.index(name) >= limits.index(within) else 0.0
+            assert row[f"removed_within_{name}_share"] == expected, name
+        assert row["removal_hours_mean"] == hours
+    assert summary["pages_removed_within_3_days_share"].mean == (1.0 if hours <= 72 else 0.0)
+
+
+def test_reuploads_come_back_after_the_removal_whatever_the_follow_ups() -> None:
+    """A re-upload is due `delay_days` after the removal. Escalation that never comes first
+    (a 10,000-hour escalation delay) must not move it to the next follow-up or re-check: the
+    re-upload counts equal those without escalation, page for page (same seed)."""
+    reuploads = {"share": 1.0, "delay_days": fixed(0.25), "hash_block_share": 1.0}
+    follow_ups = {"follow_up_hours": 24.0}
+    plain = hotline([host("GB", 1.0, "direct", 30.0)], takedown=follow_ups, reuploads=reuploads)
+    escalating = hotline(
+        [host("GB", 1.0, "direct", 30.0)],
+        takedown={**follow_ups, "max_follow_ups": 5, "escalation_removal_hours": fixed(10_000.0)},
+        reuploads=reuploads,
+    )
+    _, a, _ = simulate(plain)
+    _, b, _ = simulate(escalating)
+    for ra, rb in zip(a, b, strict=True):
+        for metric in ("pages_reuploaded", "reuploads_blocked", "pages_removed"):
+            assert ra.metrics[metric] == rb.metrics[metric], metric
+        # the same removals, recorded in another order: equal sums to rounding
+        assert ra.metrics["time_to_removal_hours_mean"] == pytest.approx(
+            rb.metrics["time_to_removal_hours_mean"], rel=1e-12
+        )
+        assert ra.metrics["pages_reuploaded"] > 0 and rb.metrics["escalations"] == 0
