@@ -181,14 +181,16 @@ class HotlineModel:
             if idle:
                 idle.pop(next(iter(idle))).succeed()
 
-    def _arrive(self, _gate_class: int, report: Report | None) -> None:
-        """A report arriving now outside the sources' processes (a re-upload) joins the queue."""
+    def _arrive(self, _gate_class: int, report: Report | None, wake: bool = True) -> None:
+        """A report arriving now outside the sources' processes (a find, a re-upload) joins the
+        queue unless merged at intake; `wake`: an idle analyst is woken for it."""
         if report is None:
-            return  # merged at intake
+            return
         self.queue.append(report)
         if len(self.queue) > self.backlog_peak:
             self.backlog_peak = len(self.queue)
-        self._wake_one()
+        if wake:
+            self._wake_one()
 
     def _wake_one(self) -> None:
         """New work: wake one idle analyst, if any."""
@@ -212,13 +214,7 @@ class HotlineModel:
         """A proactive search finds a report now: count it, and queue it unless merged."""
         gate_class, report = self.finds.find(self.env.now)
         self.recorder.found(self.env.now, gate_class)
-        if report is None:
-            return
-        self.queue.append(report)
-        if len(self.queue) > self.backlog_peak:
-            self.backlog_peak = len(self.queue)
-        if wake_another and self.idle:
-            self.idle.pop(next(iter(self.idle))).succeed()
+        self._arrive(gate_class, report, wake=wake_another)
 
     # --- analysts -----------------------------------------------------------------------------
     def _wake(self, analyst_id: int, token: int | None, _event: simpy.Event) -> None:
