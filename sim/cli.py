@@ -77,6 +77,14 @@ def _run_options(default_out: str):
                 ),
                 click.option("--no-plots", is_flag=True, help="Skip the PNG figures."),
                 click.option(
+                    "--scheduler",
+                    metavar="ADDRESS",
+                    callback=_set_scheduler,
+                    expose_value=False,
+                    help="Run replications as Dask tasks on the scheduler at ADDRESS (tcp://host:8786), "
+                    "or 'local' for a local cluster; needs hotline-sim[dask]; never changes the numbers.",
+                ),
+                click.option(
                     "--precision",
                     type=click.FloatRange(min=0, min_open=True),
                     help="Add replications until the key metrics' relative 95 % CI half-width is <= this.",
@@ -107,6 +115,13 @@ def _run_options(default_out: str):
         return command
 
     return decorate
+
+
+def _set_scheduler(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from sim.runner import use_scheduler
+
+    use_scheduler(value)
+    return value
 
 
 def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:

@@ -1,10 +1,14 @@
-"""Replications: build each one's streams and model, run them in order or on a process pool.
+"""Replications: build each one's streams and model, run them in order, on a process pool, or as
+Dask distributed tasks.
 
-Results always come back in replication order, so the tables are the same for any `jobs`.
+Results always come back in replication order, and each replication's numbers depend only on
+(scenario, seed, replication), so the tables are the same for any `jobs` or scheduler. A Dask
+task that is lost with its worker is run again elsewhere and gives the same numbers.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +37,51 @@ def _run_one(args: tuple[Scenario, int, int]) -> ReplicationResult:
     return run_replication(*args)
 
 
+class SchedulerError(RuntimeError):
+    """The Dask scheduler cannot be used (the extra is missing, or the address does not answer)."""
+
+
+SCHEDULER: dict[str, str | None] = {"address": None}  # set by the command line's --scheduler
+TASK_RETRIES = 3  # a replication that fails on a worker is tried again (its numbers are the same)
+CONNECT_SECONDS = 10  # a scheduler that has not answered by then is reported
+
+
+def use_scheduler(address: str | None) -> None:
+    """Send replications to the Dask scheduler at `address` from now on ("local": a LocalCluster
+    started on this machine for each batch; None: back to processes on this machine)."""
+    SCHEDULER["address"] = address
+
+
+def _run_on_dask(work: list[tuple[Scenario, int, int]], address: str, jobs: int, collect) -> None:
+    """Run the items as Dask tasks, collecting results in the items' order."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask distributed: pip install 'hotline-sim[dask]'") from None
+    cluster = None
+    try:
+        if address == "local":
+            workers = jobs if jobs > 1 else (os.cpu_count() or 1)
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = client.map(_run_one, work, pure=False, retries=TASK_RETRIES)
+        for future in futures:
+            collect(future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def run_replications(
     scenario: Scenario,
     replications: int,
@@ -49,8 +98,10 @@ def run_batch(
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     on_result: Callable[[int, ReplicationResult], None] | None = None,
+    scheduler: str | None = None,
 ) -> list[ReplicationResult]:
-    """Run (scenario, seed, replication) items on `jobs` processes; results in the items' order.
+    """Run (scenario, seed, replication) items on `jobs` processes, or as tasks of the Dask
+    scheduler at `scheduler` (default: the one set by `use_scheduler`); results in the items' order.
 
     A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
     `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
@@ -64,6 +115,10 @@ def run_batch(
         if progress:
             progress(len(results), len(work))
 
+    address = scheduler if scheduler is not None else SCHEDULER["address"]
+    if address is not None and work:
+        _run_on_dask(work, address, jobs, collect)
+        return results
     if jobs <= 1 or len(work) <= 1:
         for item in work:
             collect(_run_one(item))
