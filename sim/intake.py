@@ -195,6 +195,8 @@ class OneAtATime:
 
     def __init__(self, attributes: ReportAttributes):
         self.attributes = attributes
+        self._classify = attributes.gate_rule.classify_one
+        self._fast_factor = attributes.hash_match_time_factor
         self._drawn: list[tuple[float, Report]] = []
 
     def take(self, now: float) -> tuple[int, Report | None]:
@@ -205,12 +207,10 @@ class OneAtATime:
             reports = attributes.reports(np.zeros(CHUNK_SIZE), np.full(CHUNK_SIZE, NEW, dtype=np.int8))
             self._drawn = list(zip(u, reports, strict=True))[::-1]
         u, report = self._drawn.pop()
-        gate_class = self.attributes.gate_rule.classify_one(u, now)
+        gate_class = self._classify(u, now)
         if gate_class == MERGED:
             return gate_class, None
-        service = (
-            report[1] * self.attributes.hash_match_time_factor if gate_class == FAST_TRACKED else report[1]
-        )
+        service = report[1] * self._fast_factor if gate_class == FAST_TRACKED else report[1]
         return gate_class, (now, service, *report[2:])
 
 
