@@ -211,6 +211,11 @@ class Recorder:
         self.sla_due_per_day = np.zeros(self.days, dtype=np.int64)
         self.sla_met_per_day = np.zeros(self.days, dtype=np.int64)
         self._sla_met_arrivals: list[float] = []
+        # arrival times of reports counted one at a time (finds, re-uploads), by what they count in
+        self._single_arrivals: list[float] = []
+        self._single_fast_tracked: list[float] = []
+        self._single_merged: list[float] = []
+        self._single_sla_due: list[float] = []
         self.waits = LogHistogram()
         self.time_to_assessment = LogHistogram()
         self.time_to_removal = LogHistogram()
@@ -275,15 +280,13 @@ class Recorder:
 
     def arrival(self, now: float, gate_class: int) -> bool:
         """Count one report arriving at `now` with `gate_class`; whether it is in the window."""
-        day = int(now // HOURS_PER_DAY)
-        if day < self.days:
-            self.arrivals_per_day[day] += 1
-            if gate_class == FAST_TRACKED:
-                self.fast_tracked_per_day[day] += 1
-            elif gate_class == MERGED:
-                self.merged_per_day[day] += 1
-            if gate_class != MERGED and now < self.sla_cut:
-                self.sla_due_per_day[day] += 1
+        self._single_arrivals.append(now)  # per-day counts: folded in once a day (`flush`)
+        if gate_class == FAST_TRACKED:
+            self._single_fast_tracked.append(now)
+        elif gate_class == MERGED:
+            self._single_merged.append(now)
+        if gate_class != MERGED and now < self.sla_cut:
+            self._single_sla_due.append(now)
         if now < self.warmup:
             return False
         c = self.counts
@@ -441,6 +444,10 @@ class Recorder:
             (self._done_at, self.assessed_per_day),
             (self._removed_at, self.removed_per_day),
             (self._sla_met_arrivals, self.sla_met_per_day),
+            (self._single_arrivals, self.arrivals_per_day),
+            (self._single_fast_tracked, self.fast_tracked_per_day),
+            (self._single_merged, self.merged_per_day),
+            (self._single_sla_due, self.sla_due_per_day),
         ):
             if buffer:
                 days = (np.asarray(buffer) // HOURS_PER_DAY).astype(np.intp)
@@ -452,6 +459,10 @@ class Recorder:
             self._done_at,
             self._removed_at,
             self._sla_met_arrivals,
+            self._single_arrivals,
+            self._single_fast_tracked,
+            self._single_merged,
+            self._single_sla_due,
         ):
             buffer.clear()
 
