@@ -19,6 +19,7 @@ The command line runs the same functions, so `run(...).write(folder)` writes the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,15 @@ class RunResults:
     jobs: int = 1
     source: Path | None = None  # the scenario file, when it came from one (for the manifest)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    precision: float | None = None  # replication control's target, when it was used
+    imprecise: list[str] = field(default_factory=list)  # its metrics still above it at the maximum
+
+    @property
+    def precision_note(self) -> str:
+        """How replication control ended ('' without it), as summary.md and the CLI say it."""
+        from sim.precision import PRECISION_METRICS, precision_note
+
+        return precision_note(self.precision, self.imprecise, PRECISION_METRICS)
 
     @property
     def summary(self) -> dict[str, Summary]:
@@ -96,7 +106,7 @@ class RunResults:
         folder.mkdir(parents=True, exist_ok=True)
         return write_results(
             folder, self.scenario, self.source, self.seed, self.replications, self.jobs, self.started_at,
-            plots=plots, period=period,
+            plots=plots, replications_note=self.precision_note, period=period,
         )  # fmt: skip
 
 
@@ -106,18 +116,29 @@ def run(
     jobs: int = 1,
     seed: int | None = None,
     scheduler: str | None = None,
+    precision: float | None = None,
+    max_replications: int | None = None,
+    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
 ) -> RunResults:
     """Run `replications` (default: the file's) replications of `scenario` with `seed` (default: the
-    file's) on `jobs` processes, or on the Dask scheduler at `scheduler`."""
-    from sim.runner import run_batch
+    file's) on `jobs` processes, or on the Dask scheduler at `scheduler`.
+
+    With `precision`, batches of replications are added until the key metrics' relative 95 % CI
+    half-width is at most `precision`, or `max_replications` (default 100) are done; the result
+    equals a plain run of the count it chose. `progress()` may return a callback (done, total)."""
+    from sim.precision import DEFAULT_MAX_REPLICATIONS, PRECISION_METRICS
+    from sim.runner import run_groups
 
     source = Path(scenario) if isinstance(scenario, str | Path) else None
     spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     count = replications or spec.scenario.replications
     run_seed = spec.scenario.seed if seed is None else seed
+    maximum = (max_replications or DEFAULT_MAX_REPLICATIONS) if precision is not None else None
     started_at = datetime.now(UTC)
-    results = run_batch([(spec, run_seed, r) for r in range(count)], jobs, scheduler=scheduler)
-    return RunResults(spec, run_seed, results, jobs, source, started_at)
+    done = run_groups(
+        [spec], run_seed, count, jobs, precision, maximum, PRECISION_METRICS, progress, scheduler=scheduler
+    )
+    return RunResults(spec, run_seed, done.groups[0], jobs, source, started_at, precision, done.imprecise)
 
 
 def _pandas():

@@ -151,15 +151,6 @@ def _maximum_replications(precision: float | None, max_replications: int | None)
     return max_replications or DEFAULT_MAX_REPLICATIONS
 
 
-def _precision_note(precision: float | None, done: int, still: list[str], metrics) -> str:
-    """How replication control ended, for the table and summary.md ('' without --precision)."""
-    if precision is None:
-        return ""
-    if still:
-        return f" (the maximum: {', '.join(still)} still above the relative precision {precision:g})"
-    return f" (needed for a relative 95 % CI half-width <= {precision:g} on {', '.join(metrics)})"
-
-
 def _output_folder(out: str | None, default: Path) -> Path:
     """The output folder, created and checked writable before anything is simulated (else exit 2)."""
     out_dir = Path(out) if out else default
@@ -203,27 +194,19 @@ def run(
       hotline-sim run scenarios/baseline-2018.toml --replications 10 --seed 2018 --jobs 2
       hotline-sim run scenarios/baseline-2018.toml --set analysts.max_viewing_hours_per_day=24
     """
-    from datetime import UTC, datetime
-
-    from sim.output import write_results
-    from sim.precision import PRECISION_METRICS
-    from sim.runner import run_groups
+    from sim.api import run as run_api
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
-    started_at = datetime.now(UTC)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
-    run = run_groups([spec], run_seed, n, jobs, precision, maximum, PRECISION_METRICS, _progress_printer)
-    results, done = run.groups[0], run.replications
-    note = _precision_note(precision, done, run.imprecise, PRECISION_METRICS)
-    summaries = write_results(
-        out_dir, spec, Path(scenario), run_seed, results, jobs, started_at, plots=not no_plots,
-        replications_note=note, period=period,
-    )  # fmt: skip
+    done = run_api(spec, n, jobs, run_seed, None, precision, maximum, _progress_printer)
+    done.source = Path(scenario)
+    summaries = done.write(out_dir, plots=not no_plots, period=period)
+    note = done.precision_note
     click.echo(_table(summaries, _has_backlog_events(spec)))
     if note:
-        click.echo(f"replications: {done}{note}")
+        click.echo(f"replications: {len(done.replications)}{note}")
     from sim.erlang import effective_capacity
 
     click.echo(effective_capacity(spec).describe())
@@ -279,6 +262,7 @@ def sweep(
 
     from sim.experiment import ExperimentError, build_arms, find_arm, parse_vary
     from sim.metrics import metric_names
+    from sim.precision import precision_note
     from sim.resume import ReplicationCache
     from sim.runner import run_groups
     from sim.sweep_files import write_sweep
@@ -313,7 +297,7 @@ def sweep(
             f"--resume: {run.reused} of {done * len(arms)} replications reused from {out_dir}/.resume/",
             err=True,
         )
-    note = _precision_note(precision, done, still, chosen)
+    note = precision_note(precision, still, chosen)
     if note:
         click.echo(f"replications per arm: {done}{note}")
     write_sweep(

@@ -81,3 +81,12 @@ def replicate(
         if not still:
             return done, []
     return done, check()
+
+
+def precision_note(precision: float | None, still: list[str], metrics) -> str:
+    """How replication control ended, for the summary table and summary.md ('' without it)."""
+    if precision is None:
+        return ""
+    if still:
+        return f" (the maximum: {', '.join(still)} still above the relative precision {precision:g})"
+    return f" (needed for a relative 95 % CI half-width <= {precision:g} on {', '.join(metrics)})"

@@ -149,6 +149,7 @@ def run_groups(
     metrics: Sequence[str] = (),
     progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
     cache: ReplicationCache | None = None,
+    scheduler: str | None = None,
 ) -> GroupRun:
     """Run `start` replications of every scenario (replication r on the streams of (seed, r)), then,
     with `precision`, batches until every group's `metrics` are precise enough or `maximum`.
@@ -170,7 +171,7 @@ def run_groups(
             if cache:
                 cache.put(keys[missing[position]], result)
 
-        fresh = iter(run_batch([work[i] for i in missing], jobs, progress(), keep))
+        fresh = iter(run_batch([work[i] for i in missing], jobs, progress(), keep, scheduler))
         results = [result if result is not None else next(fresh) for result in found]
         size = last - first
         for index, group in enumerate(run.groups):
