@@ -200,8 +200,10 @@ def run(
     n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
     click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
-    done = run_api(spec, n, jobs, run_seed, None, precision, maximum, _progress_printer)
-    done.source = Path(scenario)
+    done = run_api(
+        spec, n, jobs, run_seed, precision=precision, max_replications=maximum, progress=_progress_printer
+    )
+    done.source = Path(scenario)  # the file the overrides were applied to, for the manifest
     summaries = done.write(out_dir, plots=not no_plots, period=period)
     note = done.precision_note
     click.echo(_table(summaries, _has_backlog_events(spec)))
