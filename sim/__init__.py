@@ -5,12 +5,16 @@ imagery, and makes no network call.
 """
 
 __version__ = "0.1.0"
+API = (
+    "load_scenario", "run", "sweep", "staff", "sensitivity", "report",
+    "RunResults", "SweepResults", "StaffResults", "SensitivityResults",
+)  # fmt: skip
 
 
 def __getattr__(name: str):
-    """`sim.load_scenario`, `sim.run` and `sim.RunResults` (the Python API, `sim.api`), imported
-    only when used, so that the command line starts quickly."""
-    if name in ("load_scenario", "run", "RunResults"):
+    """The Python API (`sim.api`): `load_scenario`, `run`, `sweep`, `staff`, `sensitivity`, `report`
+    and their result classes, imported only when used, so that the command line starts quickly."""
+    if name in API:
         from sim import api
 
         return getattr(api, name)

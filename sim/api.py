@@ -14,20 +14,25 @@
 True
 
 The command line runs the same functions, so `run(...).write(folder)` writes the tables
-`hotline-sim run` writes for the same scenario, seed and replications, byte for byte.
+`hotline-sim run` writes for the same scenario, seed and replications, byte for byte; `sweep`,
+`staff` and `sensitivity` do the same for their commands, and `report(folder)` writes the
+planner report of any results folder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.experiment import Arm
 from sim.metrics import TIMESERIES, ReplicationResult
 from sim.scenario import Scenario, scenario_from_dict
 from sim.scenario import load_scenario as _load_file
+from sim.sensitivity import Move
+from sim.staffing import Target, Trial
 from sim.stats import Summary
 
 if TYPE_CHECKING:
@@ -110,6 +115,25 @@ class RunResults:
         )  # fmt: skip
 
 
+def _spec(scenario: Scenario | str | Path | dict[str, Any]) -> tuple[Scenario, Path | None]:
+    """The scenario, and its file when it came from one (for the manifest and its assumptions)."""
+    source = Path(scenario) if isinstance(scenario, str | Path) else None
+    return (scenario if isinstance(scenario, Scenario) else load_scenario(scenario)), source
+
+
+def _plan(
+    spec: Scenario, replications: int | None, seed: int | None, precision: float | None,
+    max_replications: int | None,
+) -> tuple[int, int, int | None]:  # fmt: skip
+    """The starting count, the seed (the arguments', else the file's) and the --precision ceiling."""
+    from sim.precision import DEFAULT_MAX_REPLICATIONS
+
+    count = replications or spec.scenario.replications
+    run_seed = spec.scenario.seed if seed is None else seed
+    maximum = (max_replications or DEFAULT_MAX_REPLICATIONS) if precision is not None else None
+    return count, run_seed, maximum
+
+
 def run(
     scenario: Scenario | str | Path | dict[str, Any],
     replications: int | None = None,
@@ -126,19 +150,349 @@ def run(
     With `precision`, batches of replications are added until the key metrics' relative 95 % CI
     half-width is at most `precision`, or `max_replications` (default 100) are done; the result
     equals a plain run of the count it chose. `progress()` may return a callback (done, total)."""
-    from sim.precision import DEFAULT_MAX_REPLICATIONS, PRECISION_METRICS
+    from sim.precision import PRECISION_METRICS
     from sim.runner import run_groups
 
-    source = Path(scenario) if isinstance(scenario, str | Path) else None
-    spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    count = replications or spec.scenario.replications
-    run_seed = spec.scenario.seed if seed is None else seed
-    maximum = (max_replications or DEFAULT_MAX_REPLICATIONS) if precision is not None else None
+    spec, source = _spec(scenario)
+    count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
     started_at = datetime.now(UTC)
     done = run_groups(
         [spec], run_seed, count, jobs, precision, maximum, PRECISION_METRICS, progress, scheduler=scheduler
     )
     return RunResults(spec, run_seed, done.groups[0], jobs, source, started_at, precision, done.imprecise)
+
+
+DEFAULT_SWEEP_METRICS = ("sla_assessment_share", "wait_hours_mean")
+
+
+@dataclass
+class SweepResults:
+    """A full-factorial sweep: its arms, each arm's replications, and the baseline arm."""
+
+    arms: list[Arm]
+    results: list[list[ReplicationResult]]
+    baseline_index: int
+    metrics: list[str]
+    seed: int
+    jobs: int = 1
+    source: Path | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    precision_note: str = ""
+    reused: int = 0  # replications taken from the resume cache
+
+    @property
+    def summaries(self) -> list[dict[str, Summary]]:
+        """Per arm, per metric: mean, std and 95 % CI over replications (the rows of sweep.csv)."""
+        from sim.output import summarise_metrics
+
+        return [summarise_metrics(results) for results in self.results]
+
+    @property
+    def differences(self) -> list[dict[str, Summary]]:
+        """Per arm, per metric: the paired difference from the baseline arm (sweep_differences.csv)."""
+        from sim.experiment import metric_order, paired_differences
+
+        names = metric_order(self.results)
+        base = self.results[self.baseline_index]
+        return [paired_differences(results, base, names) for results in self.results]
+
+    def frame(self) -> pandas.DataFrame:
+        """sweep.csv as a DataFrame: one row per arm and metric, a column per varied key."""
+        pd = _pandas()
+        rows = [
+            {**arm.values, "metric": name, "mean": s.mean, "std": s.std, "ci95_low": s.ci95_low,
+             "ci95_high": s.ci95_high, "replications": s.replications}
+            for arm, arm_summaries in zip(self.arms, self.summaries, strict=True)
+            for name, s in arm_summaries.items()
+        ]  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def write(self, out_dir: str | Path, plots: bool = True) -> None:
+        """Write sweep.csv, sweep_differences.csv, sweep.md, the plots and the manifest (as `hotline-sim
+        sweep` does) into `out_dir`."""
+        from sim.sweep_files import write_sweep
+
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_sweep(
+            folder, self.arms, self.results, self.baseline_index, self.metrics, self.source, self.seed,
+            self.jobs, self.started_at, plots=plots,
+        )  # fmt: skip
+
+
+def sweep(
+    scenario: Scenario | str | Path | dict[str, Any],
+    vary: dict[str, list[Any]] | list[tuple[str, list[Any]]],
+    metrics: Sequence[str] | None = None,
+    baseline: str | None = None,
+    replications: int | None = None,
+    jobs: int = 1,
+    seed: int | None = None,
+    scheduler: str | None = None,
+    precision: float | None = None,
+    max_replications: int | None = None,
+    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
+    resume: str | Path | None = None,
+    source: str | Path | None = None,
+    on_start: Callable[[int, int, int], None] | None = None,
+) -> SweepResults:
+    """Run every combination of `vary`'s values (dotted key -> values) with common random numbers.
+
+    `metrics` are those tabulated and plotted (and held to `precision`; default
+    `sla_assessment_share` and `wait_hours_mean`); `baseline` (`KEY=V,...`)
+    picks the arm differences are taken from (default the first). With `resume` (an output folder),
+    finished replications are kept in its `.resume/` and reused by a later call. `on_start(arms,
+    replications, seed)` is called once everything is checked, before simulating. `source`: the
+    scenario file when `scenario` is a Scenario made from one (for messages and the manifest).
+    ExperimentError
+    (before any simulation) for an unknown key or metric, an invalid arm or baseline."""
+    from sim.experiment import ExperimentError, build_arms, find_arm
+    from sim.metrics import metric_names
+    from sim.precision import precision_note
+    from sim.resume import ReplicationCache
+    from sim.runner import run_groups
+
+    spec, file = _spec(scenario)
+    source = Path(source) if source is not None else file
+    varies = list(vary.items()) if isinstance(vary, dict) else list(vary)
+    arms = build_arms(spec, varies, str(source or "<scenario>"))
+    baseline_index = find_arm(arms, baseline) if baseline else 0
+    chosen = list(metrics or DEFAULT_SWEEP_METRICS)
+    known = {name for arm in arms for name in metric_names(arm.scenario)}
+    known.add("backlog_never_cleared_replications")
+    unknown = [m for m in chosen if m not in known]
+    if unknown:
+        raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
+    count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
+    if on_start:
+        on_start(len(arms), count, run_seed)
+    started_at = datetime.now(UTC)
+    cache = ReplicationCache(Path(resume)) if resume is not None else None
+    scenarios = [arm.scenario for arm in arms]
+    done = run_groups(
+        scenarios, run_seed, count, jobs, precision, maximum, chosen, progress, cache, scheduler=scheduler
+    )
+    note = precision_note(precision, done.imprecise, chosen)
+    return SweepResults(
+        arms, done.groups, baseline_index, chosen, run_seed, jobs, source, started_at, note, done.reused
+    )
+
+
+@dataclass
+class StaffResults:
+    """A staffing search: the target, the counts tried, the answer (None: none up to the maximum)."""
+
+    scenario: Scenario
+    target: Target
+    answer: int | None
+    trials: list[Trial]
+    erlang_estimate: int | None
+    seed: int
+    replications: int
+    jobs: int = 1
+    source: Path | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    replication_control: bool = False
+    high: int = 100
+
+    def lines(self) -> list[str]:
+        """The printout: the target, each count tried, the Erlang C estimate, and the answer line."""
+        from sim.output import fmt
+
+        goal = self.target
+        counts = sorted({t.summary.replications for t in self.trials})
+        shown = f"{self.replications}" if not self.replication_control else (
+            f"{'/'.join(map(str, counts))} (replication control)"
+        )  # fmt: skip
+        lines = [f"target: {goal} (the whole 95 % CI over {shown} replications, seed {self.seed})"]
+        lines += [
+            f"  {t.analysts:4d} analysts: {goal.metric} {fmt(t.summary.mean)} (95 % CI "
+            f"{fmt(t.summary.ci95_low)} to {fmt(t.summary.ci95_high)}) "
+            + ("meets" if t.meets_target else "fails")
+            for t in self.trials
+        ]
+        estimate = self.erlang_estimate
+        lines.append(
+            "Erlang C estimate (always-on effective team; breaks, absence, searching and the viewing cap "
+            "shrink it): "
+            + (f"{estimate} analysts" if estimate is not None else "not available for this metric")
+        )
+        lines.append(
+            f"answer: {self.answer} analysts"
+            if self.answer is not None
+            else f"no answer: even {self.high} analysts fail the target"
+        )
+        return lines
+
+    def frame(self) -> pandas.DataFrame:
+        """staffing.csv as a DataFrame: one row per count tried."""
+        pd = _pandas()
+        return pd.DataFrame(
+            [{"analysts": t.analysts, "metric": self.target.metric, "mean": t.summary.mean,
+              "ci95_low": t.summary.ci95_low, "ci95_high": t.summary.ci95_high,
+              "meets_target": t.meets_target} for t in self.trials]
+        )  # fmt: skip
+
+    def write(self, out_dir: str | Path, plots: bool = True) -> None:
+        """Write staffing.csv, staffing.md, the staffing curve and the manifest into `out_dir`."""
+        from sim.staffing import write_staffing
+
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_staffing(folder, self, plots=plots)
+
+
+def staff(
+    scenario: Scenario | str | Path | dict[str, Any],
+    target: str | Target,
+    low: int = 1,
+    high: int = 100,
+    replications: int | None = None,
+    jobs: int = 1,
+    seed: int | None = None,
+    scheduler: str | None = None,
+    precision: float | None = None,
+    max_replications: int | None = None,
+    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
+    source: str | Path | None = None,
+    on_start: Callable[[Target, int, int], None] | None = None,
+) -> StaffResults:
+    """The smallest `analysts.count` in [low, high] whose whole 95 % CI meets `target`
+    (`"METRIC<=VALUE"` or `>=`), by bisection with the same seed at every count.
+
+    ExperimentError (before any simulation) for a malformed target, an unknown metric, low above
+    high or a schedule whose shifts all fix their numbers; UnreachableTarget when no team on this
+    schedule can meet an `sla_assessment_share>=` target. `on_start(target, replications, seed)` is
+    called once everything is checked, before simulating; `source` as for `sweep`."""
+    from sim.experiment import ExperimentError
+    from sim.metrics import metric_names
+    from sim.output import summarise_metrics
+    from sim.runner import run_groups
+    from sim.staffing import check_reachable, check_scalable, erlang_estimate, parse_target, search
+
+    spec, file = _spec(scenario)
+    source = Path(source) if source is not None else file
+    goal = parse_target(target) if isinstance(target, str) else target
+    if goal.metric not in metric_names(spec) and goal.metric != "backlog_never_cleared_replications":
+        raise ExperimentError(f"--target: unknown metric {goal.metric!r} (metrics are those of summary.csv)")
+    if low > high:
+        raise ExperimentError(f"--min {low} is above --max {high}")
+    check_scalable(spec)
+    check_reachable(spec, goal)
+    count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
+    if on_start:
+        on_start(goal, count, run_seed)
+    started_at = datetime.now(UTC)
+
+    def evaluate(analysts: int) -> Summary:
+        team = spec.with_values({"analysts.count": analysts})
+        done = run_groups([team], run_seed, count, jobs, precision, maximum, [goal.metric], progress,
+                          scheduler=scheduler)  # fmt: skip
+        return summarise_metrics(done.groups[0])[goal.metric]
+
+    answer, trials = search(goal, low, high, evaluate)
+    estimate = erlang_estimate(spec, goal, 1, max(high, 2 * high))
+    return StaffResults(spec, goal, answer, trials, estimate, run_seed, count, jobs, source, started_at,
+                        precision is not None, high)  # fmt: skip
+
+
+@dataclass
+class SensitivityResults:
+    """Each assumption moved down and up, the base run, and the paired effects on the metrics."""
+
+    scenario: Scenario
+    moves: list[Move]
+    base: list[ReplicationResult]
+    moved: dict[int, list[ReplicationResult]]  # by move index, for the moves that could be run
+    metrics: list[str]
+    change: float
+    seed: int
+    jobs: int = 1
+    source: Path | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Per move and metric: the moved level and its paired difference from the base."""
+        from sim.sensitivity_files import effects
+
+        return effects(self.moves, self.base, self.moved, self.metrics)
+
+    def write(self, out_dir: str | Path, plots: bool = True) -> None:
+        """Write sensitivity.csv, sensitivity.md, the tornado plots and the manifest into `out_dir`."""
+        from sim.output import summarise_metrics
+        from sim.sensitivity_files import write_sensitivity
+
+        folder = Path(out_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_sensitivity(
+            folder, self.scenario, self.source, self.rows, summarise_metrics(self.base), self.metrics,
+            self.change, self.seed, len(self.base), self.jobs, self.started_at, plots=plots,
+        )  # fmt: skip
+
+
+def sensitivity(
+    scenario: Scenario | str | Path | dict[str, Any],
+    keys: list[str] | None = None,
+    change: float = 0.2,
+    metrics: Sequence[str] | None = None,
+    replications: int | None = None,
+    jobs: int = 1,
+    seed: int | None = None,
+    scheduler: str | None = None,
+    precision: float | None = None,
+    max_replications: int | None = None,
+    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
+    source: str | Path | None = None,
+    on_start: Callable[[int, int, int, int], None] | None = None,
+) -> SensitivityResults:
+    """Move each of `keys` (default: the file's `# assumption:` keys that a relative move changes)
+    down and up by `change`, with the base scenario's random numbers, and measure the effects.
+
+    `source` is the scenario file when `scenario` is a Scenario made from one (its assumptions and
+    manifest). `on_start(keys, moves, replications, seed)` is called once everything is checked.
+    ExperimentError (before any simulation) for no keys, an unknown key or metric."""
+    from sim.experiment import ExperimentError
+    from sim.metrics import metric_names
+    from sim.runner import run_groups
+    from sim.sensitivity import assumption_keys, build_moves
+
+    spec, file = _spec(scenario)
+    source = Path(source) if source is not None else file
+    if keys is None and source is None:
+        raise ExperimentError("no scenario file to read `# assumption:` keys from; give keys")
+    chosen_keys = list(keys) if keys else assumption_keys(source)
+    if not chosen_keys:
+        raise ExperimentError(f"{source}: no `# assumption:` keys to move; give --keys K1,K2,...")
+    try:
+        moves = build_moves(spec, chosen_keys, change)
+    except KeyError as exc:
+        raise ExperimentError(f"--keys {exc.args[0]}") from None
+    if not keys:  # the file's assumptions: only those a relative move changes
+        moves = [m for m in moves if not m.problem.startswith(("cannot be moved", "unchanged"))]
+    chosen = list(metrics or DEFAULT_SWEEP_METRICS)
+    unknown = [m for m in chosen if m not in metric_names(spec)]
+    if unknown:
+        raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
+    runnable = [index for index, move in enumerate(moves) if move.scenario is not None]
+    count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
+    if on_start:
+        on_start(len(dict.fromkeys(m.key for m in moves)), len(runnable), count, run_seed)
+    started_at = datetime.now(UTC)
+    scenarios = [spec, *(moves[i].scenario for i in runnable)]
+    done = run_groups(scenarios, run_seed, count, jobs, precision, maximum, chosen, progress,
+                      scheduler=scheduler)  # fmt: skip
+    moved = {move_index: done.groups[1 + position] for position, move_index in enumerate(runnable)}
+    return SensitivityResults(spec, moves, done.groups[0], moved, chosen, change, run_seed, jobs, source,
+                              started_at)  # fmt: skip
+
+
+def report(folder: str | Path, out: str | Path | None = None, question: str | None = None) -> Path:
+    """Write the planner report (one self-contained HTML page) of a results folder written by run,
+    sweep, staff or sensitivity; to `out`, default `folder/report.html`. Its path."""
+    from sim.report import write_report
+
+    return write_report(folder, out, question)
 
 
 def _pandas():

@@ -77,6 +77,11 @@ def _run_options(default_out: str):
                 ),
                 click.option("--no-plots", is_flag=True, help="Skip the PNG figures."),
                 click.option(
+                    "--report",
+                    is_flag=True,
+                    help="Also write report.html: the planner report of the results (see `report`).",
+                ),
+                click.option(
                     "--scheduler",
                     metavar="ADDRESS",
                     callback=_set_scheduler,
@@ -183,6 +188,7 @@ def run(
     out: str | None,
     jobs: int,
     no_plots: bool,
+    report: bool,
     precision: float | None,
     max_replications: int | None,
     overrides: tuple[str, ...],
@@ -212,10 +218,16 @@ def run(
     from sim.erlang import effective_capacity
 
     click.echo(effective_capacity(spec).describe())
+    _finish(out_dir, report)
+
+
+def _finish(out_dir: Path, report: bool) -> None:
+    """Say where the results are; with --report, write the planner report there first."""
+    if report:
+        from sim.report import write_report
+
+        click.echo(f"report written to {write_report(out_dir)}")
     click.echo(f"results written to {out_dir}/")
-
-
-DEFAULT_SWEEP_METRICS = ("sla_assessment_share", "wait_hours_mean")
 
 
 @cli.command()
@@ -233,7 +245,7 @@ DEFAULT_SWEEP_METRICS = ("sla_assessment_share", "wait_hours_mean")
     "metrics",
     multiple=True,
     metavar="METRIC",
-    help=f"A metric to plot and tabulate in sweep.md; repeatable [{', '.join(DEFAULT_SWEEP_METRICS)}].",
+    help="A metric to plot and tabulate in sweep.md; repeatable [sla_assessment_share, wait_hours_mean].",
 )
 @click.option("--baseline", metavar="KEY=V,...", help="The arm differences are taken from [the first arm].")
 @click.option("--resume", is_flag=True, help="Reuse the replications an interrupted sweep finished in --out.")
@@ -249,6 +261,7 @@ def sweep(
     out: str | None,
     jobs: int,
     no_plots: bool,
+    report: bool,
     precision: float | None,
     max_replications: int | None,
     overrides: tuple[str, ...],
@@ -260,62 +273,39 @@ def sweep(
       hotline-sim sweep scenarios/baseline-2018.toml --vary intake.volume_multiplier=1,1.5,2 \\
           --vary analysts.count=13,17,21 --metric sla_assessment_share --jobs 2
     """
-    from datetime import UTC, datetime
-
-    from sim.experiment import ExperimentError, build_arms, find_arm, parse_vary
-    from sim.metrics import metric_names
-    from sim.precision import precision_note
-    from sim.resume import ReplicationCache
-    from sim.runner import run_groups
-    from sim.sweep_files import write_sweep
+    from sim.api import sweep as sweep_api
+    from sim.experiment import ExperimentError, parse_vary
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
+    maximum = _maximum_replications(precision, max_replications)
+    default = Path("runs") / spec.scenario.name / "sweep"
+    out_dir = Path(out) if out else default
+
+    def start(arms: int, n: int, run_seed: int) -> None:  # all checked: make the folder, say so
+        _output_folder(out, default)
+        click.echo(
+            f"{spec.scenario.name}: {arms} arms x {n} replications, seed {run_seed}, jobs {jobs}", err=True
+        )
+
     try:
-        arms = build_arms(spec, [parse_vary(text) for text in varies], scenario)
-        baseline_index = find_arm(arms, baseline) if baseline else 0
-        chosen = list(metrics or DEFAULT_SWEEP_METRICS)
-        known = {name for arm in arms for name in metric_names(arm.scenario)}
-        known.add("backlog_never_cleared_replications")
-        unknown = [m for m in chosen if m not in known]
-        if unknown:
-            raise ExperimentError(
-                f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)"
-            )
+        done = sweep_api(
+            spec, [parse_vary(text) for text in varies], list(metrics) or None, baseline, replications, jobs,
+            seed, precision=precision, max_replications=maximum, progress=_progress_printer,
+            resume=out_dir if resume else None, source=Path(scenario), on_start=start,
+        )  # fmt: skip
     except ExperimentError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
-    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
-    out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "sweep")
-    started_at = datetime.now(UTC)
-    click.echo(
-        f"{spec.scenario.name}: {len(arms)} arms x {n} replications, seed {run_seed}, jobs {jobs}", err=True
-    )
-    cache = ReplicationCache(out_dir) if resume else None
-    scenarios = [arm.scenario for arm in arms]
-    run = run_groups(scenarios, run_seed, n, jobs, precision, maximum, chosen, _progress_printer, cache)
-    arm_results, done, still = run.groups, run.replications, run.imprecise
     if resume:
+        total = len(done.results[0]) * len(done.arms)
         click.echo(
-            f"--resume: {run.reused} of {done * len(arms)} replications reused from {out_dir}/.resume/",
-            err=True,
+            f"--resume: {done.reused} of {total} replications reused from {out_dir}/.resume/", err=True
         )
-    note = precision_note(precision, still, chosen)
-    if note:
-        click.echo(f"replications per arm: {done}{note}")
-    write_sweep(
-        out_dir,
-        arms,
-        arm_results,
-        baseline_index,
-        chosen,
-        Path(scenario),
-        run_seed,
-        jobs,
-        started_at,
-        plots=not no_plots,
-    )
+    if done.precision_note:
+        click.echo(f"replications per arm: {len(done.results[0])}{done.precision_note}")
+    done.write(out_dir, plots=not no_plots)
     click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
-    click.echo(f"results written to {out_dir}/")
+    _finish(out_dir, report)
 
 
 @cli.command()
@@ -338,6 +328,7 @@ def staff(
     out: str | None,
     jobs: int,
     no_plots: bool,
+    report: bool,
     precision: float | None,
     max_replications: int | None,
     overrides: tuple[str, ...],
@@ -348,90 +339,41 @@ def staff(
     Example:
       hotline-sim staff scenarios/baseline-2018.toml --target "sla_assessment_share>=0.95" --jobs 2
     """
+    from sim.api import staff as staff_api
     from sim.experiment import ExperimentError
-    from sim.metrics import metric_names
-    from sim.output import atomic_write_text, csv_text, summarise_metrics
-    from sim.runner import run_groups
-    from sim.staffing import best_sla_share, check_scalable, erlang_estimate, parse_target, search
+    from sim.staffing import UnreachableTarget
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
+    maximum = _maximum_replications(precision, max_replications)
+    default = Path("runs") / spec.scenario.name / "staff"
+
+    def start(goal, n: int, run_seed: int) -> None:  # all checked: make the folder, say so
+        _output_folder(out, default)
+        click.echo(
+            f"{spec.scenario.name}: {goal}, {low} to {high} analysts, {n} replications, seed {run_seed}",
+            err=True,
+        )
+
     try:
-        goal = parse_target(target)
-        if goal.metric not in metric_names(spec) and goal.metric != "backlog_never_cleared_replications":
-            raise ExperimentError(
-                f"--target: unknown metric {goal.metric!r} (metrics are those of summary.csv)"
-            )
-        if low > high:
-            raise ExperimentError(f"--min {low} is above --max {high}")
-        check_scalable(spec)
+        done = staff_api(
+            spec, target, low, high, replications, jobs, seed, precision=precision, max_replications=maximum,
+            progress=_progress_printer, source=Path(scenario), on_start=start,
+        )  # fmt: skip
+    except UnreachableTarget as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_FAILURE)
     except ExperimentError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
-    if goal.metric == "sla_assessment_share" and goal.operator == ">=":
-        best = best_sla_share(spec)
-        if best < goal.value - 1e-9:
-            click.echo(
-                f"{goal} cannot be met by any number of analysts on this schedule: only {best:.1%} of "
-                f"reports arrive within {spec.sla.assessment_hours:g} h of an analyst being on duty (a "
-                "weekday-only team cannot assess a Friday-evening report within 24 hours: a weekend is "
-                "64 hours). Change the schedule (e.g. a weekend rota) or the target.",
-                err=True,
-            )
-            sys.exit(EXIT_FAILURE)
-    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
-    out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "staff")
-    click.echo(
-        f"{spec.scenario.name}: {goal}, {low} to {high} analysts, {n} replications, seed {run_seed}", err=True
-    )
-
-    def evaluate(count: int):
-        team = spec.with_values({"analysts.count": count})
-        run = run_groups([team], run_seed, n, jobs, precision, maximum, [goal.metric])
-        return summarise_metrics(run.groups[0])[goal.metric]
-
-    answer, trials = search(goal, low, high, evaluate)
-    rows = [
-        [
-            t.analysts,
-            goal.metric,
-            t.summary.mean,
-            t.summary.ci95_low,
-            t.summary.ci95_high,
-            "true" if t.meets_target else "false",
-        ]
-        for t in trials
-    ]
-    columns = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target")
-    atomic_write_text(out_dir / "staffing.csv", csv_text(columns, rows))
-    from sim.output import fmt
-
-    counts = sorted({t.summary.replications for t in trials})
-    shown = f"{n}" if precision is None else f"{'/'.join(map(str, counts))} (replication control)"
-    estimate = erlang_estimate(spec, goal, 1, max(high, 2 * high))
-    lines = [f"target: {goal} (the whole 95 % CI over {shown} replications, seed {run_seed})"]
-    lines += [
-        f"  {t.analysts:4d} analysts: {goal.metric} {fmt(t.summary.mean)} (95 % CI {fmt(t.summary.ci95_low)} "
-        f"to {fmt(t.summary.ci95_high)}) {'meets' if t.meets_target else 'fails'}"
-        for t in trials
-    ]
-    lines.append(
-        "Erlang C estimate (always-on effective team; breaks, absence, searching and the viewing cap "
-        "shrink it): " + (f"{estimate} analysts" if estimate is not None else "not available for this metric")
-    )
-    lines.append(
-        f"answer: {answer} analysts"
-        if answer is not None
-        else f"no answer: even {high} analysts fail the target"
-    )
-    atomic_write_text(
-        out_dir / "staffing.md",
-        f"# Staffing: {spec.scenario.name}\n\n```text\n" + "\n".join(lines) + "\n```\n",
-    )
+    out_dir = Path(out) if out else default
+    done.write(out_dir, plots=not no_plots)
+    lines = done.lines()
     click.echo("\n".join(lines[:-1]))
-    click.echo(f"results written to {out_dir}/")
-    if answer is None:
+    _finish(out_dir, report)
+    if done.answer is None:
         click.echo(
-            f"even --max {high} analysts do not meet {goal}: raise --max or change the scenario", err=True
+            f"even --max {high} analysts do not meet {done.target}: raise --max or change the scenario",
+            err=True,
         )
         sys.exit(EXIT_FAILURE)
     click.echo(lines[-1])
@@ -452,7 +394,7 @@ def staff(
     "metrics",
     multiple=True,
     metavar="METRIC",
-    help=f"A metric to show; repeatable [{', '.join(DEFAULT_SWEEP_METRICS)}].",
+    help="A metric to show; repeatable [sla_assessment_share, wait_hours_mean].",
 )
 @_run_options("runs/<name>/sensitivity/")
 def sensitivity(
@@ -465,6 +407,7 @@ def sensitivity(
     out: str | None,
     jobs: int,
     no_plots: bool,
+    report: bool,
     precision: float | None,
     max_replications: int | None,
     overrides: tuple[str, ...],
@@ -475,59 +418,35 @@ def sensitivity(
     Example:
       hotline-sim sensitivity scenarios/baseline-2018.toml --metric sla_assessment_share --jobs 2
     """
-    from datetime import UTC, datetime
-
+    from sim.api import sensitivity as sensitivity_api
     from sim.experiment import ExperimentError
-    from sim.metrics import metric_names
-    from sim.output import summarise_metrics
-    from sim.runner import run_groups
-    from sim.sensitivity import assumption_keys, build_moves
-    from sim.sensitivity_files import effects, write_sensitivity
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
-    try:
-        chosen_keys = (
-            [k.strip() for k in keys.split(",") if k.strip()] if keys else assumption_keys(Path(scenario))
+    maximum = _maximum_replications(precision, max_replications)
+    default = Path("runs") / spec.scenario.name / "sensitivity"
+    chosen_keys = [k.strip() for k in keys.split(",") if k.strip()] if keys else None
+
+    def start(key_count: int, moves: int, n: int, run_seed: int) -> None:
+        _output_folder(out, default)
+        click.echo(
+            f"{spec.scenario.name}: {key_count} keys, {moves} moves + base, {n} replications, "
+            f"seed {run_seed}",
+            err=True,
         )
-        if not chosen_keys:
-            raise ExperimentError(f"{scenario}: no `# assumption:` keys to move; give --keys K1,K2,...")
-        try:
-            moves = build_moves(spec, chosen_keys, change)
-        except KeyError as exc:
-            raise ExperimentError(f"--keys {exc.args[0]}") from None
-        if not keys:  # the file's assumptions: only those a relative move changes
-            moves = [m for m in moves if not m.problem.startswith(("cannot be moved", "unchanged"))]
-            chosen_keys = list(dict.fromkeys(m.key for m in moves))
-        chosen = list(metrics or DEFAULT_SWEEP_METRICS)
-        unknown = [m for m in chosen if m not in metric_names(spec)]
-        if unknown:
-            raise ExperimentError(
-                f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)"
-            )
+
+    try:
+        done = sensitivity_api(
+            spec, chosen_keys, change, list(metrics) or None, replications, jobs, seed,
+            precision=precision, max_replications=maximum, progress=_progress_printer,
+            source=Path(scenario), on_start=start,
+        )  # fmt: skip
     except ExperimentError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
-    runnable = [index for index, move in enumerate(moves) if move.scenario is not None]
-    scenarios = [spec, *(moves[i].scenario for i in runnable)]
-    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
-    out_dir = _output_folder(out, Path("runs") / spec.scenario.name / "sensitivity")
-    started_at = datetime.now(UTC)
-    click.echo(
-        f"{spec.scenario.name}: {len(chosen_keys)} keys, {len(runnable)} moves + base, {n} replications, "
-        f"seed {run_seed}",
-        err=True,
-    )
-    run = run_groups(scenarios, run_seed, n, jobs, precision, maximum, chosen, _progress_printer)
-    groups, done = run.groups, run.replications
-    moved = {move_index: groups[1 + position] for position, move_index in enumerate(runnable)}
-    rows = effects(moves, groups[0], moved, chosen)
-    base_summaries = summarise_metrics(groups[0])
-    write_sensitivity(
-        out_dir, spec, Path(scenario), rows, base_summaries, chosen, change, run_seed, done, jobs, started_at,
-        plots=not no_plots,
-    )  # fmt: skip
+    out_dir = Path(out) if out else default
+    done.write(out_dir, plots=not no_plots)
     click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
-    click.echo(f"results written to {out_dir}/")
+    _finish(out_dir, report)
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -606,6 +525,29 @@ def _table(summaries, backlog_events: bool = True) -> str:
         rows.append((label, cell(s.mean), ci))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(file_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), help="The HTML file [RESULTS_DIR/report.html].")
+@click.option("--question", metavar="TEXT", help="The question the report answers [worded from the folder].")
+def report(results_dir: str, out: str | None, question: str | None) -> None:
+    """Write the planner report of a results folder (run, sweep, staff or sensitivity): one
+    self-contained HTML page with the question, key figures with 95 % CIs, figures, tables,
+    assumptions, the STRESS-DES items and the manifest; it opens offline in any browser.
+
+    \b
+    Example:
+      hotline-sim report results/baseline-2018 --out baseline-2018.html
+    """
+    from sim.report import ReportError, write_report
+
+    try:
+        path = write_report(results_dir, out, question)
+    except ReportError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"report written to {path}")
 
 
 @cli.command()

@@ -155,6 +155,7 @@ class ReplicationResult:
     wait_histogram: np.ndarray
     hosts: list[dict[str, float]] = field(default_factory=list)
     routes: list[dict[str, float]] = field(default_factory=list)
+    removal_histograms: dict[str, np.ndarray] = field(default_factory=dict)  # per route: notice to removal
 
 
 def _mean(total: float, count: int) -> float:
@@ -582,6 +583,13 @@ class Recorder:
             wait_histogram=self.waits.counts.copy(),
             hosts=host_rows,
             routes=route_rows,
+            removal_histograms={
+                route: LogHistogram.merged(
+                    [self.host_delays[k] for k, r in enumerate(self.host_routes) if r == route]
+                ).counts.copy()
+                for route in ROUTES
+                if route in self.host_routes
+            },
         )
 
     def _takedown_row(self, hosts: list[int]) -> dict[str, float]:

@@ -29,7 +29,7 @@ from sim.metrics import HOST_COLUMNS, TIMESERIES, ReplicationResult
 from sim.scenario import Scenario
 from sim.stats import Summary, summarise
 
-DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w", "tqdm")
+DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w", "tqdm", "jinja2")
 RESULT_FILES = (
     "summary.csv",
     "summary.md",
@@ -40,6 +40,8 @@ RESULT_FILES = (
     "periods.csv",
     "backlog.png",
     "wait_distribution.png",
+    "removal_by_route.png",
+    "report.html",
 )
 SUMMARY_COLUMNS = ("metric", "mean", "std", "ci95_low", "ci95_high", "replications")
 
@@ -215,6 +217,19 @@ def manifest(
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": files,
         "resolved_scenario": scenario.to_dict(),
+        **scenario_notes(scenario, scenario_path),
+    }
+
+
+def scenario_notes(scenario: Scenario, scenario_path: Path | None) -> dict[str, Any]:
+    """For the manifest and the report: the file's `# assumption:` notes and the defaults used."""
+    from sim.assumptions import assumption_notes, defaults_used, file_data
+
+    readable = scenario_path is not None and scenario_path.is_file()
+    raw = file_data(scenario_path) if readable else None
+    return {
+        "assumptions": [{"key": k, "note": n} for k, n in assumption_notes(scenario_path)] if raw else [],
+        "defaults_used": {key: value for key, value in defaults_used(scenario, raw)},
     }
 
 
@@ -267,14 +282,16 @@ def write_results(
         atomic_write_text(out_dir / name, text)
     files = list(tables)
     if plots:
-        from sim.plots import backlog_plot, wait_plot
+        from sim.plots import backlog_plot, removal_plot, wait_plot
 
         for name, figure_bytes in (
             ("backlog.png", backlog_plot(results, scenario)),
             ("wait_distribution.png", wait_plot(results, scenario)),
+            ("removal_by_route.png", removal_plot(results, scenario)),
         ):
-            atomic_write_bytes(out_dir / name, figure_bytes)
-            files.append(name)
+            if figure_bytes is not None:  # no removal plot without hosts
+                atomic_write_bytes(out_dir / name, figure_bytes)
+                files.append(name)
     files.append("manifest.json")
     document = manifest(scenario, scenario_path, seed, len(results), jobs, started_at, files)
     if replications_note:

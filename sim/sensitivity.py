@@ -18,47 +18,19 @@ question, not an assumption).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.assumptions import marked_keys
 from sim.scenario import Scenario, ScenarioError, get_dotted
 
-_TABLE = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 LEFT_OUT = ("scenario.", "sla.")
 
 
 def assumption_keys(path: Path) -> list[str]:
     """The dotted keys that `path` marks with `# assumption:` (see the module docstring)."""
-    keys: list[str] = []
-    table = ""
-    counts: dict[str, int] = {}
-    pending = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            pending = pending or "assumption:" in stripped
-            continue
-        header = _TABLE.match(line)
-        if header:
-            name = header.group(2).strip()
-            if header.group(1) == "[[":
-                counts[name] = counts.get(name, -1) + 1
-                table = f"{name}[{counts[name]}]"
-            else:
-                table = name
-            pending = False
-            continue
-        key = _KEY.match(line)
-        if key:
-            if pending or "# assumption:" in line:
-                dotted = f"{table}.{key.group(1)}" if table else key.group(1)
-                if not dotted.startswith(LEFT_OUT) and dotted not in keys:
-                    keys.append(dotted)
-            pending = False
-    return keys
+    return [key for key, _, strict in marked_keys(path) if strict and not key.startswith(LEFT_OUT)]
 
 
 def moved(value: Any, change: float, direction: int) -> Any:

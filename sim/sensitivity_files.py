@@ -106,6 +106,7 @@ def write_sensitivity(
     files.append("manifest.json")
     document = manifest(base_scenario, scenario_path, seed, replications, jobs, started_at, files)
     document["relative_change"] = change
+    document["metrics"] = list(metrics)
     document["keys"] = list(dict.fromkeys(row["move"].key for row in rows))
     atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
 

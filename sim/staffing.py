@@ -11,10 +11,13 @@ Target(metric='sla_assessment_share', operator='>=', value=0.95)
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +27,9 @@ from sim.experiment import ExperimentError
 from sim.roster import HOURS_PER_WEEK, TIME_TOLERANCE_HOURS
 from sim.scenario import Scenario, ScenarioError, Shift
 from sim.stats import Summary
+
+if TYPE_CHECKING:
+    from sim.api import StaffResults
 
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(<=|>=)\s*([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*$")
 
@@ -63,6 +69,25 @@ def check_scalable(scenario: Scenario) -> None:
             "staff varies analysts.count, but the schedule's shifts all give their own `analysts` "
             "numbers, so more analysts would not be on duty; drop `analysts` from the shifts that "
             "should grow (each then takes the whole team) or sweep the shift sizes with `sweep`"
+        )
+
+
+class UnreachableTarget(ValueError):
+    """No team on this schedule can meet the target (exit 1 at the command line)."""
+
+
+def check_reachable(scenario: Scenario, target: Target) -> None:
+    """For an `sla_assessment_share>=` target, raise UnreachableTarget when the schedule cannot meet
+    it with any team (see `best_sla_share`)."""
+    if target.metric != "sla_assessment_share" or target.operator != ">=":
+        return
+    best = best_sla_share(scenario)
+    if best < target.value - 1e-9:
+        raise UnreachableTarget(
+            f"{target} cannot be met by any number of analysts on this schedule: only {best:.1%} of "
+            f"reports arrive within {scenario.sla.assessment_hours:g} h of an analyst being on duty (a "
+            "weekday-only team cannot assess a Friday-evening report within 24 hours: a weekend is "
+            "64 hours). Change the schedule (e.g. a weekend rota) or the target."
         )
 
 
@@ -147,3 +172,40 @@ def search(
         else:
             failing = middle
     return meeting, sorted(trials.values(), key=lambda t: t.analysts)
+
+
+STAFFING_FILES = ("staffing.csv", "staffing.md", "staffing.png")
+
+
+def write_staffing(out_dir: Path, done: StaffResults, plots: bool = True) -> None:
+    """staffing.csv (one row per count tried), staffing.md (the printout), the staffing curve and
+    the manifest (with the target, the answer and the Erlang C estimate), atomically, manifest last."""
+    from sim.output import atomic_write_bytes, atomic_write_text, clear_previous, csv_text, manifest
+
+    goal = done.target
+    clear_previous(out_dir, STAFFING_FILES)
+    rows = [
+        [t.analysts, goal.metric, t.summary.mean, t.summary.ci95_low, t.summary.ci95_high,
+         "true" if t.meets_target else "false"]
+        for t in done.trials
+    ]  # fmt: skip
+    columns = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target")
+    atomic_write_text(out_dir / "staffing.csv", csv_text(columns, rows))
+    text = f"# Staffing: {done.scenario.scenario.name}\n\n```text\n" + "\n".join(done.lines()) + "\n```\n"
+    atomic_write_text(out_dir / "staffing.md", text)
+    files = ["staffing.csv", "staffing.md"]
+    if plots:
+        from sim.plots import staffing_plot
+
+        points = [(t.analysts, t.summary.mean, t.summary.ci95_low, t.summary.ci95_high) for t in done.trials]
+        figure = staffing_plot(
+            done.scenario.scenario.name, goal.metric, goal.operator, goal.value, points, done.answer
+        )
+        atomic_write_bytes(out_dir / "staffing.png", figure)
+        files.append("staffing.png")
+    files.append("manifest.json")
+    document = manifest(
+        done.scenario, done.source, done.seed, done.replications, done.jobs, done.started_at, files
+    )
+    document.update(target=str(goal), answer=done.answer, erlang_estimate=done.erlang_estimate)
+    atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")

@@ -97,6 +97,7 @@ def write_sweep(
     document = manifest(arms[0].scenario, scenario_path, seed, replications, jobs, started_at, files)
     document["varied"] = {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys}
     document["baseline_arm"] = arms[baseline_index].label()
+    document["metrics"] = list(plot_metrics)
     atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
     return summaries, differences
 

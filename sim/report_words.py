@@ -1,0 +1,329 @@
+"""The report's words: figures with their 95 % CIs in plain words, the question a folder answers, and
+the model's logic for one scenario, all from the result tables and the resolved scenario.
+
+>>> ci_words(0.9123, 0.9081, 0.9165, 10, "share")
+'91.2 % (95 % CI 90.8 to 91.7 %)'
+>>> ci_words(0.85945, 0.85910, 0.85979, 10, "share")
+'85.9 % (95 % CI 85.9 to 86.0 %)'
+>>> ci_words(230368.4, 229983.2, 230753.6, 10, "count")
+'230,368 (95 % CI 229,983 to 230,754)'
+>>> ci_words(2.81, 2.62, 3.0, 5, "hours", signed=True)
+'+2.81 hours (95 % CI +2.62 to +3.00 hours)'
+>>> ci_words(143.8, 142.7, 144.9, 4, "hours")
+'144 hours (95 % CI 143 to 145 hours)'
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+KIND_FILES = {
+    "run": "summary.csv",
+    "sweep": "sweep.csv",
+    "staff": "staffing.csv",
+    "sensitivity": "sensitivity.csv",
+}
+RUN_FIGURES = (
+    ("backlog.png", "Backlog over time",
+     "Reports waiting at the end of each day (mean over replications, 95 % CI band), and below it the "
+     "average week of the measured window: the weekly pattern of the team's rota."),
+    ("wait_distribution.png", "How long reports wait",
+     "The share of reports waiting longer than a given time before their assessment starts (log "
+     "scale), all replications pooled; the dashed line is the service level."),
+    ("removal_by_route.png", "Time to removal by route",
+     "The share of pages still up a given time after the notice, for each takedown route, all "
+     "replications pooled."),
+)  # fmt: skip
+UNITS = {"share": " %", "hours": " hours", "days": " days", "count": ""}
+
+
+def metric_kind(metric: str) -> str:
+    """How a metric is worded: "share" (shown in %), "hours", "days" or "count"."""
+    if metric.endswith("_share") or "utilisation" in metric or metric.startswith("time_share_"):
+        return "share"
+    if "_hours" in metric:
+        return "hours"
+    if "_days" in metric or metric.startswith("first_period"):
+        return "days"
+    return "count"
+
+
+def _decimals(half_width: float, kind: str, mean: float) -> int:
+    """Decimals that show the CI's half-width to one significant digit, at most a planner's
+    precision: 1 decimal for shares (in %) and days, 2 for hours under 10 (else 1), none for counts
+    of 100 or more."""
+    most = {"share": 1, "days": 1, "hours": 2 if abs(mean) < 10 else 1}.get(
+        kind, 0 if abs(mean) >= 100 else 2
+    )
+    if not half_width > 0 or math.isinf(half_width):
+        return most
+    return max(0, min(most, -math.floor(math.log10(half_width))))
+
+
+def _number(value: float, decimals: int, signed: bool = False) -> str:
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{value:,.{decimals}f}"
+
+
+def ci_words(mean: float, low: float, high: float, replications: int, kind: str, signed: bool = False) -> str:
+    """A mean with its 95 % CI in plain words, in the metric's unit ('undefined' when it has none)."""
+    if math.isnan(mean):
+        return "undefined (no value in any replication)"
+    scale = 100.0 if kind == "share" else 1.0
+    unit = UNITS[kind]
+    has_ci = replications > 1 and not (math.isnan(low) or math.isnan(high))
+    decimals = _decimals((high - low) / 2 * scale if has_ci else math.nan, kind, mean * scale)
+    text = f"{_number(mean * scale, decimals, signed)}{unit}"
+    if has_ci:
+        text += (
+            f" (95 % CI {_number(low * scale, decimals, signed)} to {_number(high * scale, decimals, signed)}"
+            f"{unit})"
+        )
+    return text
+
+
+def number_words(value: float, kind: str) -> str:
+    """One number for a table cell: counts with separators, "percent" in %, "hours_plain" in hours."""
+    if math.isnan(value):
+        return "-"
+    if kind == "percent":
+        return f"{value * 100:.1f} %"
+    if kind == "hours_plain":
+        return f"{value:,.{0 if value >= 100 else 1 if value >= 10 else 2}f}"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+RUN_KEY_FIGURES = (
+    ("sla_assessment_share", "Share of reports assessed within {sla} hours of arrival"),
+    ("wait_hours_mean", "Mean wait before assessment starts"),
+    ("wait_hours_p95", "Wait that 95 % of reports stay within"),
+    ("time_to_assessment_hours_mean", "Mean time from arrival to the end of assessment"),
+    ("reports_received", "Reports received in the measured {window} days"),
+    ("reports_assessed", "Reports assessed"),
+    ("reports_found", "Reports found by the analysts' proactive searching"),
+    ("notices_sent", "Takedown notices sent"),
+    ("pages_removed", "Pages removed before the end of the run"),
+    ("time_to_removal_hours_mean", "Mean time from report to removal of the page"),
+    ("pages_removed_within_3_days_share", "Share of pages removed within 3 days of the notice"),
+    ("backlog_end", "Reports waiting at the end of the run"),
+    ("backlog_peak", "Most reports waiting at once"),
+    ("backlog_clear_days", "Days to clear the backlog after the last surge or capacity dip"),
+    ("analyst_utilisation", "Share of the analysts' on-duty time spent assessing and re-checking"),
+    ("time_share_searching", "Share of on-duty time spent searching"),
+)
+
+
+def key_figures(
+    kind: str, summary: dict[str, dict[str, float]], manifest: dict[str, Any], scenario: dict[str, Any],
+    folder: Path,
+) -> list[tuple[str, str]]:  # fmt: skip
+    """The report's key figures: (what, value with its CI in words)."""
+    if kind == "run":
+        return _run_figures(summary, manifest, scenario)
+    if kind == "staff":
+        return _staff_figures(manifest, folder)
+    if kind == "sweep":
+        return _sweep_figures(manifest, folder)
+    return _sensitivity_figures(manifest, folder)
+
+
+def _run_figures(summary, manifest, scenario) -> list[tuple[str, str]]:
+    window = manifest["horizon_days"] - manifest["warmup_days"]
+    words = {"sla": f"{scenario['sla']['assessment_hours']:g}", "window": f"{window:g}"}
+    figures = []
+    for metric, label in RUN_KEY_FIGURES:
+        s = summary.get(metric)
+        if s is None or math.isnan(s["mean"]) or (metric in _ONLY_IF_POSITIVE and s["mean"] <= 0):
+            continue
+        kind = metric_kind(metric)
+        text = ci_words(s["mean"], s["ci95_low"], s["ci95_high"], int(s["replications"]), kind)
+        if kind == "hours" and s["mean"] >= 48:
+            text += f", about {s['mean'] / 24:.1f} days"
+        figures.append((label.format(**words), text))
+    return figures
+
+
+_ONLY_IF_POSITIVE = {"reports_found", "time_share_searching", "notices_sent", "pages_removed",
+                     "backlog_clear_days", "pages_removed_within_3_days_share"}  # fmt: skip
+
+
+def _staff_figures(manifest, folder: Path) -> list[tuple[str, str]]:
+    from sim.report import number, read_csv
+
+    rows = {int(r["analysts"]): r for r in read_csv(folder / "staffing.csv")}
+    target = manifest.get("target", "the target")
+    answer = manifest.get("answer")
+    found = f"{answer} analysts" if answer is not None else f"none up to {max(rows, default=0)} analysts"
+    figures = [("Smallest team whose whole 95 % CI meets " + target, found)]
+    for count in (answer, (answer - 1) if answer is not None else None):
+        row = rows.get(count) if count is not None else None
+        if row:
+            text = ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]),
+                            int(manifest["replications"]), metric_kind(row["metric"]))  # fmt: skip
+            verdict = "meets the target" if row["meets_target"] == "true" else "does not meet it"
+            figures.append((f"{row['metric']} with {count} analysts", f"{text}: {verdict}"))
+    if manifest.get("erlang_estimate") is not None:
+        estimate = f"{manifest['erlang_estimate']} analysts"
+        figures.append(("Erlang C estimate for comparison (an always-on team)", estimate))
+    return figures
+
+
+def _sweep_figures(manifest, folder: Path) -> list[tuple[str, str]]:
+    from sim.report import number, read_csv
+
+    rows = read_csv(folder / "sweep.csv")
+    keys = list(manifest.get("varied") or [])
+    figures = []
+    for metric in manifest.get("metrics") or []:
+        arms = [r for r in rows if r["metric"] == metric and r["mean"] != ""]
+        if not arms:
+            continue
+        low = min(arms, key=lambda r: number(r["mean"]))
+        high = max(arms, key=lambda r: number(r["mean"]))
+        kind = metric_kind(metric)
+        for label, row in (("lowest", low), ("highest", high)):
+            arm = ", ".join(f"{k} = {row[k]}" for k in keys)
+            text = ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]),
+                            int(number(row["replications"])), kind)  # fmt: skip
+            figures.append((f"{metric}, {label} arm ({arm})", text))
+    return figures
+
+
+def _sensitivity_figures(manifest, folder: Path) -> list[tuple[str, str]]:
+    from sim.report import number, read_csv
+
+    rows = [r for r in read_csv(folder / "sensitivity.csv") if not r.get("problem")]
+    figures = []
+    for metric in manifest.get("metrics") or sorted({r["metric"] for r in rows}):
+        moves = [r for r in rows if r["metric"] == metric and r["difference"] != ""]
+        if not moves:
+            continue
+        widest = max(moves, key=lambda r: abs(number(r["difference"])))
+        text = ci_words(number(widest["difference"]), number(widest["difference_ci95_low"]),
+                        number(widest["difference_ci95_high"]), int(number(widest["replications"])),
+                        metric_kind(metric), signed=True)  # fmt: skip
+        figures.append((f"{metric}: the largest effect ({widest['key']} moved {widest['direction']})", text))
+    return figures
+
+
+def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> str:
+    """The question the folder answers, in a planner's words."""
+    name = manifest["scenario_name"]
+    if kind == "sweep":
+        varied = manifest.get("varied") or {}
+        what = "; ".join(f"{k} over {', '.join(map(str, v))}" for k, v in varied.items())
+        metrics = ", ".join(manifest.get("metrics") or ["the metrics"])
+        return f"How do {metrics} change in “{name}” when {what or 'the swept keys'} vary?"
+    if kind == "staff":
+        target = manifest.get("target", "the target")
+        return (
+            f"What is the smallest team of analysts for “{name}” whose whole 95 % confidence interval "
+            f"meets {target}?"
+        )
+    if kind == "sensitivity":
+        metrics = ", ".join(manifest.get("metrics") or ["the answer"])
+        return f"Which of the assumptions of “{name}” do {metrics} depend on most?"
+    window = manifest["horizon_days"] - manifest["warmup_days"]
+    team = scenario["analysts"]["count"]
+    return (
+        f"What happens to the queue, the time to assessment and the time to removal in “{name}”, with "
+        f"{team} analysts, over a measured window of {window:g} days?"
+    )
+
+
+def _dist(spec: dict[str, Any], unit: str) -> str:
+    kind = spec["dist"]
+    if kind == "fixed":
+        return f"a fixed {spec['value']:g} {unit}"
+    if kind == "exponential":
+        return f"exponential with mean {spec['mean']:g} {unit}"
+    if kind in ("lognormal", "gamma"):
+        return f"{kind} with mean {spec['mean']:g} {unit} (cv {spec['cv']:g})"
+    if kind == "triangular":
+        return f"triangular from {spec['low']:g} to {spec['high']:g} {unit} (mode {spec['mode']:g})"
+    points = ", ".join(f"{c:.0%} by {v:g}" for v, c in zip(spec["values"], spec["cumulative"], strict=True))
+    return f"an empirical shape ({points} {unit})"
+
+
+def model_logic(scenario: dict[str, Any]) -> list[str]:
+    """The model's logic for this scenario, one sentence per stage (STRESS-DES 'logic')."""
+    intake = scenario["intake"]
+    sources = []
+    for name, source in intake["sources"].items():
+        if source["kind"] == "proactive":
+            sources.append(
+                f"{name}: found by the analysts while searching ({source['search_share']:.0%} of "
+                f"available time, {source['finds_per_search_hour']:g} finds an hour), "
+                f"{source['actionable_share']:.0%} actionable"
+            )
+        else:
+            sources.append(
+                f"{name}: Poisson arrivals at {source['reports_per_day']:g} a day, "
+                f"{source['actionable_share']:.0%} actionable"
+            )
+    lines = [
+        "Reports arrive from " + "; ".join(sources) + f" (volume × {intake['volume_multiplier']:g}, growth "
+        f"{intake['growth_per_year']:.0%} a year, weekly and hourly profiles shape the timing).",
+    ]
+    dedup = scenario["dedup"]
+    lines.append(
+        f"At intake a share of reports ({_share_text(dedup['duplicate_share'])}) is merged as "
+        f"duplicates with no analyst time, and a share ({_share_text(dedup['hash_match_share'])}) "
+        f"matches the hash list and is fast-tracked at {dedup['hash_match_time_factor']:g} × the "
+        "assessment time (an abstract rate; no real hashes)."
+    )
+    team = scenario["analysts"]
+    schedule = team["schedule"]
+    lines.append(
+        f"{team['count']} analysts work {_schedule_text(schedule)}"
+        + (f", with {team['breaks']['length_minutes']:g}-minute breaks every "
+           f"{team['breaks']['every_minutes']:g} minutes" if team.get("breaks") else "")
+        + (f" and at most {team['max_viewing_hours_per_day']:g} hours of viewing a day"
+           if team.get("max_viewing_hours_per_day") else "")
+        + f"; they assess the queue by priority, then first in, first out; an assessment takes "
+        f"{_dist(scenario['assessment']['time_minutes'], 'minutes')}."
+    )  # fmt: skip
+    takedown = scenario["takedown"]
+    if takedown["hosts"]:
+        routes = sorted({h["route"].replace("_", " ") for h in takedown["hosts"]})
+        lines.append(
+            "An actionable page gets a takedown notice to its host, drawn from "
+            f"{len(takedown['hosts'])} hosting countries, routed {', '.join(routes)}; the host removes "
+            "it after a route- or country-dependent delay."
+        )
+        if takedown.get("follow_up_hours"):
+            lines.append(
+                f"Pages still up {takedown['follow_up_hours']:g} hours after the notice are re-checked by an "
+                f"analyst ({takedown['recheck_minutes']:g} minutes)"
+                + (f", and escalated after {takedown['max_follow_ups']} re-checks"
+                   if takedown.get("max_follow_ups") is not None else "")
+                + "."
+            )  # fmt: skip
+    else:
+        lines.append("Removal is not modelled (no hosting countries given): notices are counted only.")
+    if scenario["reuploads"]["share"] > 0:
+        lines.append(
+            f"{scenario['reuploads']['share']:.0%} of removed pages come back at a new address and are "
+            f"reported again ({scenario['reuploads']['hash_block_share']:.0%} of those are blocked at "
+            "upload)."
+        )
+    lines.append(
+        "The service level asked is assessment within "
+        f"{scenario['sla']['assessment_hours']:g} hours of arrival."
+    )
+    return lines
+
+
+def _share_text(value: Any) -> str:
+    if isinstance(value, int | float):
+        return f"{value:.1%}"
+    return "changing over time, as the scenario's rule sets"
+
+
+def _schedule_text(schedule: Any) -> str:
+    if schedule == "24/7":
+        return "around the clock (24/7)"
+    shifts = schedule if isinstance(schedule, list) else [schedule]
+    return "; ".join(f"{s['days']} {s['start']} to {s['end']}" for s in shifts)
