@@ -2,7 +2,7 @@
 the model's logic for one scenario, all from the result tables and the resolved scenario.
 
 >>> ci_words(0.9123, 0.9081, 0.9165, 10, "share")
-'91.2 % (95 % CI 90.8 to 91.7 %)'
+'91.2 % (95 % CI 90.8 to 91.6 %)'
 >>> ci_words(0.85945, 0.85910, 0.85979, 10, "share")
 '85.9 % (95 % CI 85.9 to 86.0 %)'
 >>> ci_words(230368.4, 229983.2, 230753.6, 10, "count")
