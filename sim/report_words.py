@@ -8,7 +8,7 @@ the model's logic for one scenario, all from the result tables and the resolved 
 >>> ci_words(230368.4, 229983.2, 230753.6, 10, "count")
 '230,368 (95 % CI 229,983 to 230,754)'
 >>> ci_words(2.81, 2.62, 3.0, 5, "hours", signed=True)
-'+2.81 hours (95 % CI +2.62 to +3.00 hours)'
+'+2.8 hours (95 % CI +2.6 to +3.0 hours)'
 >>> ci_words(143.8, 142.7, 144.9, 4, "hours")
 '144 hours (95 % CI 143 to 145 hours)'
 """
