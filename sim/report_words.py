@@ -9,6 +9,8 @@ the model's logic for one scenario, all from the result tables and the resolved 
 '230,368 (95 % CI 229,983 to 230,754)'
 >>> ci_words(2.81, 2.62, 3.0, 5, "hours", signed=True)
 '+2.8 hours (95 % CI +2.6 to +3.0 hours)'
+>>> ci_words(-0.02, -0.031, 0.0004, 5, "share", signed=True)
+'-2 percentage points (95 % CI -3 to 0 percentage points)'
 >>> ci_words(143.8, 142.7, 144.9, 4, "hours")
 '144 hours (95 % CI 143 to 145 hours)'
 """
@@ -63,16 +65,19 @@ def _decimals(half_width: float, kind: str, mean: float) -> int:
 
 
 def _number(value: float, decimals: int, signed: bool = False) -> str:
-    sign = "+" if signed and value > 0 else ""
-    return f"{sign}{value:,.{decimals}f}"
+    text = f"{value:,.{decimals}f}"
+    if float(text.replace(",", "")) == 0:
+        return text.lstrip("-")  # no "-0" or "+0"
+    return f"+{text}" if signed and value > 0 else text
 
 
 def ci_words(mean: float, low: float, high: float, replications: int, kind: str, signed: bool = False) -> str:
-    """A mean with its 95 % CI in plain words, in the metric's unit ('undefined' when it has none)."""
+    """A mean with its 95 % CI in plain words, in the metric's unit ('undefined' when it has none);
+    `signed`: a difference (with its sign; shares in percentage points)."""
     if math.isnan(mean):
         return "undefined (no value in any replication)"
     scale = 100.0 if kind == "share" else 1.0
-    unit = UNITS[kind]
+    unit = " percentage points" if signed and kind == "share" else UNITS[kind]
     has_ci = replications > 1 and not (math.isnan(low) or math.isnan(high))
     decimals = _decimals((high - low) / 2 * scale if has_ci else math.nan, kind, mean * scale)
     text = f"{_number(mean * scale, decimals, signed)}{unit}"
@@ -213,9 +218,9 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
     name = manifest["scenario_name"]
     if kind == "sweep":
         varied = manifest.get("varied") or {}
-        what = "; ".join(f"{k} over {', '.join(map(str, v))}" for k, v in varied.items())
-        metrics = ", ".join(manifest.get("metrics") or ["the metrics"])
-        return f"How do {metrics} change in “{name}” when {what or 'the swept keys'} vary?"
+        what = _and([f"{k} takes {', '.join(map(str, v))}" for k, v in varied.items()])
+        metrics = _and(manifest.get("metrics") or ["the metrics"])
+        return f"How do {metrics} change in “{name}” as {what or 'the swept keys vary'}?"
     if kind == "staff":
         target = manifest.get("target", "the target")
         return (
@@ -223,7 +228,7 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
             f"meets {target}?"
         )
     if kind == "sensitivity":
-        metrics = ", ".join(manifest.get("metrics") or ["the answer"])
+        metrics = _and(manifest.get("metrics") or ["the answer"])
         return f"Which of the assumptions of “{name}” do {metrics} depend on most?"
     window = manifest["horizon_days"] - manifest["warmup_days"]
     team = scenario["analysts"]["count"]
@@ -231,6 +236,11 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
         f"What happens to the queue, the time to assessment and the time to removal in “{name}”, with "
         f"{team} analysts, over a measured window of {window:g} days?"
     )
+
+
+def _and(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def _dist(spec: dict[str, Any], unit: str) -> str:

@@ -1,0 +1,236 @@
+"""The planner report: one self-contained HTML page per results folder, whose figures, assumptions
+and STRESS-DES items come from the folder's own tables and manifest."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sim.assumptions import assumption_notes
+from tests.conftest import hotline_sim
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline-2018.toml"
+SHORT = ("--set", "scenario.horizon_days=63", "-n", "3", "-q")  # 5 measured weeks: about a second
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: tags with their attributes, text by element id."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.ids: dict[str, str] = {}
+        self._open: list[str] = []
+        self.definitions: dict[str, str] = {}
+        self._term: str | None = None
+        self._in: str | None = None
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        ident = dict(attrs).get("id")
+        if ident:
+            self._open.append(ident)
+            self.ids[ident] = ""
+        if tag == "dt":
+            self._in, self._term = "dt", ""
+        elif tag == "dd" and self._term is not None:
+            self._in = "dd"
+            self.definitions[self._term] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("dt", "dd"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        for ident in self._open:
+            self.ids[ident] += data
+        if self._in == "dt":
+            self._term = (self._term or "") + data
+        elif self._in == "dd" and self._term is not None:
+            self.definitions[self._term] += data
+
+
+def summary(folder: Path) -> dict[str, dict[str, float]]:
+    with (folder / "summary.csv").open(encoding="utf-8") as handle:
+        return {
+            row["metric"]: {k: float(row[k]) if row[k] else float("nan") for k in row if k != "metric"}
+            for row in csv.DictReader(handle)
+        }
+
+
+def numbers(text: str) -> list[float]:
+    return [float(n.replace(",", "")) for n in re.findall(r"[-+]?\d[\d,]*(?:\.\d+)?", text)]
+
+
+@pytest.fixture(scope="module")
+def baseline_run(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("report") / "run"
+    done = hotline_sim("run", BASELINE, *SHORT, "--out", folder, "--report", cwd=folder.parent)
+    assert done.returncode == 0, done.stderr
+    assert f"report written to {folder / 'report.html'}" in done.stdout
+    return folder
+
+
+def test_the_report_is_one_self_contained_page(baseline_run: Path) -> None:
+    text = (baseline_run / "report.html").read_text(encoding="utf-8")
+    page = Page(text)
+    assert not [t for t, _ in page.tags if t in ("script", "link", "iframe", "object", "embed")]
+    for tag, attrs in page.tags:
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            assert value is None or not re.match(r"^(https?:|//|file:)", value), (tag, value)
+    assert "http://" not in text and "https://" not in text, "nothing to fetch, not even a link"
+    images = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
+    pngs = sorted(p.name for p in baseline_run.glob("*.png"))
+    assert pngs == ["backlog.png", "removal_by_route.png", "wait_distribution.png"]
+    assert len(images) == len(pngs)
+    embedded = {base64.b64decode(src.split(",", 1)[1]) for src in images}
+    assert embedded == {(baseline_run / name).read_bytes() for name in pngs}, "each figure embedded whole"
+    assert all(src.startswith("data:image/png;base64,") for src in images)
+    assert 'name="viewport"' in text and "@media print" in text, "laid out for phones and for print"
+
+
+def test_key_figures_are_the_summary_in_plain_words(baseline_run: Path) -> None:
+    page = Page((baseline_run / "report.html").read_text(encoding="utf-8"))
+    table = summary(baseline_run)
+    # label: metric, scale (shares in %), the coarsest rounding step the report may use
+    checks = {
+        "Share of reports assessed within 24 hours of arrival": ("sla_assessment_share", 100.0, 0.1),
+        "Mean wait before assessment starts": ("wait_hours_mean", 1.0, 0.1),
+        "Reports assessed": ("reports_assessed", 1.0, 1.0),
+        "Pages removed before the end of the run": ("pages_removed", 1.0, 1.0),
+        "Share of pages removed within 3 days of the notice": (
+            "pages_removed_within_3_days_share",
+            100.0,
+            0.1,
+        ),
+    }
+    for label, (metric, scale, step) in checks.items():
+        text = page.definitions[label]
+        shown = numbers(text.replace("95 %", ""))
+        row = table[metric]
+        half = (row["ci95_high"] - row["ci95_low"]) / 2 * scale
+        # the mean and both ends, rounded to the half-width's first significant digit at most
+        for value, expected in zip(shown[:3], (row["mean"], row["ci95_low"], row["ci95_high"]), strict=True):
+            assert value == pytest.approx(expected * scale, abs=0.5 * max(half, step) + 1e-9), (label, text)
+        assert "95 % CI" in text, text
+    caveat = page.ids["ci-caveat"]
+    assert "replication noise only" in caveat and "not the uncertainty of the assumptions" in caveat
+    assert "3 independent" in caveat, "says how many replications the intervals rest on"
+
+
+def test_assumptions_defaults_and_stress_des_items(baseline_run: Path) -> None:
+    text = (baseline_run / "report.html").read_text(encoding="utf-8")
+    page = Page(text)
+    assumptions = page.ids["assumptions"]
+    notes = assumption_notes(BASELINE)
+    assert len(notes) >= 15
+    for key, note in notes:
+        assert key in assumptions
+        assert note.split(".")[0][:40] in assumptions.replace("\n", " ")
+    defaults = assumptions.split("Defaults used", 1)[1]
+    assert "takedown.recheck_minutes" in defaults and "analysts.absence_share" in defaults
+    assert "analysts.count" not in defaults, "the file gives the count: not a default"
+    assert "takedown.follow_up_hours" in defaults and "none (off)" in defaults
+    manifest = json.loads((baseline_run / "manifest.json").read_text(encoding="utf-8"))
+    for item in ("objectives", "logic", "inputs", "experimentation", "implementation", "outputs"):
+        assert page.ids[f"stress-{item}"].strip(), item
+    experimentation = page.ids["stress-experimentation"]
+    assert "3 replications" in experimentation and f"seed {manifest['seed']}" in experimentation
+    assert "28.0 days of warm-up" in experimentation and "63.0 days" in experimentation
+    implementation = page.ids["stress-implementation"]
+    for name in ("python", "simpy", "numpy", "jinja2"):
+        assert manifest["versions"][name] in implementation, name
+    assert "13 analysts work mon-fri 08:00 to 16:00" in page.ids["stress-logic"]
+    assert manifest["scenario_sha256"] in page.ids["stress-inputs"]
+    assert manifest["scenario_sha256"] in page.ids["manifest"]
+    assert "baseline-2018" in page.ids["question"]
+
+
+def test_the_takedown_table_lists_every_host(baseline_run: Path) -> None:
+    text = (baseline_run / "report.html").read_text(encoding="utf-8")
+    section = text.split("Takedown by hosting country", 1)[1].split("</table>", 1)[0]
+    with (baseline_run / "takedown_by_country.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 5
+    for row in rows:
+        assert f"<td>{row['country']}</td>" in section
+        assert f"{float(row['notices']):,.0f}" in section or f"{float(row['notices']):.3g}" in section
+
+
+def test_report_command_on_sweep_staff_and_sensitivity_folders(tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    done = hotline_sim("sweep", BASELINE, *SHORT, "--vary", "analysts.count=9,13", "--metric",
+                       "wait_hours_mean", "--out", sweep, cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "elsewhere" / "sweep.html"
+    out.parent.mkdir()
+    made = hotline_sim("report", sweep, "--out", out, cwd=tmp_path)
+    assert made.returncode == 0 and not (sweep / "report.html").exists(), made.stderr
+    page = Page(out.read_text(encoding="utf-8"))
+    assert "analysts.count takes 9, 13" in page.ids["question"]
+    images = [a["src"] for t, a in page.tags if t == "img"]
+    assert [base64.b64decode(s.split(",", 1)[1]) for s in images] == [
+        (sweep / "sweep_wait_hours_mean.png").read_bytes()
+    ]
+    assert "wait_hours_mean, lowest arm (analysts.count = 13)" in page.definitions
+    assert "baseline" in out.read_text(encoding="utf-8")
+
+    staff = tmp_path / "staff"
+    target = ("--target", "wait_hours_mean<=12", "--min", "9", "--max", "17")
+    done = hotline_sim("staff", BASELINE, *SHORT, *target, "--out", staff, "--report", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    answer = int(re.search(r"answer: (\d+) analysts", done.stdout).group(1))
+    manifest = json.loads((staff / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["answer"] == answer and manifest["target"] == "wait_hours_mean<=12"
+    page = Page((staff / "report.html").read_text(encoding="utf-8"))
+    assert (
+        page.definitions["Smallest team whose whole 95 % CI meets wait_hours_mean<=12"]
+        == f"{answer} analysts"
+    )
+    assert f"wait_hours_mean with {answer - 1} analysts" in page.definitions, "the count below, failing"
+    assert "does not meet it" in page.definitions[f"wait_hours_mean with {answer - 1} analysts"]
+    assert [a["src"][:22] for t, a in page.tags if t == "img"] == ["data:image/png;base64,"]
+
+    sensitivity = tmp_path / "sensitivity"
+    moves = ("--keys", "analysts.count", "--metric", "wait_hours_mean", "--no-plots")
+    done = hotline_sim(
+        "sensitivity", BASELINE, *SHORT, *moves, "--out", sensitivity, "--report", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    text = (sensitivity / "report.html").read_text(encoding="utf-8")
+    assert "analysts.count moved down" in text and "<img" not in text
+    assert "was not drawn" in text and "--no-plots" in text
+
+
+def test_question_override_and_folders_that_are_not_results(tmp_path: Path, baseline_run: Path) -> None:
+    out = tmp_path / "asked.html"
+    done = hotline_sim(
+        "report", baseline_run, "--out", out, "--question", "Can 13 analysts keep up?", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Can 13 analysts keep up?" in Page(out.read_text(encoding="utf-8")).ids["question"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    failed = hotline_sim("report", empty, cwd=tmp_path)
+    assert failed.returncode == 2 and "no manifest.json" in failed.stderr
+    assert not (empty / "report.html").exists()
+    (empty / "manifest.json").write_text("{}", encoding="utf-8")
+    failed = hotline_sim("report", empty, cwd=tmp_path)
+    assert failed.returncode == 2 and "no result table" in failed.stderr
+
+
+def test_the_api_writes_the_same_report(tmp_path: Path, baseline_run: Path) -> None:
+    import sim
+
+    path = sim.report(baseline_run, tmp_path / "api.html")
+    cli = (baseline_run / "report.html").read_text(encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == cli
