@@ -1,0 +1,112 @@
+"""The planner report in a real browser: headless Chromium (the Debian package `chromium`, which
+`.ci/run` installs) opens the report of a small run offline, with no console error, every image
+loaded, the key figures in the page, no sideways scrolling on a phone, and a printable PDF.
+
+Skipped only when Chromium itself is absent. Set HOTLINE_SIM_SCREENSHOT=path to keep the
+screenshot (docs/report-screenshot.png was made that way).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import hotline_sim
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = next(
+    (
+        p
+        for p in (shutil.which("chromium"), shutil.which("chromium-browser"), "/usr/bin/chromium")
+        if p and Path(p).is_file()
+    ),
+    None,
+)
+FLAGS = [  # as on a machine with no network: nothing in the background reaches out
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+]  # fmt: skip
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed (Debian package `chromium`; .ci/run installs it with apt-get)",
+)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("browser") / "run"
+    done = hotline_sim(
+        "run", ROOT / "scenarios" / "baseline-2018.toml", "--set", "scenario.horizon_days=63", "-n", "3",
+        "-q", "--out", folder, "--report", cwd=folder.parent,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return folder / "report.html"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, report: Path, width: int):
+    """The report in a new page `width` CSS pixels wide, with the console errors, page errors and
+    failed requests recorded."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems: list[str] = []
+    page.on(
+        "console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(report.as_uri(), wait_until="load")
+    return page, problems, requests
+
+
+def test_the_report_renders_offline_with_every_figure(browser, report: Path, tmp_path: Path) -> None:
+    page, problems, requests = open_page(browser, report, 1000)
+    assert problems == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == [], "no network request"
+    images = page.evaluate(
+        "Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight, i.alt])"
+    )
+    assert len(images) == 3, images
+    for complete, width, height, alt in images:
+        assert complete and width == 800 and height in (450, 650), (alt, width, height)
+    figures = page.inner_text("#key-figures")
+    with (report.parent / "summary.csv").open(encoding="utf-8") as handle:
+        table = {row["metric"]: row for row in csv.DictReader(handle)}
+    assessed = f"{float(table['reports_assessed']['mean']):,.0f}"
+    sla = f"{float(table['sla_assessment_share']['mean']) * 100:.1f} %"
+    assert "Reports assessed" in figures and assessed in figures
+    assert "Share of reports assessed within 24 hours of arrival" in figures and sla in figures
+    assert "replication noise only" in figures
+    for section in ("#assumptions", "#stress-des", "#manifest"):
+        assert page.is_visible(section), section
+    shot = Path(os.environ.get("HOTLINE_SIM_SCREENSHOT") or tmp_path / "report.png")
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
+
+
+def test_the_report_fits_a_phone_and_prints(browser, report: Path) -> None:
+    page, problems, _ = open_page(browser, report, 390)
+    assert problems == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow} px on a 390 px phone"
+    widths = page.evaluate("Array.from(document.images).map(i => i.getBoundingClientRect().width)")
+    assert widths and max(widths) <= 390, widths
+    pdf = page.pdf(format="A4")
+    assert pdf[:5] == b"%PDF-" and pdf.count(b"/Type /Page") >= 3
+    page.close()
