@@ -1,8 +1,9 @@
 """Scenario files: TOML -> a validated, immutable `Scenario`, or a `ScenarioError` naming the key.
 
 Every key carries its unit in its name. Every optional feature defaults to off, so a file that does
-not mention a feature behaves as if the feature did not exist. The defaults are listed in the
-README ("Scenario format") and shown in full by `hotline-sim check FILE`.
+not mention a feature behaves as if the feature did not exist. Every field carries a `description`
+and reference metadata (`_about`): docs/scenario-reference.md is generated from them by
+`python -m sim.reference --write`, and `hotline-sim check FILE` shows a file with every default.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pydantic import (
 
 from sim.distributions import DIST_NAMES, Distribution
 from sim.roster import (
+    DAY_NAMES,
     WeeklyShift,
     build_rosters,
     check_team_fits,
@@ -68,14 +70,52 @@ class _Section(BaseModel):
 Share = Annotated[float, Field(ge=0, le=1)]
 
 
+def _about(
+    unit: str | None = None, *, default: str | None = None, valid: str | None = None, key: str | None = None
+) -> dict[str, str]:
+    """Reference metadata of a key (its `json_schema_extra`), read by `sim.reference`.
+
+    `unit`: what the value counts or measures. `default`: what the model default means when it
+    cannot say it itself (None meaning "off", or a value resolved from other keys). `valid`: the
+    checks the field constraints do not carry (made by validators or across keys). `key`: the
+    placeholder for the names of a table's keys (`intake.sources.NAME`). Nothing here is validated.
+    """
+    given = {"unit": unit, "default": default, "valid": valid, "key": key}
+    return {name: text for name, text in given.items() if text is not None}
+
+
 class ScenarioMeta(_Section):
     """`[scenario]`: name, horizon, warm-up, replications and seed."""
 
-    name: str = Field(default="scenario", pattern=NAME_PATTERN, max_length=100)
-    horizon_days: float = Field(gt=0)
-    warmup_days: float = Field(default=0.0, ge=0)
-    replications: int = Field(default=10, ge=2)
-    seed: int = Field(default=1, ge=0)
+    name: str = Field(
+        default="scenario",
+        pattern=NAME_PATTERN,
+        max_length=100,
+        description="The scenario's name; it names the default output folder.",
+        json_schema_extra=_about(
+            "text: letters, digits, spaces, `.`, `_`, `-`, starting with a letter or digit",
+            default="in a file: the file's name, other characters replaced by `-`",
+        ),
+    )
+    horizon_days: float = Field(
+        gt=0,
+        description="Simulated time, warm-up included; fractions of a day allowed.",
+        json_schema_extra=_about("days"),
+    )
+    warmup_days: float = Field(
+        default=0.0,
+        ge=0,
+        description="Warm-up at the start of the horizon: nothing before it counts in the results.",
+        json_schema_extra=_about("days", valid="< `horizon_days`"),
+    )
+    replications: int = Field(
+        default=10, ge=2, description="Replications of the run.", json_schema_extra=_about("count")
+    )
+    seed: int = Field(
+        default=1,
+        ge=0,
+        description="Seed of the run's random streams (one `numpy.random.SeedSequence(seed)` per run).",
+    )
 
     @field_validator("warmup_days")
     @classmethod
@@ -98,14 +138,87 @@ class Source(_Section):
     `search_block_minutes`, and find reports at `finds_per_search_hour` of searching.
     """
 
-    kind: Literal["poisson", "proactive"] = "poisson"
-    reports_per_day: float | None = Field(default=None, ge=0, validate_default=True)
-    actionable_share: Share
-    priority: int = Field(default=0, ge=0, le=1000)
-    search_share: Share | None = Field(default=None, validate_default=True)
-    finds_per_search_hour: float | None = Field(default=None, ge=0, validate_default=True)
-    search_when_idle: bool | None = Field(default=None, validate_default=True)
-    search_block_minutes: float | None = Field(default=None, gt=0, le=1440, validate_default=True)
+    kind: Literal["poisson", "proactive"] = Field(
+        default="poisson",
+        description=(
+            "`poisson`: reports arrive at `reports_per_day`; `proactive`: reports are found by the "
+            "analysts' searching (see `search_share`)."
+        ),
+        json_schema_extra=_about("source kind", valid="at most one proactive source in `intake.sources`"),
+    )
+    reports_per_day: float | None = Field(
+        default=None,
+        ge=0,
+        validate_default=True,
+        description=(
+            "Mean arrival rate, before `intake.volume_multiplier`, growth, profiles and surges "
+            "(a non-homogeneous Poisson process)."
+        ),
+        json_schema_extra=_about(
+            "reports per day",
+            default="required for `poisson`; not allowed for `proactive`",
+            valid="only for `poisson`",
+        ),
+    )
+    actionable_share: Share = Field(
+        description="Share of this source's assessed reports that are actionable (a notice is sent).",
+        json_schema_extra=_about("share of the source's reports"),
+    )
+    priority: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Queue class of this source's reports: lower first, then first in, first out.",
+        json_schema_extra=_about("class, lower first"),
+    )
+    search_share: Share | None = Field(
+        default=None,
+        validate_default=True,
+        description=(
+            "Searching owed, as a share of each analyst's on-duty time that is neither a break nor "
+            "other work; searched in blocks of `search_block_minutes`."
+        ),
+        json_schema_extra=_about(
+            "share of on-duty time not on break",
+            default="required for `proactive`; not allowed for `poisson`",
+            valid="only for `proactive`",
+        ),
+    )
+    finds_per_search_hour: float | None = Field(
+        default=None,
+        ge=0,
+        validate_default=True,
+        description="Finds are a Poisson process in searching time at this rate.",
+        json_schema_extra=_about(
+            "reports per hour of searching",
+            default="required for `proactive`; not allowed for `poisson`",
+            valid="only for `proactive`",
+        ),
+    )
+    search_when_idle: bool | None = Field(
+        default=None,
+        validate_default=True,
+        description=(
+            "Whether an analyst with nothing to assess also searches (on top of what is owed) "
+            "until a report arrives."
+        ),
+        json_schema_extra=_about(
+            default="false for `proactive`; not allowed for `poisson`",
+            valid="only for `proactive`",
+        ),
+    )
+    search_block_minutes: float | None = Field(
+        default=None,
+        gt=0,
+        le=1440,
+        validate_default=True,
+        description="Length of one search block (cut at the day's end, a break due or the viewing cap).",
+        json_schema_extra=_about(
+            "minutes",
+            default=f"{DEFAULT_SEARCH_BLOCK_MINUTES:g} for `proactive`; not allowed for `poisson`",
+            valid="only for `proactive`",
+        ),
+    )
 
     @field_validator("reports_per_day")
     @classmethod
@@ -163,8 +276,15 @@ def _whole_hour_day(day: float) -> float:
 class _Window(_Section):
     """A window of days `[start_day, end_day)`, day 0 starting at time 0 (a Monday)."""
 
-    start_day: float = Field(ge=0)
-    end_day: float
+    start_day: float = Field(
+        ge=0,
+        description="First day of the window (day 0 starts at time 0, a Monday); fractions allowed.",
+        json_schema_extra=_about("days from day 0"),
+    )
+    end_day: float = Field(
+        description="End of the window, not included: the window is `[start_day, end_day)`.",
+        json_schema_extra=_about("days from day 0", valid="> `start_day`"),
+    )
 
     @field_validator("end_day")
     @classmethod
@@ -178,8 +298,22 @@ class _Window(_Section):
 class Surge(_Window):
     """`[[intake.surges]]`: arrivals of `sources` (default all Poisson sources) x `multiplier`."""
 
-    multiplier: float = Field(ge=0)
-    sources: list[str] | None = Field(default=None, min_length=1)
+    multiplier: float = Field(
+        ge=0,
+        description=(
+            "Factor on the arrival rate of `sources` in the window (overlapping surges multiply; they "
+            "compose with growth and the profiles)."
+        ),
+        json_schema_extra=_about("factor"),
+    )
+    sources: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="The sources whose arrivals the surge multiplies.",
+        json_schema_extra=_about(
+            "source names", default="all Poisson sources", valid="names of Poisson sources"
+        ),
+    )
 
     @field_validator("start_day", "end_day")
     @classmethod
@@ -190,15 +324,37 @@ class Surge(_Window):
 class CapacityWindow(_Window):
     """`[[analysts.capacity_windows]]`: only `available_share` of the team on the rota."""
 
-    available_share: Share
+    available_share: Share = Field(
+        description=(
+            "Share of the team on the rota in the window: each analyst works this share of the days, "
+            "in turns (overlapping windows multiply)."
+        ),
+        json_schema_extra=_about("share of the team"),
+    )
 
 
 class HeadcountChange(_Section):
     """`[[analysts.changes]]`: hires (positive) or leavers (negative) from `day` on."""
 
-    day: int = Field(ge=0)
-    count_delta: int
-    ramp_days: float = Field(default=0.0, ge=0)
+    day: int = Field(
+        ge=0, description="Day the hires join or the leavers go.", json_schema_extra=_about("day number")
+    )
+    count_delta: int = Field(
+        description=(
+            "Hires (> 0; they work the shifts of analyst `number mod count` of the original roster) "
+            "or leavers (< 0; the most recently joined go first)."
+        ),
+        json_schema_extra=_about("analysts", valid="not 0"),
+    )
+    ramp_days: float = Field(
+        default=0.0,
+        ge=0,
+        description=(
+            "A hire's share of full output rises linearly from 0 on the joining day to 1 after "
+            "`ramp_days` (the rest of the duty day is training, counted as other work)."
+        ),
+        json_schema_extra=_about("days"),
+    )
 
     @field_validator("count_delta")
     @classmethod
@@ -211,8 +367,19 @@ class HeadcountChange(_Section):
 class Breaks(_Section):
     """`analysts.breaks`: a `length_minutes` break after every `every_minutes` on duty."""
 
-    every_minutes: float = Field(gt=0)
-    length_minutes: float = Field(gt=0)
+    every_minutes: float = Field(
+        gt=0,
+        description=(
+            "On-duty time from the start of the duty day, or the end of the last break, to the next "
+            "break (taken when the assessment in progress ends)."
+        ),
+        json_schema_extra=_about("minutes"),
+    )
+    length_minutes: float = Field(
+        gt=0,
+        description="Length of each break (cut at the day's end); on duty, not available.",
+        json_schema_extra=_about("minutes"),
+    )
 
 
 def _check_profile(values: list[float] | None, length: int) -> list[float] | None:
@@ -228,13 +395,63 @@ def _check_profile(values: list[float] | None, length: int) -> list[float] | Non
 class Intake(_Section):
     """`[intake]`: volume, growth, profiles and the sources."""
 
-    volume_multiplier: float = Field(default=1.0, ge=0)
-    growth_per_year: float = Field(default=0.0, gt=-1)
-    weekly_profile: list[Annotated[float, Field(ge=0)]] | None = None
-    hourly_profile: list[Annotated[float, Field(ge=0)]] | None = None
-    sources: dict[str, Source] = Field(min_length=1)
-    surges: list[Surge] = Field(default_factory=list)
-    initial_backlog: int = Field(default=0, ge=0)
+    volume_multiplier: float = Field(
+        default=1.0,
+        ge=0,
+        description=(
+            "Scales every Poisson source (a proactive source's finds come from the team's searching "
+            "time, so they grow with the team, not with this)."
+        ),
+        json_schema_extra=_about("factor"),
+    )
+    growth_per_year: float = Field(
+        default=0.0,
+        gt=-1,
+        description="Every Poisson source's rate is multiplied by `(1 + growth_per_year) ** (t_days / 365)`.",
+        json_schema_extra=_about("share per year, compound"),
+    )
+    weekly_profile: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None,
+        description="Shape of the week, normalised to mean 1: it shapes the week, never the volume.",
+        json_schema_extra=_about(
+            "7 relative weights, Mon..Sun", default="flat", valid="exactly 7 values, not all 0"
+        ),
+    )
+    hourly_profile: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None,
+        description="Shape of the day, normalised to mean 1: it shapes the day, never the volume.",
+        json_schema_extra=_about(
+            "24 relative weights, 00..23 h", default="flat", valid="exactly 24 values, not all 0"
+        ),
+    )
+    sources: dict[str, Source] = Field(
+        min_length=1,
+        description="The sources of reports, one table per source name.",
+        json_schema_extra=_about(
+            "source tables",
+            key="NAME",
+            valid=(
+                "names of letters, digits, spaces, `.`, `_`, `-`, starting with a letter or digit; "
+                "at most one source of kind `proactive`"
+            ),
+        ),
+    )
+    surges: list[Surge] = Field(
+        default_factory=list,
+        description="Windows in which the arrival rate of some sources is multiplied.",
+        json_schema_extra=_about(
+            "surge tables", valid="`start_day` and `end_day` on whole hours (multiples of 1/24)"
+        ),
+    )
+    initial_backlog: int = Field(
+        default=0,
+        ge=0,
+        description=(
+            "Reports waiting at time 0 (sources mixed as the Poisson sources' rates, none merged, "
+            "fast-tracked at the hash-match share); they are not counted as received."
+        ),
+        json_schema_extra=_about("reports waiting at time 0"),
+    )
 
     @field_validator("weekly_profile")
     @classmethod
@@ -283,12 +500,32 @@ class Intake(_Section):
 class Dedup(_Section):
     """`[dedup]`: shares of all received reports merged at intake or fast-tracked by hash match.
 
-    Either share may change over time (a growing hash list): see `sim.share_rules`.
+    Either share may change over time (a growing hash list): see `sim.share_rules`. Each report is
+    gated with the shares at its arrival time (a find at the time it is found).
     """
 
-    duplicate_share: ShareRule = 0.0
-    hash_match_share: ShareRule = 0.0
-    hash_match_time_factor: float = Field(default=0.2, ge=0)
+    duplicate_share: ShareRule = Field(
+        default=0.0,
+        description="Reports merged at intake as duplicates: no analyst time.",
+        json_schema_extra=_about("share of received reports, or a rule over time"),
+    )
+    hash_match_share: ShareRule = Field(
+        default=0.0,
+        description=(
+            "Reports fast-tracked by a hash-list match: assessed in `hash_match_time_factor` x the "
+            "usual assessment time."
+        ),
+        json_schema_extra=_about(
+            "share of received reports, or a rule over time",
+            valid="`duplicate_share + hash_match_share <= 1` at every time",
+        ),
+    )
+    hash_match_time_factor: float = Field(
+        default=0.2,
+        ge=0,
+        description="Assessment time of a hash-matched report, as a factor of the usual time.",
+        json_schema_extra=_about("factor on assessment time"),
+    )
 
     @model_validator(mode="after")
     def _shares_exclusive(self) -> Dedup:
@@ -328,10 +565,38 @@ class Dedup(_Section):
 class Shift(_Section):
     """One shift table: `{ days = "mon-fri", start = "08:00", end = "16:00", analysts = 13 }`."""
 
-    days: str
-    start: str
-    end: str
-    analysts: int | None = Field(default=None, ge=0)
+    days: str = Field(
+        description=(
+            'The days the shift starts on: ranges and lists (`"mon-fri"`, `"mon,wed,fri"`, `"fri-mon"` '
+            'wraps past Sunday) or `"daily"`.'
+        ),
+        json_schema_extra=_about(
+            "days of the week", valid=f"day names {', '.join(DAY_NAMES)}, in ranges or lists; or `daily`"
+        ),
+    )
+    start: str = Field(
+        description="Start of the shift on each of its days.",
+        json_schema_extra=_about("time `HH:MM`", valid="00:00 to 23:59"),
+    )
+    end: str = Field(
+        description='End of the shift: `end <= start` crosses midnight (`"22:00"` to `"06:00"`).',
+        json_schema_extra=_about(
+            "time `HH:MM`", valid='00:00 to 24:00, not equal to `start` (a whole day: "00:00" to "24:00")'
+        ),
+    )
+    analysts: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Analysts on this shift; in a list, each shift takes analysts who are not on an "
+            "overlapping shift (the least-rostered first)."
+        ),
+        json_schema_extra=_about(
+            "analysts",
+            default="all of `analysts.count`, so changing the count scales the shift",
+            valid="overlapping shifts never need more than `analysts.count` at one moment",
+        ),
+    )
 
     @field_validator("days")
     @classmethod
@@ -390,14 +655,58 @@ DEFAULT_SHIFT = Shift(days="mon-fri", start="08:00", end="16:00")
 class Analysts(_Section):
     """`[analysts]`: team size, when they work, and what takes them away from the queue."""
 
-    count: int = Field(default=13, ge=1)
-    schedule: Schedule = DEFAULT_SHIFT
-    breaks: Breaks | None = None
-    max_viewing_hours_per_day: float | None = Field(default=None, gt=0, le=24)
-    absence_share: Share = 0.0
-    capacity_windows: list[CapacityWindow] = Field(default_factory=list)
-    changes: list[HeadcountChange] = Field(default_factory=list)
-    holidays: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
+    count: int = Field(
+        default=13, ge=1, description="The team at day 0.", json_schema_extra=_about("analysts")
+    )
+    schedule: Schedule = Field(
+        default=DEFAULT_SHIFT,
+        description=(
+            'When the team is on duty: `"24/7"` (the whole team always), a shift table or a list of them. '
+            "Day 0 is a Monday, 00:00. An assessment in progress at the end of a shift is finished; "
+            "no new one starts off shift."
+        ),
+        json_schema_extra=_about(
+            valid="a list is not empty; the shifts never need more than `count` analysts at one moment"
+        ),
+    )
+    breaks: Breaks | None = Field(
+        default=None,
+        description="A break of `length_minutes` after every `every_minutes` on duty.",
+        json_schema_extra=_about(default="no breaks"),
+    )
+    max_viewing_hours_per_day: float | None = Field(
+        default=None,
+        gt=0,
+        le=24,
+        description=(
+            "Cap on viewing (assessing, searching and re-checks) per duty day: once reached, no new "
+            "assessment or search starts that day and the rest of it is other work."
+        ),
+        json_schema_extra=_about("hours of viewing a duty day", default="no cap"),
+    )
+    absence_share: Share = Field(
+        default=0.0,
+        description="Each duty day is lost with this probability (drawn from the analyst's own stream).",
+        json_schema_extra=_about("share of duty days"),
+    )
+    capacity_windows: list[CapacityWindow] = Field(
+        default_factory=list,
+        description="Windows in which only part of the team is on the rota.",
+        json_schema_extra=_about("capacity window tables"),
+    )
+    changes: list[HeadcountChange] = Field(
+        default_factory=list,
+        description="Hires and leavers over time.",
+        json_schema_extra=_about("headcount change tables", valid="the team never below 0 analysts"),
+    )
+    holidays: list[Annotated[int, Field(ge=0)]] = Field(
+        default_factory=list,
+        description=(
+            "Days on which no duty day starts (a night shift that starts the evening before still "
+            "runs into it)."
+        ),
+        json_schema_extra=_about("day numbers"),
+    )
 
     @field_validator("schedule")
     @classmethod
@@ -435,7 +744,9 @@ class Analysts(_Section):
 class Assessment(_Section):
     """`[assessment]`: one analyst's time to assess one report (minutes)."""
 
-    time_minutes: Distribution
+    time_minutes: Distribution = Field(
+        description="One analyst's time to assess one report.", json_schema_extra=_about("minutes")
+    )
 
 
 ROUTES = ("direct", "partner_hotline", "law_enforcement")
@@ -448,10 +759,31 @@ class Host(_Section):
     `removal_hours` (notice to removal) may be left out: the route's default then applies.
     """
 
-    country: str = Field(min_length=1, max_length=60)
-    share: Share
-    route: Route
-    removal_hours: Distribution | None = None
+    country: str = Field(
+        min_length=1,
+        max_length=60,
+        description="The hosting country.",
+        json_schema_extra=_about(
+            "text", valid="not blank, no line breaks or control characters; each country once"
+        ),
+    )
+    share: Share = Field(
+        description="Share of actionable pages hosted here.",
+        json_schema_extra=_about("share of actionable pages"),
+    )
+    route: Route = Field(
+        description="How the notice reaches the host; gives the default `removal_hours`.",
+        json_schema_extra=_about("notice route"),
+    )
+    removal_hours: Distribution | None = Field(
+        default=None,
+        description="Delay from notice to removal for pages on this host.",
+        json_schema_extra=_about(
+            "hours from notice to removal",
+            default="the route's default",
+            valid="required when the route has no default",
+        ),
+    )
 
     @field_validator("country")
     @classmethod
@@ -466,7 +798,10 @@ class Host(_Section):
 class RouteDefaults(_Section):
     """`[takedown.routes.<route>]`: what a host on this route uses when it does not say."""
 
-    removal_hours: Distribution
+    removal_hours: Distribution = Field(
+        description="Delay from notice to removal for hosts of this route that do not give their own.",
+        json_schema_extra=_about("hours from notice to removal"),
+    )
 
 
 class Takedown(_Section):
@@ -479,13 +814,68 @@ class Takedown(_Section):
     escalation (default: the law-enforcement route's delay).
     """
 
-    hosts: list[Host] = Field(default_factory=list)
-    routes: dict[Route, RouteDefaults] = Field(default_factory=dict)
-    follow_up_hours: float | None = Field(default=None, gt=0)
-    recheck_minutes: float = Field(default=2.0, ge=0)
-    recheck_priority: int = Field(default=0, ge=0, le=1000)
-    max_follow_ups: int | None = Field(default=None, ge=0)
-    escalation_removal_hours: Distribution | None = None
+    hosts: list[Host] = Field(
+        default_factory=list,
+        description="Where actionable pages are hosted; each notice goes to a host drawn by share.",
+        json_schema_extra=_about(
+            "host tables",
+            default="no hosts: notices sent, removal not modelled",
+            valid=f"shares sum to 1 (within {SHARE_SUM_TOLERANCE:g}), each country once",
+        ),
+    )
+    routes: dict[Route, RouteDefaults] = Field(
+        default_factory=dict,
+        description="Default removal delay of each route, for hosts that do not give their own.",
+        json_schema_extra=_about("route tables", key="ROUTE"),
+    )
+    follow_up_hours: float | None = Field(
+        default=None,
+        gt=0,
+        description="A page still up this long after its notice (or its last re-check) is re-checked.",
+        json_schema_extra=_about(
+            "hours after the notice (and after each re-check)",
+            default="no follow-ups",
+            valid="needs `takedown.hosts`",
+        ),
+    )
+    recheck_minutes: float = Field(
+        default=2.0,
+        ge=0,
+        description="Analyst time of one re-check (it counts as viewing and as busy time).",
+        json_schema_extra=_about("analyst minutes per re-check"),
+    )
+    recheck_priority: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Queue class of re-checks among the reports' classes; first in, first out in a class.",
+        json_schema_extra=_about("queue class, lower first (as a source's `priority`)"),
+    )
+    max_follow_ups: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Re-checks that find a page still up before it is escalated (0: escalated at the first "
+            "follow-up, with no re-check)."
+        ),
+        json_schema_extra=_about(
+            "re-checks finding a page still up before it is escalated",
+            default="never escalated",
+            valid="needs `follow_up_hours`",
+        ),
+    )
+    escalation_removal_hours: Distribution | None = Field(
+        default=None,
+        description=(
+            "Delay from escalation to removal: an escalated page is removed at the earlier of its "
+            "host's removal and this."
+        ),
+        json_schema_extra=_about(
+            "hours from escalation to removal",
+            default="the `law_enforcement` route's default",
+            valid="required with `max_follow_ups` when that route has no default",
+        ),
+    )
 
     @field_validator("hosts")
     @classmethod
@@ -543,10 +933,34 @@ class Reuploads(_Section):
     first source) and pass the dedup gate like any report. A re-upload is always actionable.
     """
 
-    share: Share = 0.0
-    delay_days: Distribution | None = None
-    hash_block_share: Share = 0.0
-    source: str | None = None
+    share: Share = Field(
+        default=0.0,
+        description="Probability that a removed page comes back at a new URL.",
+        json_schema_extra=_about(
+            "share of removed pages that come back at a new URL",
+            default="off",
+            valid="> 0 needs `delay_days` and `takedown.hosts`",
+        ),
+    )
+    delay_days: Distribution | None = Field(
+        default=None,
+        description="Delay from removal to re-upload.",
+        json_schema_extra=_about("days from removal to re-upload", valid="required when `share` > 0"),
+    )
+    hash_block_share: Share = Field(
+        default=0.0,
+        description="Re-uploads stopped at upload by the hash list: counted, never reported.",
+        json_schema_extra=_about("share of re-uploads stopped at upload by the hash list"),
+    )
+    source: str | None = Field(
+        default=None,
+        description="The source whose reports re-uploads arrive as (always actionable).",
+        json_schema_extra=_about(
+            "source name",
+            default="the proactive source if there is one, else the first source",
+            valid="one of `intake.sources`",
+        ),
+    )
 
     @model_validator(mode="after")
     def _delay_given(self) -> Reuploads:
@@ -561,20 +975,29 @@ class Reuploads(_Section):
 class Sla(_Section):
     """`[sla]`: service levels that are reported as shares."""
 
-    assessment_hours: float = Field(default=24.0, gt=0)
+    assessment_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="Target time from arrival to the end of assessment (`sla_assessment_share`).",
+        json_schema_extra=_about("hours"),
+    )
 
 
 class Scenario(_Section):
     """A whole, validated scenario. Immutable; use `with_values` for overrides."""
 
-    scenario: ScenarioMeta
-    intake: Intake
-    dedup: Dedup = Dedup()
-    analysts: Analysts = Analysts()
-    assessment: Assessment
-    takedown: Takedown = Takedown()
-    reuploads: Reuploads = Reuploads()
-    sla: Sla = Sla()
+    scenario: ScenarioMeta = Field(description="Name, horizon, warm-up, replications and seed.")
+    intake: Intake = Field(description="Where reports come from and how many.")
+    dedup: Dedup = Field(default=Dedup(), description="Reports merged or fast-tracked before assessment.")
+    analysts: Analysts = Field(
+        default=Analysts(), description="The team, its shifts and what takes it away from the queue."
+    )
+    assessment: Assessment = Field(description="How long an assessment takes.")
+    takedown: Takedown = Field(
+        default=Takedown(), description="Notices, removal delays, follow-ups and escalation."
+    )
+    reuploads: Reuploads = Field(default=Reuploads(), description="Removed pages that come back.")
+    sla: Sla = Field(default=Sla(), description="Service levels reported as shares.")
 
     @model_validator(mode="after")
     def _reupload_source_known(self) -> Scenario:
