@@ -15,8 +15,8 @@ True
 
 The command line runs the same functions, so `run(...).write(folder)` writes the tables
 `hotline-sim run` writes for the same scenario, seed and replications, byte for byte; `sweep`,
-`staff` and `sensitivity` do the same for their commands, and `report(folder)` writes the
-planner report of any results folder.
+`staff` and `sensitivity_analysis` do the same for their commands, and `write_report(folder)`
+writes the planner report of any results folder.
 """
 
 from __future__ import annotations
@@ -431,7 +431,7 @@ class SensitivityResults:
         )  # fmt: skip
 
 
-def sensitivity(
+def sensitivity_analysis(
     scenario: Scenario | str | Path | dict[str, Any],
     keys: list[str] | None = None,
     change: float = 0.2,
@@ -487,12 +487,12 @@ def sensitivity(
                               started_at)  # fmt: skip
 
 
-def report(folder: str | Path, out: str | Path | None = None, question: str | None = None) -> Path:
+def write_report(folder: str | Path, out: str | Path | None = None, question: str | None = None) -> Path:
     """Write the planner report (one self-contained HTML page) of a results folder written by run,
     sweep, staff or sensitivity; to `out`, default `folder/report.html`. Its path."""
-    from sim.report import write_report
+    from sim.report import write_report as write
 
-    return write_report(folder, out, question)
+    return write(folder, out, question)
 
 
 def _pandas():

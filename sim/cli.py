@@ -418,7 +418,7 @@ def sensitivity(
     Example:
       hotline-sim sensitivity scenarios/baseline-2018.toml --metric sla_assessment_share --jobs 2
     """
-    from sim.api import sensitivity as sensitivity_api
+    from sim.api import sensitivity_analysis as sensitivity_api
     from sim.experiment import ExperimentError
 
     spec = _with_overrides(_load(scenario), scenario, overrides)

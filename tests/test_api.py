@@ -69,3 +69,63 @@ def test_tables_as_dataframes_match_the_summaries() -> None:
     assert len(series) == 10 and series.index.name == "day"
     measured = series["arrivals"].iloc[1:].sum()  # one day of warm-up
     assert measured == pytest.approx(results.summary["reports_received"].mean, rel=1e-9)
+
+
+def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Path) -> None:
+    path = write_scenario(tmp_path / "api-check.toml", small())
+    common = ("-n", "3", "--seed", "5", "--no-plots", "-q")
+    vary = ("--vary", "analysts.count=3,4", "--vary", "intake.volume_multiplier=1,1.2")
+    vary = (*vary, "--metric", "wait_hours_mean")
+    cli = hotline_sim("sweep", path, *vary, *common, "--out", tmp_path / "cli-sweep", cwd=tmp_path)
+    assert cli.returncode == 0, cli.stderr
+    done = sim.sweep(path, {"analysts.count": [3, 4], "intake.volume_multiplier": [1, 1.2]},
+                     metrics=["wait_hours_mean"], replications=3, seed=5)  # fmt: skip
+    done.write(tmp_path / "api-sweep", plots=False)
+    for table in ("sweep.csv", "sweep_differences.csv", "sweep.md"):
+        assert (tmp_path / "api-sweep" / table).read_bytes() == (tmp_path / "cli-sweep" / table).read_bytes()
+    assert [arm.values for arm in done.arms][1] == {"analysts.count": 3, "intake.volume_multiplier": 1.2}
+    waits = [s["wait_hours_mean"].mean for s in done.summaries]
+    assert waits[0] > waits[2], "a fourth analyst shortens the wait at the same volume"
+    assert done.differences[0]["wait_hours_mean"].mean == 0.0, "the baseline arm against itself"
+
+    cli = hotline_sim("staff", path, "--target", "wait_hours_mean<=0.2", "--max", "8", *common,
+                      "--out", tmp_path / "cli-staff", cwd=tmp_path)  # fmt: skip
+    assert cli.returncode == 0, cli.stderr
+    staffing = sim.staff(path, "wait_hours_mean<=0.2", high=8, replications=3, seed=5)
+    assert cli.stdout.strip().endswith(f"answer: {staffing.answer} analysts")
+    staffing.write(tmp_path / "api-staff", plots=False)
+    assert (tmp_path / "api-staff" / "staffing.csv").read_bytes() == (
+        tmp_path / "cli-staff" / "staffing.csv"
+    ).read_bytes()
+    below = [t for t in staffing.trials if t.analysts == staffing.answer - 1]
+    assert below and not below[0].meets_target and below[0].summary.ci95_high > 0.2
+
+    keys = ("--keys", "analysts.count,assessment.time_minutes", "--metric", "wait_hours_mean")
+    cli = hotline_sim("sensitivity", path, *keys, *common, "--out", tmp_path / "cli-sens", cwd=tmp_path)
+    assert cli.returncode == 0, cli.stderr
+    keys_moved = ["analysts.count", "assessment.time_minutes"]
+    moved = sim.sensitivity_analysis(path, keys_moved, metrics=["wait_hours_mean"], replications=3, seed=5)
+    moved.write(tmp_path / "api-sens", plots=False)
+    assert (tmp_path / "api-sens" / "sensitivity.csv").read_bytes() == (
+        tmp_path / "cli-sens" / "sensitivity.csv"
+    ).read_bytes()
+
+
+def test_experiments_refuse_bad_requests_before_simulating() -> None:
+    from sim.experiment import ExperimentError
+    from sim.staffing import UnreachableTarget
+
+    scenario = sim.load_scenario(small())
+    with pytest.raises(ExperimentError, match="--metric: unknown no_such_metric"):
+        sim.sweep(scenario, {"analysts.count": [3, 4]}, metrics=["no_such_metric"])
+    with pytest.raises(ExperimentError, match="analysts.cuont"):
+        sim.sweep(scenario, {"analysts.cuont": [3, 4]})
+    with pytest.raises(ExperimentError, match="above --max"):
+        sim.staff(scenario, "wait_hours_mean<=1", low=9, high=3)
+    weekday = scenario.with_values(
+        {"analysts.schedule": {"days": "mon-fri", "start": "08:00", "end": "16:00"}}
+    )
+    with pytest.raises(UnreachableTarget, match="cannot be met by any number of analysts"):
+        sim.staff(weekday, "sla_assessment_share>=0.99")
+    with pytest.raises(ExperimentError, match="no scenario file"):
+        sim.sensitivity_analysis(scenario)

@@ -231,6 +231,6 @@ def test_question_override_and_folders_that_are_not_results(tmp_path: Path, base
 def test_the_api_writes_the_same_report(tmp_path: Path, baseline_run: Path) -> None:
     import sim
 
-    path = sim.report(baseline_run, tmp_path / "api.html")
+    path = sim.write_report(baseline_run, tmp_path / "api.html")
     cli = (baseline_run / "report.html").read_text(encoding="utf-8")
     assert path.read_text(encoding="utf-8") == cli
