@@ -63,20 +63,6 @@ def rows_by_key() -> dict[str, KeyRow]:
     return {row.key: row for row in scenario_rows()}
 
 
-def readme_table() -> list[dict[str, str]]:
-    """The rows of the README's "Scenario format" key table (empty when it has none any more)."""
-    text = README.read_text(encoding="utf-8")
-    _, found, rest = text.partition("## Scenario format")
-    section = rest.split("\n## ")[0] if found else ""
-    rows = []
-    for line in section.splitlines():
-        match = re.match(r"^\| `([^`]+)` \|", line)
-        if match:
-            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
-            rows.append({"key": match.group(1), "unit": cells[1], "default": cells[2], "valid": cells[3]})
-    return rows
-
-
 # --- (a) the committed file is what the models give now ---------------------------------------
 
 
@@ -195,50 +181,6 @@ def test_every_key_of_the_readme_table_at_the_move_is_in_the_reference():
     for key in README_KEYS_AT_MOVE:
         assert key in keys, f"{key} is missing from the generated reference"
         assert f"| `{key}` |" in text
-
-
-def test_every_key_of_the_current_readme_table_is_in_the_reference():
-    table = readme_table()
-    if not table:
-        pytest.skip("README.md no longer has the key table (see docs/scenario-reference.md)")
-    keys = rows_by_key()
-    missing = [row["key"] for row in table if row["key"] not in keys]
-    assert missing == [], f"README keys missing from the generated reference: {missing}"
-
-
-def bounds(text: str) -> set[str]:
-    """Numeric bounds stated in a cell: `>= 0`, `(0, 24]`, `integer 0..1000` -> {'>=0', '<=24', ...}."""
-    found = set()
-    number = r"(-?\d+(?:\.\d+)?)"
-    for op, value in re.findall(rf"(>=|<=|>|<) {number}(?![\d.])", text):
-        found.add(f"{op}{float(value):g}")
-    for left, low, high, right in re.findall(rf"([\[(]){number}, {number}([\])])", text):
-        found |= {
-            f"{'>=' if left == '[' else '>'}{float(low):g}",
-            f"{'<=' if right == ']' else '<'}{float(high):g}",
-        }
-    for low, high in re.findall(rf"{number}\.\.{number}", text):
-        found |= {f">={float(low):g}", f"<={float(high):g}"}
-    return found
-
-
-def test_readme_bounds_and_numeric_defaults_agree_with_the_reference():
-    table = readme_table()
-    if not table:
-        pytest.skip("README.md no longer has the key table (see docs/scenario-reference.md)")
-    rows = rows_by_key()
-    checked = 0
-    for readme in table:
-        key = readme["key"]
-        family = [r for k, r in rows.items() if k == key or k.startswith((key + ".", key + "[i]."))]
-        stated = bounds(" ".join(r.valid for r in family))
-        assert bounds(readme["valid"]) <= stated, (key, readme["valid"], stated)
-        leading = re.match(r"^-?\d+(\.\d+)?", readme["default"])
-        if leading:
-            generated = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", rows[key].default)]
-            assert float(leading.group(0)) in generated, (key, readme["default"], rows[key].default)
-            checked += 1
-    assert checked >= 15
 
 
 # --- (d) the defaults shown are the model's ---------------------------------------------------
