@@ -29,7 +29,6 @@ from sim.share_rules import GrowthRule, PointsRule, PointTable
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "scenario-reference.md"
-README = ROOT / "README.md"
 STALE = "docs/scenario-reference.md is stale: run `python -m sim.reference --write` and commit it"
 
 # the keys of the README's hand-written table when the reference was first generated from the
