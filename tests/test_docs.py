@@ -1,0 +1,260 @@
+"""The examples of README.md and docs/*.md, executed so that the documentation cannot drift from the code.
+
+Every Markdown file is collected automatically (a file without examples is left out); each is one
+test, whose examples run in document order in a fresh temporary folder holding copies of
+`scenarios/`, `results/` (tables only) and `docs/examples/`, so paths read as from the repository
+root and nothing is written into the repository. Fenced blocks:
+
+- ```console: each line `$ hotline-sim ARGS` is run in this process through click's CliRunner, ARGS
+  split as a POSIX shell would (shlex; a line ending in a backslash continues on the next). The
+  lines after it, up to the next `$ ` line or the end of the block, are its expected output: stdout
+  and stderr together, as a terminal shows them, compared line by line (trailing spaces ignored),
+  with `...` standing for any text, within a line or for whole lines (doctest's ELLIPSIS). With no
+  lines shown the output is not compared. The exit code must be 0, or N when the command line ends
+  with the shell comment `# exit N`.
+- any block with `>>>` lines (```python): doctest, with ELLIPSIS and NORMALIZE_WHITESPACE; names
+  defined in one block are seen by the later blocks of the same file.
+- anything else (```sh for installation, ```text, ```toml): shown, not run. A `$ hotline-sim` line
+  outside a ```console block is an error, so a mistyped marker cannot silently turn examples off.
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+import shutil
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+COPIED = {"scenarios": (), "results": ("*.png", "manifest.json"), "docs/examples": ()}
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s]*)")
+PROMPT = "$ "
+COMMAND = "hotline-sim"
+EXIT_MARK = re.compile(r"\s#\s*exit\s+(?P<code>\d+)\b[^\"']*$")
+DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+# Found in README.md and docs/*.md together: fewer means examples were lost (a changed marker, a
+# parsing change), not that the documentation got shorter by accident.
+MIN_COMMANDS = 7
+MIN_DOCTEST_EXAMPLES = 60
+
+
+@dataclass
+class Block:
+    """One fenced block: its info string, the line number of its first line (1-based), its lines."""
+
+    info: str
+    first_line: int
+    lines: list[str]
+
+
+@dataclass
+class Command:
+    """A `$ hotline-sim ...` line of a console block, its expected exit code and output."""
+
+    line: int
+    text: str
+    argv: list[str]
+    exit_code: int
+    expected: list[str]
+
+
+def fenced_blocks(path: Path) -> list[Block]:
+    """The fenced blocks of a Markdown file, dedented by their fence's indentation."""
+    blocks: list[Block] = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = 0
+    while number < len(lines):
+        opening = FENCE.match(lines[number])
+        number += 1
+        if not opening:
+            continue
+        indent, fence = len(opening["indent"]), opening["fence"]
+        start, body = number, []
+        while number < len(lines) and not re.match(rf"^[ \t]*{re.escape(fence)}[ \t]*$", lines[number]):
+            body.append(lines[number][indent:] if lines[number][:indent].isspace() else lines[number])
+            number += 1
+        if number == len(lines):
+            raise ValueError(f"{path.name}:{start}: fenced block never closed")
+        number += 1
+        blocks.append(Block(opening["info"].lower(), start + 1, body))
+    return blocks
+
+
+def console_commands(path: Path, block: Block) -> list[Command]:
+    """The commands of a ```console block with their expected exit codes and output."""
+    commands: list[Command] = []
+    lines, index = block.lines, 0
+    while index < len(lines):
+        if not lines[index].startswith(PROMPT):
+            if not commands:
+                where = f"{path.name}:{block.first_line + index}"
+                raise ValueError(f"{where}: console block text before any `$ ` command")
+            commands[-1].expected.append(lines[index])
+            index += 1
+            continue
+        line = block.first_line + index
+        text = lines[index][len(PROMPT) :]
+        while text.endswith("\\") and index + 1 < len(lines):
+            index += 1
+            text = text[:-1].rstrip() + " " + lines[index].removeprefix("> ").strip()
+        index += 1
+        mark = EXIT_MARK.search(text)
+        argv = shlex.split(text, comments=True)
+        if not argv or argv[0] != COMMAND:
+            raise ValueError(
+                f"{path.name}:{line}: only `$ {COMMAND} ...` lines are executed; show other commands "
+                "in a ```sh block without the `$ ` prompt"
+            )
+        commands.append(Command(line, text, argv[1:], int(mark["code"]) if mark else 0, []))
+    return commands
+
+
+def is_doctest(block: Block) -> bool:
+    """Whether a block holds Python examples."""
+    return any(line.lstrip().startswith(">>> ") or line.strip() == ">>>" for line in block.lines)
+
+
+def examples(path: Path) -> list[tuple[Block, list[Command] | None]]:
+    """The blocks of `path` that are run, in document order: console blocks with their commands,
+    doctest blocks with None. A `$ hotline-sim` line anywhere else is an error."""
+    found: list[tuple[Block, list[Command] | None]] = []
+    for block in fenced_blocks(path):
+        if block.info == "console":
+            found.append((block, console_commands(path, block)))
+        elif is_doctest(block):
+            found.append((block, None))
+        elif any(line.startswith(f"{PROMPT}{COMMAND}") for line in block.lines):
+            raise ValueError(
+                f"{path.name}:{block.first_line}: a `$ {COMMAND}` line in a ```{block.info} block is not "
+                "run; mark the block ```console (or drop the `$ ` prompt in a ```sh block)"
+            )
+    return found
+
+
+def _normalised(text: str) -> str:
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
+def run_command(path: Path, command: Command) -> str | None:
+    """Run one documented command; None when it behaves as shown, else what went wrong."""
+    result = CliRunner().invoke(cli, command.argv, prog_name=COMMAND)
+    got = _normalised(result.output)
+    want = _normalised("\n".join(command.expected))
+    problems = []
+    if result.exit_code != command.exit_code:
+        problems.append(f"exit code {result.exit_code}, the document shows {command.exit_code}")
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            problems.append("".join(traceback.format_exception(result.exception)))
+    checker = doctest.OutputChecker()
+    if want and not checker.check_output(want, got, doctest.ELLIPSIS):
+        example = doctest.Example(command.text, want)
+        problems.append(checker.output_difference(example, got, doctest.ELLIPSIS | doctest.REPORT_NDIFF))
+    if not problems:
+        return None
+    return f"{path.name}:{command.line}: $ {command.text}\n" + "\n".join(problems)
+
+
+def run_document(path: Path) -> list[str]:
+    """Run every example of `path` in document order; the failures, described."""
+    failures: list[str] = []
+    globs: dict[str, object] = {"__name__": f"docs.{path.stem}"}
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=DOCTEST_FLAGS)
+    for block, commands in examples(path):
+        if commands is None:
+            test = parser.get_doctest(
+                "\n".join(block.lines) + "\n", globs, f"{path.name}:{block.first_line}", str(path),
+                block.first_line - 1,
+            )  # fmt: skip
+            report: list[str] = []
+            if runner.run(test, out=report.append, clear_globs=False).failed:
+                failures.append("".join(report))
+            globs = test.globs  # a DocTest works on a copy: the next block sees this one's names
+        else:
+            failures += [f for f in (run_command(path, c) for c in commands) if f is not None]
+    return failures
+
+
+def _documents_with_examples() -> list[Path]:
+    return [path for path in DOCUMENTS if examples(path)]
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder laid out like the repository root (copies of what the examples read)."""
+    for folder, ignored in COPIED.items():
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns(*ignored))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("path", _documents_with_examples(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_documented_examples_run_as_shown(path: Path, workdir: Path) -> None:
+    failures = run_document(path)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_the_documents_hold_enough_examples() -> None:
+    commands = doctest_examples = 0
+    parser = doctest.DocTestParser()
+    for path in DOCUMENTS:
+        for block, found in examples(path):
+            if found is None:
+                doctest_examples += len(parser.get_examples("\n".join(block.lines) + "\n"))
+            else:
+                commands += len(found)
+    assert commands >= MIN_COMMANDS
+    assert doctest_examples >= MIN_DOCTEST_EXAMPLES
+    documented = {path.relative_to(ROOT).as_posix() for path in _documents_with_examples()}
+    assert {"README.md", "docs/tutorial.md", "docs/notebook.md", "docs/calibration.md"} <= documented
+
+
+def test_a_wrong_line_or_exit_code_is_caught(tmp_path: Path) -> None:
+    """The checker itself: `...` elides, a changed figure or exit code fails."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```console\n$ hotline-sim --version\nhotline-sim, version ...\n"
+        "$ hotline-sim --version\nhotline-sim, version 0.0.0-not-this\n"
+        "$ hotline-sim check no-such-file.toml  # exit 0\n...\n```\n",
+        encoding="utf-8",
+    )
+    failures = run_document(page)
+    assert len(failures) == 2
+    assert "page.md:4:" in failures[0] and "0.0.0-not-this" in failures[0]
+    assert "page.md:6:" in failures[1] and "exit code 2, the document shows 0" in failures[1]
+
+
+def test_a_command_outside_a_console_block_is_refused(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("```consol\n$ hotline-sim --version\n```\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="mark the block ```console"):
+        examples(page)
+
+
+def test_every_metric_is_defined_in_metrics_md() -> None:
+    """Every column of summary.csv, for every bundled scenario and with priority classes, is in
+    docs/metrics.md (per-priority metrics as the pattern `..._priority_P`)."""
+    import sim
+    from sim.metrics import metric_names
+
+    text = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    defined = set(re.findall(r"`([A-Za-z0-9_]+)`", text))
+    files = [path for path in sorted((ROOT / "scenarios").glob("*.toml")) if path.stem != "reference"]
+    scenarios = [sim.load_scenario(path) for path in files]
+    prioritised = scenarios[0].with_values({"intake.sources.public.priority": 1})
+    names = {"backlog_never_cleared_replications"}
+    for scenario in [*scenarios, prioritised]:
+        names |= {re.sub(r"_priority_\d+$", "_priority_P", name) for name in metric_names(scenario)}
+    assert any(name.endswith("_priority_P") for name in names)
+    assert sorted(names - defined) == []
