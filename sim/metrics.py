@@ -36,7 +36,7 @@ the measured window is [W, H)):
 - backlog_peak: the most reports waiting at once in the window (from its start on).
 - backlog_clear_days: days from the end of the last surge or capacity window (0 when there is none)
   until no report is waiting (the last one starts assessment); NaN if that never happens.
-- viewing_hours_per_analyst_day_*: assessing + searching hours per worked duty day starting in
+- viewing_hours_per_analyst_day_*: assessing + searching + re-checking hours per worked duty day starting in
   the window (an assessment counts in the day it starts).
 - analyst_days_rostered / analyst_days_absent: duty days starting in the window after headcount
   changes, holidays and capacity windows, and of those the days lost to absence.
