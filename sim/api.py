@@ -115,10 +115,14 @@ class RunResults:
         )  # fmt: skip
 
 
-def _spec(scenario: Scenario | str | Path | dict[str, Any]) -> tuple[Scenario, Path | None]:
-    """The scenario, and its file when it came from one (for the manifest and its assumptions)."""
-    source = Path(scenario) if isinstance(scenario, str | Path) else None
-    return (scenario if isinstance(scenario, Scenario) else load_scenario(scenario)), source
+def _spec(
+    scenario: Scenario | str | Path | dict[str, Any], source: str | Path | None = None
+) -> tuple[Scenario, Path | None]:
+    """The scenario, and its file (`source`, else the path given) for the manifest and the report."""
+    if source is None and isinstance(scenario, str | Path):
+        source = scenario
+    spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    return spec, Path(source) if source is not None else None
 
 
 def _plan(
@@ -143,18 +147,25 @@ def run(
     precision: float | None = None,
     max_replications: int | None = None,
     progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
+    source: str | Path | None = None,
+    on_start: Callable[[int, int], None] | None = None,
 ) -> RunResults:
     """Run `replications` (default: the file's) replications of `scenario` with `seed` (default: the
     file's) on `jobs` processes, or on the Dask scheduler at `scheduler`.
 
     With `precision`, batches of replications are added until the key metrics' relative 95 % CI
     half-width is at most `precision`, or `max_replications` (default 100) are done; the result
-    equals a plain run of the count it chose. `progress()` may return a callback (done, total)."""
+    equals a plain run of the count it chose. `progress()` may return a callback (done, total).
+    `source`: the scenario file when `scenario` is a Scenario made from one (its `# assumption:`
+    notes and defaults reach the manifest and the report). `on_start(replications, seed)` is called
+    before simulating."""
     from sim.precision import PRECISION_METRICS
     from sim.runner import run_groups
 
-    spec, source = _spec(scenario)
+    spec, source = _spec(scenario, source)
     count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
+    if on_start:
+        on_start(count, run_seed)
     started_at = datetime.now(UTC)
     done = run_groups(
         [spec], run_seed, count, jobs, precision, maximum, PRECISION_METRICS, progress, scheduler=scheduler
@@ -179,6 +190,7 @@ class SweepResults:
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     precision_note: str = ""
     reused: int = 0  # replications taken from the resume cache
+    base: Scenario | None = None  # the scenario the arms vary
 
     @property
     def summaries(self) -> list[dict[str, Summary]]:
@@ -216,8 +228,20 @@ class SweepResults:
         folder.mkdir(parents=True, exist_ok=True)
         write_sweep(
             folder, self.arms, self.results, self.baseline_index, self.metrics, self.source, self.seed,
-            self.jobs, self.started_at, plots=plots,
+            self.jobs, self.started_at, plots=plots, base=self.base,
         )  # fmt: skip
+
+    def differences_frame(self) -> pandas.DataFrame:
+        """sweep_differences.csv as a DataFrame: each arm's paired difference from the baseline arm."""
+        pd = _pandas()
+        rows = [
+            {**arm.values, "metric": name, "mean_difference": d.mean, "std": d.std, "ci95_low": d.ci95_low,
+             "ci95_high": d.ci95_high, "replications": d.replications}
+            for index, (arm, arm_differences) in enumerate(zip(self.arms, self.differences, strict=True))
+            if index != self.baseline_index
+            for name, d in arm_differences.items()
+        ]  # fmt: skip
+        return pd.DataFrame(rows)
 
 
 def sweep(
@@ -252,8 +276,7 @@ def sweep(
     from sim.resume import ReplicationCache
     from sim.runner import run_groups
 
-    spec, file = _spec(scenario)
-    source = Path(source) if source is not None else file
+    spec, source = _spec(scenario, source)
     varies = list(vary.items()) if isinstance(vary, dict) else list(vary)
     arms = build_arms(spec, varies, str(source or "<scenario>"))
     baseline_index = find_arm(arms, baseline) if baseline else 0
@@ -274,7 +297,7 @@ def sweep(
     )
     note = precision_note(precision, done.imprecise, chosen)
     return SweepResults(
-        arms, done.groups, baseline_index, chosen, run_seed, jobs, source, started_at, note, done.reused
+        arms, done.groups, baseline_index, chosen, run_seed, jobs, source, started_at, note, done.reused, spec
     )
 
 
@@ -370,8 +393,7 @@ def staff(
     from sim.runner import run_groups
     from sim.staffing import check_reachable, check_scalable, erlang_estimate, parse_target, search
 
-    spec, file = _spec(scenario)
-    source = Path(source) if source is not None else file
+    spec, source = _spec(scenario, source)
     goal = parse_target(target) if isinstance(target, str) else target
     if goal.metric not in metric_names(spec) and goal.metric != "backlog_never_cleared_replications":
         raise ExperimentError(f"--target: unknown metric {goal.metric!r} (metrics are those of summary.csv)")
@@ -391,7 +413,7 @@ def staff(
         return summarise_metrics(done.groups[0])[goal.metric]
 
     answer, trials = search(goal, low, high, evaluate)
-    estimate = erlang_estimate(spec, goal, 1, max(high, 2 * high))
+    estimate = erlang_estimate(spec, goal, 1, 2 * high)
     return StaffResults(spec, goal, answer, trials, estimate, run_seed, count, jobs, source, started_at,
                         precision is not None, high)  # fmt: skip
 
@@ -417,6 +439,17 @@ class SensitivityResults:
         from sim.sensitivity_files import effects
 
         return effects(self.moves, self.base, self.moved, self.metrics)
+
+    def frame(self) -> pandas.DataFrame:
+        """sensitivity.csv as a DataFrame: per move and metric, the level and the paired change."""
+        pd = _pandas()
+        return pd.DataFrame(
+            [{"key": r["move"].key, "direction": r["move"].direction, "value": r["move"].value,
+              "metric": r["metric"], "mean": r["level"].mean, "difference": r["difference"].mean,
+              "difference_ci95_low": r["difference"].ci95_low,
+              "difference_ci95_high": r["difference"].ci95_high, "problem": r["move"].problem}
+             for r in self.rows]
+        )  # fmt: skip
 
     def write(self, out_dir: str | Path, plots: bool = True) -> None:
         """Write sensitivity.csv, sensitivity.md, the tornado plots and the manifest into `out_dir`."""
@@ -457,8 +490,7 @@ def sensitivity_analysis(
     from sim.runner import run_groups
     from sim.sensitivity import assumption_keys, build_moves
 
-    spec, file = _spec(scenario)
-    source = Path(source) if source is not None else file
+    spec, source = _spec(scenario, source)
     if keys is None and source is None:
         raise ExperimentError("no scenario file to read `# assumption:` keys from; give keys")
     chosen_keys = list(keys) if keys else assumption_keys(source)

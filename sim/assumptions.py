@@ -32,19 +32,33 @@ def assumption_notes(path: Path) -> list[tuple[str, str]]:
     return [(key, note) for key, note, _ in marked_keys(path)]
 
 
+def _marks(comment: str) -> bool:
+    """Whether a comment marks an assumption (`assumption:`, but not the word quoted, as in a file's
+    header that says values are marked "assumption:")."""
+    return MARK in comment.replace(f'"{MARK}"', "")
+
+
+def _words(comment: str) -> str:
+    """A comment's note: its text, without a leading `assumption:` (a cited source before the mark,
+    as in `IWF: 35 % in 2017; assumption: 33 %`, is kept: it is part of the reason)."""
+    return comment[len(MARK) :].strip() if comment.startswith(MARK) else comment
+
+
 def marked_keys(path: Path) -> list[tuple[str, str, bool]]:
-    """Each marked key with its note, and whether the mark is strict: a comment block above the key
-    or a line comment that starts `# assumption:` (not only one that says `assumption:` later)."""
-    notes: list[tuple[str, str, bool]] = []
+    """Each marked key with its note, and whether the mark is strict: a comment block just above the
+    key or a line comment that starts `# assumption:` (not one that says `assumption:` later, nor a
+    block above a table header, which the report gives to the table's first key)."""
+    notes: dict[str, tuple[str, bool]] = {}
     table = ""
     counts: dict[str, int] = {}
     block: list[str] = []  # the comment block above the current line, from its `assumption:` line on
+    carried = False  # the block stands above a table header
     for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
         if stripped.startswith("#"):
             text = stripped.lstrip("#").strip()
-            if MARK in text:
-                block = [text.split(MARK, 1)[1].strip()]
+            if _marks(text):
+                block, carried = [_words(text)], False
             elif block:
                 block.append(text)
             continue
@@ -56,22 +70,22 @@ def marked_keys(path: Path) -> list[tuple[str, str, bool]]:
                 table = f"{name}[{counts[name]}]"
             else:
                 table = name
-            block = []
+            carried = bool(block)
             continue
         key = _KEY.match(line)
         if key:
             dotted = f"{table}.{key.group(1)}" if table else key.group(1)
             inline = line.split("#", 1)[1].strip() if "#" in line else ""
-            note = " ".join(part for part in block if part)
-            if MARK in inline:
-                note = " ".join(filter(None, (inline.split(MARK, 1)[1].strip(), note)))
-            strict = bool(block) or f"# {MARK}" in line
-            if (strict or MARK in inline) and dotted not in (k for k, _, _ in notes):
-                notes.append((dotted, note, strict))
-            block = []
+            parts = [_words(inline)] if _marks(inline) else []
+            parts += [part for part in block if part]
+            strict = (bool(block) and not carried) or f"# {MARK}" in line
+            if parts:
+                note, was_strict = notes.get(dotted, ("", False))
+                notes[dotted] = (" ".join(filter(None, (note, *parts))), was_strict or strict)
+            block, carried = [], False
         elif not stripped:
             continue  # a blank line keeps the block (a block, a blank line, then its key)
-    return notes
+    return [(key, note, strict) for key, (note, strict) in notes.items()]
 
 
 def defaults_used(scenario: BaseModel, raw: dict[str, Any] | None) -> list[tuple[str, Any]]:
@@ -119,6 +133,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+def description(path: Path) -> str:
+    """The file's opening comment block (what the scenario is for), as one paragraph."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    return " ".join(line for line in lines if line)
 
 
 def file_data(path: Path) -> dict[str, Any] | None:

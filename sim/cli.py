@@ -134,16 +134,6 @@ def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> boo
     return value
 
 
-def _replication_plan(
-    spec, replications: int | None, seed: int | None, precision: float | None, max_replications: int | None
-) -> tuple[int, int | None, int]:
-    """The starting count, the --precision ceiling (None: no replication control) and the seed:
-    the command line's, else the file's."""
-    start = replications or spec.scenario.replications
-    run_seed = spec.scenario.seed if seed is None else seed
-    return start, _maximum_replications(precision, max_replications), run_seed
-
-
 def _maximum_replications(precision: float | None, max_replications: int | None) -> int | None:
     """The replication ceiling of --precision (None: no replication control; exit 2 if misused)."""
     from sim.precision import DEFAULT_MAX_REPLICATIONS
@@ -203,13 +193,16 @@ def run(
     from sim.api import run as run_api
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
-    n, maximum, run_seed = _replication_plan(spec, replications, seed, precision, max_replications)
+    maximum = _maximum_replications(precision, max_replications)
     out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
-    click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
+
+    def start(n: int, run_seed: int) -> None:
+        click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
+
     done = run_api(
-        spec, n, jobs, run_seed, precision=precision, max_replications=maximum, progress=_progress_printer
-    )
-    done.source = Path(scenario)  # the file the overrides were applied to, for the manifest
+        spec, replications, jobs, seed, precision=precision, max_replications=maximum,
+        progress=_progress_printer, source=Path(scenario), on_start=start,
+    )  # fmt: skip
     summaries = done.write(out_dir, plots=not no_plots, period=period)
     note = done.precision_note
     click.echo(_table(summaries, _has_backlog_events(spec)))
@@ -424,7 +417,10 @@ def sensitivity(
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
     default = Path("runs") / spec.scenario.name / "sensitivity"
-    chosen_keys = [k.strip() for k in keys.split(",") if k.strip()] if keys else None
+    chosen_keys = [k.strip() for k in keys.split(",") if k.strip()] if keys is not None else None
+    if chosen_keys == []:
+        click.echo("--keys: expected dotted keys K1,K2,...", err=True)
+        sys.exit(EXIT_INVALID)
 
     def start(key_count: int, moves: int, n: int, run_seed: int) -> None:
         _output_folder(out, default)
@@ -538,7 +534,8 @@ def report(results_dir: str, out: str | None, question: str | None) -> None:
 
     \b
     Example:
-      hotline-sim report results/baseline-2018 --out baseline-2018.html
+      hotline-sim run scenarios/baseline-2018.toml
+      hotline-sim report runs/baseline-2018 --out baseline-2018.html
     """
     from sim.report import ReportError, write_report
 

@@ -199,10 +199,13 @@ def manifest(
     jobs: int,
     started_at: datetime,
     files: list[str],
+    kind: str = "run",
 ) -> dict[str, Any]:
-    """manifest.json: what made these results (the only file with timestamps)."""
+    """manifest.json: what made these results (the only file with timestamps); `kind` is the
+    command that wrote them (run, sweep, staff or sensitivity)."""
     digest = hashlib.sha256(scenario_path.read_bytes()).hexdigest() if scenario_path else None
     return {
+        "kind": kind,
         "scenario_name": scenario.scenario.name,
         "scenario_file": str(scenario_path) if scenario_path else None,
         "scenario_sha256": digest,
@@ -222,12 +225,14 @@ def manifest(
 
 
 def scenario_notes(scenario: Scenario, scenario_path: Path | None) -> dict[str, Any]:
-    """For the manifest and the report: the file's `# assumption:` notes and the defaults used."""
-    from sim.assumptions import assumption_notes, defaults_used, file_data
+    """For the manifest and the report: the file's opening comment (what the scenario is), its
+    `# assumption:` notes and the defaults used."""
+    from sim.assumptions import assumption_notes, defaults_used, description, file_data
 
     readable = scenario_path is not None and scenario_path.is_file()
     raw = file_data(scenario_path) if readable else None
     return {
+        "description": description(scenario_path) if raw else "",
         "assumptions": [{"key": k, "note": n} for k, n in assumption_notes(scenario_path)] if raw else [],
         "defaults_used": {key: value for key, value in defaults_used(scenario, raw)},
     }

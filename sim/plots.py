@@ -63,6 +63,26 @@ def metric_axis_label(metric: str) -> str:
     return f"{metric} (count)"
 
 
+KEY_UNITS = (
+    ("_days", "days"), ("_hours", "hours"), ("_minutes", "minutes"), ("_share", "share, 0 to 1"),
+    ("_per_day", "reports per day"), ("_per_search_hour", "reports per hour"), ("multiplier", "factor"),
+    ("growth_per_year", "share per year"), ("analysts.count", "analysts"), ("_per_year", "per year"),
+)  # fmt: skip
+
+
+def key_axis_label(key: str) -> str:
+    """A scenario key with its unit, for an axis: `analysts.count (analysts)`.
+
+    >>> key_axis_label("intake.volume_multiplier"), key_axis_label("analysts.schedule")
+    ('intake.volume_multiplier (factor)', 'analysts.schedule')
+    """
+    last = key.rsplit(".", 1)[-1]
+    for marker, unit in KEY_UNITS:
+        if marker in (key if "." in marker else last):
+            return f"{key} ({unit})"
+    return key
+
+
 def _styled(plot: Callable[..., T]) -> Callable[..., T]:
     """Draw the figure inside the house style (without changing the caller's matplotlib settings)."""
 
@@ -138,7 +158,9 @@ def backlog_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
     measured = backlog[:, first:] if backlog.shape[1] - first >= 7 else backlog
     offset = first if measured is not backlog else 0
     weekday = (np.arange(measured.shape[1]) + offset) % 7
-    by_weekday = np.array([[row[weekday == d].mean() for d in range(7)] for row in measured])
+    by_weekday = np.array(
+        [[row[weekday == d].mean() if (weekday == d).any() else np.nan for d in range(7)] for row in measured]
+    )
     week_mean = by_weekday.mean(axis=0)
     week_half = _ci_half_width(by_weekday)
     x = np.arange(7)
@@ -241,9 +263,10 @@ def sweep_plot(arms: list, summaries: list[dict], metric: str) -> bytes:
     plt, fig, (ax,) = _figure()
     keys = list(arms[0].values)
     first = keys[0]
-    xs = list(dict.fromkeys(arm.values[first] for arm in arms))
+    distinct = {show_value(arm.values[first]): arm.values[first] for arm in arms}  # tables are not hashable
+    xs = list(distinct.values())
     numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in xs)
-    position = {show_value(x): (x if numeric else i) for i, x in enumerate(xs)}
+    position = {shown: (x if numeric else i) for i, (shown, x) in enumerate(distinct.items())}
     lines: dict[str, list[tuple[float, float, float, float]]] = {}
     for arm, arm_summaries in zip(arms, summaries, strict=True):
         label = ", ".join(f"{k}={show_value(arm.values[k])}" for k in keys[1:]) or metric
@@ -261,7 +284,7 @@ def sweep_plot(arms: list, summaries: list[dict], metric: str) -> bytes:
                 linestyle=LINE_STYLES[index % len(LINE_STYLES)], label=label)  # fmt: skip
     if not numeric:
         ax.set_xticks(range(len(xs)), [show_value(x) for x in xs])
-    ax.set_xlabel(first)
+    ax.set_xlabel(key_axis_label(first))
     ax.set_ylabel(f"{metric_axis_label(metric)}\nmean, 95 % CI band")
     _title(ax, f"{arms[0].scenario.scenario.name}: {metric} by {first}")
     _legend(ax, loc="best")

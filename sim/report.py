@@ -12,9 +12,9 @@ is rendered from a Jinja2 template (`sim/templates/report.html.j2`) and has no s
 from __future__ import annotations
 
 import base64
-import csv
 import json
-import math
+import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,13 @@ from sim.report_words import (
     RUN_FIGURES,
     ci_words,
     key_figures,
+    metric_kind,
     model_logic,
+    number,
     number_words,
     question,
+    read_csv,
+    target_value,
 )
 
 REPORT_NAME = "report.html"
@@ -58,19 +62,11 @@ class Table:
     numeric: list[bool] = field(default_factory=list)
 
 
-def read_csv(path: Path) -> list[dict[str, str]]:
-    """A CSV file's rows as dicts of text cells."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def number(cell: str | None) -> float:
-    """A numeric cell as a float (an empty cell, undefined, as NaN)."""
-    return float(cell) if cell not in (None, "") else math.nan
-
-
-def folder_kind(folder: Path) -> str:
-    """What made the folder: "run", "sweep", "staff" or "sensitivity" (by the tables in it)."""
+def folder_kind(folder: Path, manifest: dict[str, Any]) -> str:
+    """What made the folder: "run", "sweep", "staff" or "sensitivity" (as its manifest says; for an
+    older manifest, by the tables in the folder)."""
+    if manifest.get("kind") in KIND_FILES and (folder / KIND_FILES[manifest["kind"]]).is_file():
+        return manifest["kind"]
     for kind, name in KIND_FILES.items():
         if (folder / name).is_file():
             return kind
@@ -89,7 +85,8 @@ def _data_uri(path: Path) -> str | None:
 def _figures(folder: Path, kind: str, manifest: dict[str, Any]) -> list[Figure]:
     """The figures of the folder, in the report's order."""
     if kind == "run":
-        specs = list(RUN_FIGURES)
+        hosts = manifest["resolved_scenario"].get("takedown", {}).get("hosts")
+        specs = [f for f in RUN_FIGURES if hosts or f[0] != "removal_by_route.png"]
     elif kind == "sweep":
         specs = [
             (f"sweep_{m}.png", f"{m} across the sweep",
@@ -153,7 +150,7 @@ def _sweep_tables(folder: Path, manifest: dict[str, Any]) -> list[Table]:
     chosen = manifest.get("metrics") or _plotted(folder, "sweep_")
     tables = []
     for metric in chosen:
-        kind = _kind_of(metric)
+        kind = metric_kind(metric)
         diff = {tuple(d[k] for k in keys): d for d in differences if d["metric"] == metric}
         body = []
         for row in (r for r in rows if r["metric"] == metric):
@@ -174,20 +171,22 @@ def _sweep_tables(folder: Path, manifest: dict[str, Any]) -> list[Table]:
             f"{metric} by arm",
             [*keys, "mean (95 % CI)", "difference from the baseline arm (paired 95 % CI)"],
             body, f"Baseline arm: {manifest.get('baseline_arm', 'the first arm')}. Differences are paired by "
-            "replication (common random numbers), so their intervals are narrower than comparing two "
+            "replication (common random numbers), so their intervals are usually narrower than comparing two "
             "independent runs.", [False] * len(keys) + [True, True],
         ))  # fmt: skip
     return tables
 
 
-def _staff_table(folder: Path) -> Table:
+def _staff_table(folder: Path, manifest: dict[str, Any]) -> Table:
     rows = read_csv(folder / "staffing.csv")
+    goal = target_value(manifest.get("target", ""))
     body = []
     for row in sorted(rows, key=lambda r: int(r["analysts"])):
-        kind = _kind_of(row["metric"])
+        kind = metric_kind(row["metric"])
         body.append([
             row["analysts"],
-            ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]), 2, kind),
+            ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]), 2, kind,
+                     target=goal),
             "meets" if row["meets_target"] == "true" else "fails",
         ])  # fmt: skip
     metric = rows[0]["metric"] if rows else "metric"
@@ -200,7 +199,7 @@ def _sensitivity_tables(folder: Path, manifest: dict[str, Any]) -> list[Table]:
     rows = read_csv(folder / "sensitivity.csv")
     tables = []
     for metric in manifest.get("metrics") or sorted({r["metric"] for r in rows}):
-        kind = _kind_of(metric)
+        kind = metric_kind(metric)
         body = [
             [r["key"], r["direction"], r["value"],
              r["problem"] or ci_words(number(r["difference"]), number(r["difference_ci95_low"]),
@@ -213,12 +212,6 @@ def _sensitivity_tables(folder: Path, manifest: dict[str, Any]) -> list[Table]:
     return tables
 
 
-def _kind_of(metric: str) -> str:
-    from sim.report_words import metric_kind
-
-    return metric_kind(metric)
-
-
 def _summary(folder: Path) -> dict[str, dict[str, float]]:
     path = folder / "summary.csv"
     if not path.is_file():
@@ -229,30 +222,30 @@ def _summary(folder: Path) -> dict[str, dict[str, float]]:
     }
 
 
-def _scenario_description(manifest: dict[str, Any]) -> str:
-    """The scenario file's opening comment (what the scenario is), when the file can be read."""
+def _file_as_run(manifest: dict[str, Any]) -> Path | None:
+    """The scenario file, when it is still there and unchanged since the run (same SHA-256)."""
+    import hashlib
+
     name = manifest.get("scenario_file")
     if not name or not Path(name).is_file():
-        return ""
-    lines = []
-    for line in Path(name).read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        lines.append(line.lstrip("#").strip())
-    paragraphs = " ".join(lines).split("  ")
-    return " ".join(p.strip() for p in paragraphs if p.strip())
+        return None
+    digest = hashlib.sha256(Path(name).read_bytes()).hexdigest()
+    return Path(name) if digest == manifest.get("scenario_sha256") else None
 
 
-def _notes(manifest: dict[str, Any]) -> tuple[list[dict[str, str]], dict[str, Any]]:
-    """The assumption notes and defaults: from the manifest, else worked out from the file."""
+def _notes(manifest: dict[str, Any]) -> tuple[str, list[dict[str, str]], dict[str, Any]]:
+    """The scenario's description, assumption notes and defaults: from the manifest, else (an older
+    manifest) worked out from the scenario file if it is unchanged since the run."""
     if "assumptions" in manifest:
-        return manifest["assumptions"], manifest.get("defaults_used", {})
+        return manifest.get("description", ""), manifest["assumptions"], manifest.get("defaults_used", {})
     from sim.output import scenario_notes
     from sim.scenario import scenario_from_dict
 
-    path = Path(manifest["scenario_file"]) if manifest.get("scenario_file") else None
+    path = _file_as_run(manifest)
+    if path is None:
+        return "", [], {}
     notes = scenario_notes(scenario_from_dict(manifest["resolved_scenario"]), path)
-    return notes["assumptions"], notes["defaults_used"] if path and path.is_file() else {}
+    return notes["description"], notes["assumptions"], notes["defaults_used"]
 
 
 def build_report(folder: str | Path, question_text: str | None = None) -> str:
@@ -266,16 +259,22 @@ def build_report(folder: str | Path, question_text: str | None = None) -> str:
             f"{folder}: no manifest.json, so not a finished results folder (an interrupted run writes "
             "its manifest last); run it again"
         )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    kind = folder_kind(folder)
-    scenario = manifest["resolved_scenario"]
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        scenario = manifest["resolved_scenario"]
+        manifest["scenario_name"], manifest["seed"], manifest["replications"]  # noqa: B018 - present?
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ReportError(
+            f"{manifest_path}: not a hotline-sim manifest ({type(exc).__name__}: {exc})"
+        ) from None
+    kind = folder_kind(folder, manifest)
     summary = _summary(folder)
-    assumptions, defaults = _notes(manifest)
+    description, assumptions, defaults = _notes(manifest)
     tables: list[Table] = []
     if kind == "sweep":
         tables = _sweep_tables(folder, manifest)
     elif kind == "staff":
-        tables = [_staff_table(folder)]
+        tables = [_staff_table(folder, manifest)]
     elif kind == "sensitivity":
         tables = _sensitivity_tables(folder, manifest)
     takedown = _takedown_table(folder)
@@ -294,33 +293,41 @@ def build_report(folder: str | Path, question_text: str | None = None) -> str:
         kind=kind,
         name=manifest["scenario_name"],
         question=question_text or question(kind, manifest, scenario),
-        description=_scenario_description(manifest),
+        description=description,
         key_figures=key_figures(kind, summary, manifest, scenario, folder),
         replications=manifest["replications"],
         figures=_figures(folder, kind, manifest),
         tables=tables,
         takedown=takedown,
         assumptions=assumptions,
-        defaults=[(k, _toml_value(v)) for k, v in defaults.items()],
+        defaults=[(k, _default_words(k, v)) for k, v in defaults.items()],
         logic=model_logic(scenario),
         scenario_toml=compact_toml(scenario),
         manifest=manifest,
         manifest_json=json.dumps(shown_manifest, indent=2),
+        command=shlex.join(manifest.get("command_line") or []),
     )
 
 
-def _toml_value(value: Any) -> str:
-    """A default as a planner reads it: compact TOML, or 'none (off)' for a feature left out."""
+def _default_words(key: str, value: Any) -> str:
+    """A default as a planner reads it: compact TOML, or for an unset key what the schema says it
+    means (`none (the law_enforcement route's default)`)."""
     from sim.experiment import show_value
 
-    return "none (off)" if value is None else show_value(value)
+    if value is not None:
+        return show_value(value)
+    from sim.reference import scenario_rows
+
+    generic = re.sub(r"\[\d+\]", "[i]", key)
+    generic = re.sub(r"^intake\.sources\.[^.]+\.", "intake.sources.NAME.", generic)
+    generic = re.sub(r"^takedown\.routes\.[^.]+\.", "takedown.routes.ROUTE.", generic)
+    rows = {row.key: row.default for row in scenario_rows()}
+    return rows.get(generic, "none").replace("`", "")
 
 
 def compact_toml(data: dict[str, Any]) -> str:
     """The resolved scenario as TOML, with lists of numbers on one line (tomli_w puts each number on
     a line of its own)."""
-    import re
-
     import tomli_w
 
     text = tomli_w.dumps(data)
@@ -335,5 +342,7 @@ def write_report(folder: str | Path, out: str | Path | None = None, question_tex
     """Write the report of `folder` to `out` (default `folder/report.html`) atomically; its path."""
     folder = Path(folder)
     target = Path(out) if out else folder / REPORT_NAME
-    atomic_write_text(target, build_report(folder, question_text))
+    page = build_report(folder, question_text)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(target, page)
     return target

@@ -13,10 +13,15 @@ the model's logic for one scenario, all from the result tables and the resolved 
 '-2 percentage points (95 % CI -3 to 0 percentage points)'
 >>> ci_words(143.8, 142.7, 144.9, 4, "hours")
 '144 hours (95 % CI 143 to 145 hours)'
+>>> ci_words(0.16, -0.04, 0.36, 3, "share")  # a t-interval cut to what a share can be
+'16 % (95 % CI 0 to 36 %)'
+>>> ci_words(0.9503, 0.9497, 0.9509, 5, "share", target=0.95)  # a miss never rounds to the target
+'95.03 % (95 % CI 94.97 to 95.09 %)'
 """
 
 from __future__ import annotations
 
+import csv
 import math
 from pathlib import Path
 from typing import Any
@@ -41,13 +46,24 @@ RUN_FIGURES = (
 UNITS = {"share": " %", "hours": " hours", "days": " days", "count": ""}
 
 
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """A CSV file's rows as dicts of text cells."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def number(cell: str | None) -> float:
+    """A numeric cell as a float (an empty cell, undefined, as NaN)."""
+    return float(cell) if cell not in (None, "") else math.nan
+
+
 def metric_kind(metric: str) -> str:
     """How a metric is worded: "share" (shown in %), "hours", "days" or "count"."""
     if metric.endswith("_share") or "utilisation" in metric or metric.startswith("time_share_"):
         return "share"
     if "_hours" in metric:
         return "hours"
-    if "_days" in metric or metric.startswith("first_period"):
+    if "_days" in metric and not metric.startswith("first_period"):
         return "days"
     return "count"
 
@@ -55,10 +71,10 @@ def metric_kind(metric: str) -> str:
 def _decimals(half_width: float, kind: str, mean: float) -> int:
     """Decimals that show the CI's half-width to one significant digit, at most a planner's
     precision: 1 decimal for shares (in %) and days, 2 for hours under 10 (else 1), none for counts
-    of 100 or more."""
-    most = {"share": 1, "days": 1, "hours": 2 if abs(mean) < 10 else 1}.get(
-        kind, 0 if abs(mean) >= 100 else 2
-    )
+    of 100 or more (or whole counts)."""
+    whole = float(mean).is_integer()
+    count_decimals = 0 if abs(mean) >= 100 or whole else 2
+    most = {"share": 1, "days": 1, "hours": 2 if abs(mean) < 10 else 1}.get(kind, count_decimals)
     if not half_width > 0 or math.isinf(half_width):
         return most
     return max(0, min(most, -math.floor(math.log10(half_width))))
@@ -71,15 +87,37 @@ def _number(value: float, decimals: int, signed: bool = False) -> str:
     return f"+{text}" if signed and value > 0 else text
 
 
-def ci_words(mean: float, low: float, high: float, replications: int, kind: str, signed: bool = False) -> str:
-    """A mean with its 95 % CI in plain words, in the metric's unit ('undefined' when it has none);
-    `signed`: a difference (with its sign; shares in percentage points)."""
+def _apart(decimals: int, values: list[float], target: float | None) -> int:
+    """More decimals (up to 4 more) while a rounded value would read as the target it misses."""
+    if target is None:
+        return decimals
+    for extra in range(5):
+        shown = [round(v, decimals + extra) for v in values if v != target]
+        if all(v != round(target, decimals + extra) for v in shown):
+            return decimals + extra
+    return decimals + 4
+
+
+def ci_words(
+    mean: float, low: float, high: float, replications: int, kind: str, signed: bool = False,
+    target: float | None = None,
+) -> str:  # fmt: skip
+    """A mean with its 95 % CI in plain words, in the metric's unit ('undefined' when it has none).
+
+    `signed`: a difference (with its sign; shares in percentage points). Otherwise the interval is
+    clipped to what the metric can be (0 and above; shares at most 100 %): a t-interval over few
+    replications can run past either. `target`: a value compared with the interval, kept apart
+    from it in the rounding so that a miss never reads as a hit."""
     if math.isnan(mean):
         return "undefined (no value in any replication)"
     scale = 100.0 if kind == "share" else 1.0
     unit = " percentage points" if signed and kind == "share" else UNITS[kind]
     has_ci = replications > 1 and not (math.isnan(low) or math.isnan(high))
+    if has_ci and not signed:
+        low, high = max(low, 0.0), min(high, 1.0) if kind == "share" else high
     decimals = _decimals((high - low) / 2 * scale if has_ci else math.nan, kind, mean * scale)
+    shown = [v * scale for v in ((mean, low, high) if has_ci else (mean,))]
+    decimals = _apart(decimals, shown, None if target is None else target * scale)
     text = f"{_number(mean * scale, decimals, signed)}{unit}"
     if has_ci:
         text += (
@@ -135,28 +173,52 @@ def key_figures(
 
 
 def _run_figures(summary, manifest, scenario) -> list[tuple[str, str]]:
+    """The run's key figures: those the scenario models (removal with hosts, finds with a proactive
+    source, clearing with a surge, window or starting backlog), whatever their values."""
     window = manifest["horizon_days"] - manifest["warmup_days"]
     words = {"sla": f"{scenario['sla']['assessment_hours']:g}", "window": f"{window:g}"}
+    runs = int(manifest["replications"])
+    shown = set(_modelled(scenario))
     figures = []
     for metric, label in RUN_KEY_FIGURES:
         s = summary.get(metric)
-        if s is None or math.isnan(s["mean"]) or (metric in _ONLY_IF_POSITIVE and s["mean"] <= 0):
+        if s is None or (metric in _OPTIONAL and _OPTIONAL[metric] not in shown):
             continue
         kind = metric_kind(metric)
         text = ci_words(s["mean"], s["ci95_low"], s["ci95_high"], int(s["replications"]), kind)
         if kind == "hours" and s["mean"] >= 48:
             text += f", about {s['mean'] / 24:.1f} days"
+        if 0 < s["replications"] < runs:
+            text += f" (over the {int(s['replications'])} of {runs} replications where it is defined)"
         figures.append((label.format(**words), text))
+    never = summary.get("backlog_never_cleared_replications")
+    if "backlog events" in shown and never and never["mean"] > 0:
+        figures.append(("Replications where the backlog never cleared", f"{never['mean']:g} of {runs}"))
     return figures
 
 
-_ONLY_IF_POSITIVE = {"reports_found", "time_share_searching", "notices_sent", "pages_removed",
-                     "backlog_clear_days", "pages_removed_within_3_days_share"}  # fmt: skip
+_OPTIONAL = {
+    "reports_found": "proactive", "time_share_searching": "proactive",
+    "notices_sent": "hosts", "pages_removed": "hosts", "time_to_removal_hours_mean": "hosts",
+    "pages_removed_within_3_days_share": "hosts",
+    "backlog_peak": "backlog events", "backlog_clear_days": "backlog events",
+}  # fmt: skip
+
+
+def _modelled(scenario: dict[str, Any]) -> list[str]:
+    """What the scenario models beyond the queue: hosts, a proactive source, backlog events."""
+    found = []
+    if scenario.get("takedown", {}).get("hosts"):
+        found.append("hosts")
+    if any(s.get("kind") == "proactive" for s in scenario["intake"]["sources"].values()):
+        found.append("proactive")
+    intake, team = scenario["intake"], scenario["analysts"]
+    if intake.get("initial_backlog") or intake.get("surges") or team.get("capacity_windows"):
+        found.append("backlog events")
+    return found
 
 
 def _staff_figures(manifest, folder: Path) -> list[tuple[str, str]]:
-    from sim.report import number, read_csv
-
     rows = {int(r["analysts"]): r for r in read_csv(folder / "staffing.csv")}
     target = manifest.get("target", "the target")
     answer = manifest.get("answer")
@@ -166,7 +228,8 @@ def _staff_figures(manifest, folder: Path) -> list[tuple[str, str]]:
         row = rows.get(count) if count is not None else None
         if row:
             text = ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]),
-                            int(manifest["replications"]), metric_kind(row["metric"]))  # fmt: skip
+                            int(manifest["replications"]), metric_kind(row["metric"]),
+                            target=target_value(target))  # fmt: skip
             verdict = "meets the target" if row["meets_target"] == "true" else "does not meet it"
             figures.append((f"{row['metric']} with {count} analysts", f"{text}: {verdict}"))
     if manifest.get("erlang_estimate") is not None:
@@ -175,9 +238,16 @@ def _staff_figures(manifest, folder: Path) -> list[tuple[str, str]]:
     return figures
 
 
-def _sweep_figures(manifest, folder: Path) -> list[tuple[str, str]]:
-    from sim.report import number, read_csv
+def target_value(target: str) -> float | None:
+    """The number of a `METRIC<=VALUE` target (None if there is none)."""
+    _, _, value = target.replace(">=", "<=").partition("<=")
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
+
+def _sweep_figures(manifest, folder: Path) -> list[tuple[str, str]]:
     rows = read_csv(folder / "sweep.csv")
     keys = list(manifest.get("varied") or [])
     figures = []
@@ -188,7 +258,7 @@ def _sweep_figures(manifest, folder: Path) -> list[tuple[str, str]]:
         low = min(arms, key=lambda r: number(r["mean"]))
         high = max(arms, key=lambda r: number(r["mean"]))
         kind = metric_kind(metric)
-        for label, row in (("lowest", low), ("highest", high)):
+        for label, row in (("lowest", low), ("highest", high))[: 1 if low is high else 2]:
             arm = ", ".join(f"{k} = {row[k]}" for k in keys)
             text = ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]),
                             int(number(row["replications"])), kind)  # fmt: skip
@@ -197,8 +267,6 @@ def _sweep_figures(manifest, folder: Path) -> list[tuple[str, str]]:
 
 
 def _sensitivity_figures(manifest, folder: Path) -> list[tuple[str, str]]:
-    from sim.report import number, read_csv
-
     rows = [r for r in read_csv(folder / "sensitivity.csv") if not r.get("problem")]
     figures = []
     for metric in manifest.get("metrics") or sorted({r["metric"] for r in rows}):
@@ -232,9 +300,12 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
         return f"Which of the assumptions of “{name}” do {metrics} depend on most?"
     window = manifest["horizon_days"] - manifest["warmup_days"]
     team = scenario["analysts"]["count"]
+    removal = ", the time to assessment and the time to removal" if "hosts" in _modelled(scenario) else (
+        " and the time to assessment"
+    )  # fmt: skip
     return (
-        f"What happens to the queue, the time to assessment and the time to removal in “{name}”, with "
-        f"{team} analysts, over a measured window of {window:g} days?"
+        f"What happens to the queue{removal} in “{name}”, with {team} analysts, over a measured "
+        f"window of {window:g} days?"
     )
 
 
@@ -275,7 +346,13 @@ def model_logic(scenario: dict[str, Any]) -> list[str]:
             )
     lines = [
         "Reports arrive from " + "; ".join(sources) + f" (volume × {intake['volume_multiplier']:g}, growth "
-        f"{intake['growth_per_year']:.0%} a year, weekly and hourly profiles shape the timing).",
+        f"{intake['growth_per_year']:.0%} a year"
+        + (
+            "; weekly and hourly profiles shape the timing"
+            if intake.get("weekly_profile") or intake.get("hourly_profile")
+            else "; flat over the week and the day"
+        )
+        + ").",
     ]
     dedup = scenario["dedup"]
     lines.append(

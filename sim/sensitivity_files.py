@@ -71,7 +71,7 @@ def write_sensitivity(
     plots: bool = True,
 ) -> None:
     """Write the sensitivity files (atomically, manifest last)."""
-    clear_previous(out_dir, ("sensitivity.csv", "sensitivity.md"), "sensitivity_*.png")
+    clear_previous(out_dir, ("sensitivity.csv", "sensitivity.md", "report.html"), "sensitivity_*.png")
     table = [
         [
             row["move"].key,
@@ -104,7 +104,9 @@ def write_sensitivity(
             )
             files.append(name)
     files.append("manifest.json")
-    document = manifest(base_scenario, scenario_path, seed, replications, jobs, started_at, files)
+    document = manifest(
+        base_scenario, scenario_path, seed, replications, jobs, started_at, files, kind="sensitivity"
+    )
     document["relative_change"] = change
     document["metrics"] = list(metrics)
     document["keys"] = list(dict.fromkeys(row["move"].key for row in rows))

@@ -177,7 +177,7 @@ def search(
     return meeting, sorted(trials.values(), key=lambda t: t.analysts)
 
 
-STAFFING_FILES = ("staffing.csv", "staffing.md", "staffing.png")
+STAFFING_FILES = ("staffing.csv", "staffing.md", "staffing.png", "report.html")
 
 
 def write_staffing(out_dir: Path, done: StaffResults, plots: bool = True) -> None:
@@ -207,8 +207,12 @@ def write_staffing(out_dir: Path, done: StaffResults, plots: bool = True) -> Non
         atomic_write_bytes(out_dir / "staffing.png", figure)
         files.append("staffing.png")
     files.append("manifest.json")
+    counts = sorted({t.summary.replications for t in done.trials})
     document = manifest(
-        done.scenario, done.source, done.seed, done.replications, done.jobs, done.started_at, files
-    )
+        done.scenario, done.source, done.seed, max(counts, default=done.replications), done.jobs,
+        done.started_at, files, kind="staff",
+    )  # fmt: skip
     document.update(target=str(goal), answer=done.answer, erlang_estimate=done.erlang_estimate)
+    if len(counts) > 1:  # replication control chose a count per team size
+        document["replications_note"] = f"{counts[0]} to {counts[-1]} per team size, by replication control"
     atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")

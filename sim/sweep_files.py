@@ -25,9 +25,10 @@ from sim.output import (
     manifest,
     summarise_metrics,
 )
+from sim.scenario import Scenario
 from sim.stats import Summary
 
-SWEEP_FILES = ("sweep.csv", "sweep_differences.csv", "sweep.md")
+SWEEP_FILES = ("sweep.csv", "sweep_differences.csv", "sweep.md", "report.html")
 DIFFERENCE_COLUMNS = ("metric", "mean_difference", "std", "ci95_low", "ci95_high", "replications")
 UNDEFINED = Summary(math.nan, math.nan, math.nan, math.nan, 0)
 
@@ -54,8 +55,10 @@ def write_sweep(
     jobs: int,
     started_at: datetime,
     plots: bool = True,
+    base: Scenario | None = None,
 ) -> tuple[list[dict[str, Summary]], list[dict[str, Summary]]]:
-    """Write the sweep's files; return each arm's summaries and its paired differences."""
+    """Write the sweep's files; return each arm's summaries and its paired differences. The manifest
+    describes `base`, the scenario the arms vary (default: the first arm)."""
     keys = list(arms[0].values)
     summaries = [summarise_metrics(results) for results in arm_results]
     metrics = list(dict.fromkeys(name for arm_summaries in summaries for name in arm_summaries))
@@ -94,7 +97,8 @@ def write_sweep(
             atomic_write_bytes(out_dir / file_name, sweep_plot(arms, summaries, name))
             files.append(file_name)
     files.append("manifest.json")
-    document = manifest(arms[0].scenario, scenario_path, seed, replications, jobs, started_at, files)
+    document = manifest(base or arms[0].scenario, scenario_path, seed, replications, jobs, started_at, files,
+                        kind="sweep")  # fmt: skip
     document["varied"] = {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys}
     document["baseline_arm"] = arms[baseline_index].label()
     document["metrics"] = list(plot_metrics)
