@@ -8,9 +8,9 @@
 ...     "assessment": {"time_minutes": {"dist": "exponential", "mean": 5.0}},
 ... })
 >>> results = sim.run(scenario.with_values({"analysts.count": 3}), replications=2)
->>> results.summary["reports_assessed"].replications
+>>> results.summaries["reports_assessed"].replications
 2
->>> results.replications[0].metrics["reports_received"] > 0
+>>> results.results[0].metrics["reports_received"] > 0
 True
 
 The command line runs the same functions, so `run(...).write(folder)` writes the tables
@@ -48,11 +48,13 @@ def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
 
 @dataclass
 class RunResults:
-    """The replications of one run, their summaries, and ways to tabulate or write them."""
+    """The replications of one run: `summary`, `replications` and `timeseries` as pandas DataFrames
+    (the tables of summary.csv, replications.csv and timeseries.csv), the same as plain Python in
+    `summaries` and `results`, and `.write(folder)` for every result file."""
 
     scenario: Scenario
     seed: int
-    replications: list[ReplicationResult]
+    results: list[ReplicationResult]  # per replication: metrics, daily series, histograms, takedown rows
     jobs: int = 1
     source: Path | None = None  # the scenario file, when it came from one (for the manifest)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -67,41 +69,56 @@ class RunResults:
         return precision_note(self.precision, self.imprecise, PRECISION_METRICS)
 
     @property
-    def summary(self) -> dict[str, Summary]:
-        """Per metric: mean, std, 95 % CI over replications and the count (as in summary.csv)."""
+    def summaries(self) -> dict[str, Summary]:
+        """Per metric: mean, std, 95 % CI over replications and the count (summary.csv's rows)."""
         from sim.output import summarise_metrics
 
-        return summarise_metrics(self.replications)
+        return summarise_metrics(self.results)
 
-    def summary_frame(self) -> pandas.DataFrame:
-        """summary.csv as a DataFrame indexed by metric (needs pandas)."""
+    @property
+    def summary(self) -> pandas.DataFrame:
+        """summary.csv as a DataFrame indexed by metric: mean, std, ci95_low, ci95_high, replications
+        (needs pandas)."""
         pd = _pandas()
         rows = {
             name: {"mean": s.mean, "std": s.std, "ci95_low": s.ci95_low, "ci95_high": s.ci95_high,
                    "replications": s.replications}
-            for name, s in self.summary.items()
+            for name, s in self.summaries.items()
         }  # fmt: skip
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "metric"
         return frame
 
-    def replications_frame(self) -> pandas.DataFrame:
+    @property
+    def replications(self) -> pandas.DataFrame:
         """replications.csv as a DataFrame: one row per replication, one column per metric."""
         pd = _pandas()
-        frame = pd.DataFrame(
-            [r.metrics for r in self.replications], index=[r.replication for r in self.replications]
-        )
+        frame = pd.DataFrame([r.metrics for r in self.results], index=[r.replication for r in self.results])
         frame.index.name = "replication"
         return frame
 
-    def timeseries_frame(self) -> pandas.DataFrame:
-        """timeseries.csv as a DataFrame: per day, the mean over replications."""
+    @property
+    def timeseries(self) -> pandas.DataFrame:
+        """timeseries.csv as a DataFrame: per day from day 0, the mean over replications."""
         from sim.output import mean_timeseries
 
         pd = _pandas()
-        frame = pd.DataFrame({name: mean_timeseries(self.replications)[name] for name in TIMESERIES})
+        series = mean_timeseries(self.results)
+        frame = pd.DataFrame({name: series[name] for name in TIMESERIES})
         frame.index.name = "day"
         return frame
+
+    def summary_frame(self) -> pandas.DataFrame:
+        """`summary` (kept for scripts written against the first API)."""
+        return self.summary
+
+    def replications_frame(self) -> pandas.DataFrame:
+        """`replications` (kept for scripts written against the first API)."""
+        return self.replications
+
+    def timeseries_frame(self) -> pandas.DataFrame:
+        """`timeseries` (kept for scripts written against the first API)."""
+        return self.timeseries
 
     def write(self, out_dir: str | Path, plots: bool = True, period: str = "week") -> dict[str, Summary]:
         """Write every result file (as `hotline-sim run` does) into `out_dir`; the summaries."""
@@ -110,7 +127,7 @@ class RunResults:
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
         return write_results(
-            folder, self.scenario, self.source, self.seed, self.replications, self.jobs, self.started_at,
+            folder, self.scenario, self.source, self.seed, self.results, self.jobs, self.started_at,
             plots=plots, replications_note=self.precision_note, period=period,
         )  # fmt: skip
 

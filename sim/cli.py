@@ -207,7 +207,7 @@ def run(
     note = done.precision_note
     click.echo(_table(summaries, _has_backlog_events(spec)))
     if note:
-        click.echo(f"replications: {len(done.replications)}{note}")
+        click.echo(f"replications: {len(done.results)}{note}")
     from sim.erlang import effective_capacity
 
     click.echo(effective_capacity(spec).describe())

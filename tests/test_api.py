@@ -34,7 +34,7 @@ def test_run_then_write_gives_the_command_lines_tables(tmp_path: Path) -> None:
     results.write(tmp_path / "api", plots=False)
     for table in TABLES:
         assert (tmp_path / "api" / table).read_bytes() == (tmp_path / "cli" / table).read_bytes(), table
-    assert results.seed == 5 and [r.replication for r in results.replications] == [0, 1, 2]
+    assert results.seed == 5 and [r.replication for r in results.results] == [0, 1, 2]
 
 
 def test_a_dict_and_overrides_by_dotted_key() -> None:
@@ -43,32 +43,34 @@ def test_a_dict_and_overrides_by_dotted_key() -> None:
     assert (scenario.analysts.count, bigger.analysts.count) == (3, 5)
     base, more = sim.run(scenario, replications=2), sim.run(bigger, replications=2)
     # same seed, same arrivals (common random numbers); more analysts: less waiting
-    assert [r.metrics["reports_received"] for r in base.replications] == [
-        r.metrics["reports_received"] for r in more.replications
+    assert [r.metrics["reports_received"] for r in base.results] == [
+        r.metrics["reports_received"] for r in more.results
     ]
-    assert more.summary["wait_hours_mean"].mean < base.summary["wait_hours_mean"].mean
+    assert more.summaries["wait_hours_mean"].mean < base.summaries["wait_hours_mean"].mean
     with pytest.raises(ScenarioError, match="analysts.count"):
         scenario.with_values({"analysts.count": -1})
 
 
 def test_tables_as_dataframes_match_the_summaries() -> None:
-    pytest.importorskip("pandas")
+    pd = pytest.importorskip("pandas")
     results = sim.run(sim.load_scenario(small()), replications=3)
-    summary = results.summary_frame()
+    summary = results.summary
+    assert isinstance(summary, pd.DataFrame) and summary.index.name == "metric"
     assert list(summary.columns) == ["mean", "std", "ci95_low", "ci95_high", "replications"]
-    for name, s in results.summary.items():
+    for name, s in results.summaries.items():
         row = summary.loc[name]
         assert row["replications"] == s.replications
         assert (math.isnan(s.mean) and math.isnan(row["mean"])) or row["mean"] == s.mean
-    per_replication = results.replications_frame()
-    assert per_replication.shape == (3, len(results.replications[0].metrics))
-    assert per_replication["reports_assessed"].mean() == pytest.approx(
-        results.summary["reports_assessed"].mean
-    )
-    series = results.timeseries_frame()
+    per_replication = results.replications
+    assert per_replication.shape == (3, len(results.results[0].metrics))
+    assessed = summary.loc["reports_assessed", "mean"]
+    assert per_replication["reports_assessed"].mean() == pytest.approx(assessed)
+    series = results.timeseries
     assert len(series) == 10 and series.index.name == "day"
+    assert list(series.columns)[:4] == ["arrivals", "assessed", "backlog", "removed"]
     measured = series["arrivals"].iloc[1:].sum()  # one day of warm-up
-    assert measured == pytest.approx(results.summary["reports_received"].mean, rel=1e-9)
+    assert measured == pytest.approx(summary.loc["reports_received", "mean"], rel=1e-9)
+    assert results.summary_frame().equals(summary), "the first API's names still work"
 
 
 def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Path) -> None:
