@@ -335,12 +335,18 @@ class StaffResults:
     replication_control: bool = False
     high: int = 100
 
+    @property
+    def replication_counts(self) -> list[int]:
+        """The replication counts the team sizes were run with (one count without replication
+        control), smallest first."""
+        return sorted({t.summary.replications for t in self.trials})
+
     def lines(self) -> list[str]:
         """The printout: the target, each count tried, the Erlang C estimate, and the answer line."""
         from sim.output import fmt
 
         goal = self.target
-        counts = sorted({t.summary.replications for t in self.trials})
+        counts = self.replication_counts
         shown = f"{self.replications}" if not self.replication_control else (
             f"{'/'.join(map(str, counts))} (replication control)"
         )  # fmt: skip

@@ -12,6 +12,7 @@ is rendered from a Jinja2 template (`sim/templates/report.html.j2`) and has no s
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import re
 import shlex
@@ -316,13 +317,18 @@ def _default_words(key: str, value: Any) -> str:
 
     if value is not None:
         return show_value(value)
-    from sim.reference import scenario_rows
-
     generic = re.sub(r"\[\d+\]", "[i]", key)
     generic = re.sub(r"^intake\.sources\.[^.]+\.", "intake.sources.NAME.", generic)
     generic = re.sub(r"^takedown\.routes\.[^.]+\.", "takedown.routes.ROUTE.", generic)
-    rows = {row.key: row.default for row in scenario_rows()}
-    return rows.get(generic, "none").replace("`", "")
+    return _schema_defaults().get(generic, "none").replace("`", "")
+
+
+@functools.cache
+def _schema_defaults() -> dict[str, str]:
+    """Each generic key's default as the scenario reference words it (walked once per process)."""
+    from sim.reference import scenario_rows
+
+    return {row.key: row.default for row in scenario_rows()}
 
 
 def compact_toml(data: dict[str, Any]) -> str:

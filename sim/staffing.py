@@ -207,7 +207,7 @@ def write_staffing(out_dir: Path, done: StaffResults, plots: bool = True) -> Non
         atomic_write_bytes(out_dir / "staffing.png", figure)
         files.append("staffing.png")
     files.append("manifest.json")
-    counts = sorted({t.summary.replications for t in done.trials})
+    counts = done.replication_counts
     document = manifest(
         done.scenario, done.source, done.seed, max(counts, default=done.replications), done.jobs,
         done.started_at, files, kind="staff",
