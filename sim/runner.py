@@ -163,13 +163,16 @@ def run_groups(
     def more(first: int, last: int) -> None:
         work = [(scenario, seed, r) for scenario in scenarios for r in range(first, last)]
         keys = [cache.key(*item) for item in work] if cache else []
-        found = [cache.get(key) for key in keys] if cache else [None] * len(work)
+        found: list[ReplicationResult | None] = [None] * len(work)
+        if cache:
+            found = [cache.get(key, *item) for key, item in zip(keys, work, strict=True)]
         missing = [i for i, result in enumerate(found) if result is None]
         run.reused += len(work) - len(missing)
 
         def keep(position: int, result: ReplicationResult) -> None:
             if cache:
-                cache.put(keys[missing[position]], result)
+                index = missing[position]
+                cache.put(keys[index], *work[index], result)
 
         fresh = iter(run_batch([work[i] for i in missing], jobs, progress(), keep, scheduler))
         results = [result if result is not None else next(fresh) for result in found]

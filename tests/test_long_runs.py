@@ -43,7 +43,7 @@ def test_resumed_sweep_equals_an_uninterrupted_one(scenario: Path, tmp_path: Pat
         "--no-plots", "--out", resumed, "--resume", cwd=tmp_path,
     )  # fmt: skip
     assert partial.returncode == 0, partial.stderr
-    cached = sorted((resumed / ".resume").glob("*.pickle"))
+    cached = sorted((resumed / ".resume").glob("*.json"))
     assert len(cached) == 4  # 2 arms x 2 replications
     cached[0].unlink()  # the interruption came before this one was stored
     full = sweep(scenario, resumed, "--resume")
