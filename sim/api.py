@@ -21,6 +21,7 @@ writes the planner report of any results folder.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,9 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from sim.experiment import Arm
 from sim.metrics import TIMESERIES, ReplicationResult
-from sim.scenario import Scenario, scenario_from_dict
+from sim.scenario import MAX_ANALYSTS, Scenario, ScenarioError, scenario_from_dict
 from sim.scenario import load_scenario as _load_file
 from sim.sensitivity import Move
+from sim.size import JobSize
 from sim.staffing import Target, Trial
 from sim.stats import Summary
 
@@ -122,14 +124,14 @@ class RunResults:
 
     def write(self, out_dir: str | Path, plots: bool = True, period: str = "week") -> dict[str, Summary]:
         """Write every result file (as `hotline-sim run` does) into `out_dir`; the summaries."""
+        from sim.folder import ResultsFolder
         from sim.output import write_results
 
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        return write_results(
-            folder, self.scenario, self.source, self.seed, self.results, self.jobs, self.started_at,
-            plots=plots, replications_note=self.precision_note, period=period,
-        )  # fmt: skip
+        with ResultsFolder(out_dir) as folder:
+            return write_results(
+                folder, self.scenario, self.source, self.seed, self.results, self.jobs, self.started_at,
+                plots=plots, replications_note=self.precision_note, period=period,
+            )  # fmt: skip
 
 
 def _spec(
@@ -165,7 +167,8 @@ def run(
     max_replications: int | None = None,
     progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
     source: str | Path | None = None,
-    on_start: Callable[[int, int], None] | None = None,
+    on_start: Callable[[int, int, JobSize], None] | None = None,
+    force: bool = False,
 ) -> RunResults:
     """Run `replications` (default: the file's) replications of `scenario` with `seed` (default: the
     file's) on `jobs` processes, or on the Dask scheduler at `scheduler`.
@@ -174,15 +177,17 @@ def run(
     half-width is at most `precision`, or `max_replications` (default 100) are done; the result
     equals a plain run of the count it chose. `progress()` may return a callback (done, total).
     `source`: the scenario file when `scenario` is a Scenario made from one (its `# assumption:`
-    notes and defaults reach the manifest and the report). `on_start(replications, seed)` is called
-    before simulating."""
+    notes and defaults reach the manifest and the report). `on_start(replications, seed, size)` is
+    called before simulating, with the job's estimated size (`sim.size`); a job beyond the size
+    limits raises JobTooBig first, unless `force`."""
     from sim.precision import PRECISION_METRICS
     from sim.runner import run_groups
 
     spec, source = _spec(scenario, source)
     count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
+    size = _checked_size([spec], maximum or count, jobs, force)
     if on_start:
-        on_start(count, run_seed)
+        on_start(count, run_seed, size)
     started_at = datetime.now(UTC)
     done = run_groups(
         [spec], run_seed, count, jobs, precision, maximum, PRECISION_METRICS, progress, scheduler=scheduler
@@ -208,6 +213,7 @@ class SweepResults:
     precision_note: str = ""
     reused: int = 0  # replications taken from the resume cache
     base: Scenario | None = None  # the scenario the arms vary
+    ignored: list[str] = field(default_factory=list)  # resume cache files that did not parse or match
 
     @property
     def summaries(self) -> list[dict[str, Summary]]:
@@ -239,14 +245,14 @@ class SweepResults:
     def write(self, out_dir: str | Path, plots: bool = True) -> None:
         """Write sweep.csv, sweep_differences.csv, sweep.md, the plots and the manifest (as `hotline-sim
         sweep` does) into `out_dir`."""
+        from sim.folder import ResultsFolder
         from sim.sweep_files import write_sweep
 
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_sweep(
-            folder, self.arms, self.results, self.baseline_index, self.metrics, self.source, self.seed,
-            self.jobs, self.started_at, plots=plots, base=self.base,
-        )  # fmt: skip
+        with ResultsFolder(out_dir) as folder:
+            write_sweep(
+                folder, self.arms, self.results, self.baseline_index, self.metrics, self.source, self.seed,
+                self.jobs, self.started_at, plots=plots, base=self.base,
+            )  # fmt: skip
 
     def differences_frame(self) -> pandas.DataFrame:
         """sweep_differences.csv as a DataFrame: each arm's paired difference from the baseline arm."""
@@ -275,7 +281,8 @@ def sweep(
     progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
     resume: str | Path | None = None,
     source: str | Path | None = None,
-    on_start: Callable[[int, int, int], None] | None = None,
+    on_start: Callable[[int, int, int, JobSize], None] | None = None,
+    force: bool = False,
 ) -> SweepResults:
     """Run every combination of `vary`'s values (dotted key -> values) with common random numbers.
 
@@ -283,7 +290,8 @@ def sweep(
     `sla_assessment_share` and `wait_hours_mean`); `baseline` (`KEY=V,...`)
     picks the arm differences are taken from (default the first). With `resume` (an output folder),
     finished replications are kept in its `.resume/` and reused by a later call. `on_start(arms,
-    replications, seed)` is called once everything is checked, before simulating. `source`: the
+    replications, seed, size)` is called once everything is checked (the size limits too, unless
+    `force`), before simulating. `source`: the
     scenario file when `scenario` is a Scenario made from one (for messages and the manifest).
     ExperimentError
     (before any simulation) for an unknown key or metric, an invalid arm or baseline."""
@@ -304,18 +312,21 @@ def sweep(
     if unknown:
         raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
     count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
+    scenarios = [arm.scenario for arm in arms]
+    size = _checked_size(scenarios, maximum or count, jobs, force)
     if on_start:
-        on_start(len(arms), count, run_seed)
+        on_start(len(arms), count, run_seed, size)
     started_at = datetime.now(UTC)
     cache = ReplicationCache(Path(resume)) if resume is not None else None
-    scenarios = [arm.scenario for arm in arms]
     done = run_groups(
         scenarios, run_seed, count, jobs, precision, maximum, chosen, progress, cache, scheduler=scheduler
     )
     note = precision_note(precision, done.imprecise, chosen)
+    ignored = list(cache.ignored) if cache else []
     return SweepResults(
-        arms, done.groups, baseline_index, chosen, run_seed, jobs, source, started_at, note, done.reused, spec
-    )
+        arms, done.groups, baseline_index, chosen, run_seed, jobs, source, started_at, note, done.reused,
+        spec, ignored,
+    )  # fmt: skip
 
 
 @dataclass
@@ -381,11 +392,11 @@ class StaffResults:
 
     def write(self, out_dir: str | Path, plots: bool = True) -> None:
         """Write staffing.csv, staffing.md, the staffing curve and the manifest into `out_dir`."""
+        from sim.folder import ResultsFolder
         from sim.staffing import write_staffing
 
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_staffing(folder, self, plots=plots)
+        with ResultsFolder(out_dir) as folder:
+            write_staffing(folder, self, plots=plots)
 
 
 def staff(
@@ -401,15 +412,17 @@ def staff(
     max_replications: int | None = None,
     progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
     source: str | Path | None = None,
-    on_start: Callable[[Target, int, int], None] | None = None,
+    on_start: Callable[[Target, int, int, JobSize], None] | None = None,
+    force: bool = False,
 ) -> StaffResults:
     """The smallest `analysts.count` in [low, high] whose whole 95 % CI meets `target`
     (`"METRIC<=VALUE"` or `>=`), by bisection with the same seed at every count.
 
     ExperimentError (before any simulation) for a malformed target, an unknown metric, low above
     high or a schedule whose shifts all fix their numbers; UnreachableTarget when no team on this
-    schedule can meet an `sla_assessment_share>=` target. `on_start(target, replications, seed)` is
-    called once everything is checked, before simulating; `source` as for `sweep`."""
+    schedule can meet an `sla_assessment_share>=` target. `on_start(target, replications, seed, size)`
+    is called once everything is checked (the size limits too, unless `force`: the estimate counts
+    the team sizes a bisection tries), before simulating; `source` as for `sweep`."""
     from sim.experiment import ExperimentError
     from sim.metrics import metric_names
     from sim.output import summarise_metrics
@@ -422,11 +435,23 @@ def staff(
         raise ExperimentError(f"--target: unknown metric {goal.metric!r} (metrics are those of summary.csv)")
     if low > high:
         raise ExperimentError(f"--min {low} is above --max {high}")
+    if high > MAX_ANALYSTS:
+        raise ExperimentError(
+            f"--max {high} is above the most analysts a scenario may have ({MAX_ANALYSTS:,})"
+        )
     check_scalable(spec)
     check_reachable(spec, goal)
     count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
+    teams = []  # a bisection tries both ends; a team fits its shifts from the smallest on
+    for flag, count_at in (("--min", low), ("--max", high)):
+        try:
+            teams.append(spec.with_values({"analysts.count": count_at}))
+        except ScenarioError as exc:
+            raise ExperimentError(f"{flag} {count_at}: {exc.problems[0]}") from None
+    tries = math.ceil(math.log2(high - low + 1)) + 1
+    size = _checked_size(teams, maximum or count, jobs, force, repeats=math.ceil(tries / 2))
     if on_start:
-        on_start(goal, count, run_seed)
+        on_start(goal, count, run_seed, size)
     started_at = datetime.now(UTC)
 
     def evaluate(analysts: int) -> Summary:
@@ -476,15 +501,15 @@ class SensitivityResults:
 
     def write(self, out_dir: str | Path, plots: bool = True) -> None:
         """Write sensitivity.csv, sensitivity.md, the tornado plots and the manifest into `out_dir`."""
+        from sim.folder import ResultsFolder
         from sim.output import summarise_metrics
         from sim.sensitivity_files import write_sensitivity
 
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_sensitivity(
-            folder, self.scenario, self.source, self.rows, summarise_metrics(self.base), self.metrics,
-            self.change, self.seed, len(self.base), self.jobs, self.started_at, plots=plots,
-        )  # fmt: skip
+        with ResultsFolder(out_dir) as folder:
+            write_sensitivity(
+                folder, self.scenario, self.source, self.rows, summarise_metrics(self.base), self.metrics,
+                self.change, self.seed, len(self.base), self.jobs, self.started_at, plots=plots,
+            )  # fmt: skip
 
 
 def sensitivity_analysis(
@@ -500,13 +525,15 @@ def sensitivity_analysis(
     max_replications: int | None = None,
     progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
     source: str | Path | None = None,
-    on_start: Callable[[int, int, int, int], None] | None = None,
+    on_start: Callable[[int, int, int, int, JobSize], None] | None = None,
+    force: bool = False,
 ) -> SensitivityResults:
     """Move each of `keys` (default: the file's `# assumption:` keys that a relative move changes)
     down and up by `change`, with the base scenario's random numbers, and measure the effects.
 
     `source` is the scenario file when `scenario` is a Scenario made from one (its assumptions and
-    manifest). `on_start(keys, moves, replications, seed)` is called once everything is checked.
+    manifest). `on_start(keys, moves, replications, seed, size)` is called once everything is checked
+    (the size limits too, unless `force`).
     ExperimentError (before any simulation) for no keys, an unknown key or metric."""
     from sim.experiment import ExperimentError
     from sim.metrics import metric_names
@@ -531,10 +558,11 @@ def sensitivity_analysis(
         raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
     runnable = [index for index, move in enumerate(moves) if move.scenario is not None]
     count, run_seed, maximum = _plan(spec, replications, seed, precision, max_replications)
-    if on_start:
-        on_start(len(dict.fromkeys(m.key for m in moves)), len(runnable), count, run_seed)
-    started_at = datetime.now(UTC)
     scenarios = [spec, *(moves[i].scenario for i in runnable)]
+    size = _checked_size(scenarios, maximum or count, jobs, force)
+    if on_start:
+        on_start(len(dict.fromkeys(m.key for m in moves)), len(runnable), count, run_seed, size)
+    started_at = datetime.now(UTC)
     done = run_groups(scenarios, run_seed, count, jobs, precision, maximum, chosen, progress,
                       scheduler=scheduler)  # fmt: skip
     moved = {move_index: done.groups[1 + position] for position, move_index in enumerate(runnable)}
@@ -548,6 +576,21 @@ def write_report(folder: str | Path, out: str | Path | None = None, question: st
     from sim.report import write_report as write
 
     return write(folder, out, question)
+
+
+def _checked_size(
+    scenarios: list[Scenario], replications: int, jobs: int, force: bool, repeats: int = 1
+) -> JobSize:
+    """The job's estimated size; JobTooBig (an ExperimentError) beyond the limits unless `force`."""
+    from sim.experiment import ExperimentError
+    from sim.size import JobTooBig, check, estimate
+
+    size = estimate(scenarios, replications, jobs, repeats)
+    try:
+        check(size, force, jobs)
+    except JobTooBig as exc:
+        raise ExperimentError(str(exc)) from None
+    return size
 
 
 def _pandas():

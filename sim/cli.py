@@ -5,12 +5,19 @@ Exit codes: 0 success, 2 invalid input (scenario or arguments), 1 anything else.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sim import __version__
+from sim.limits import MAX_ANALYSTS, MAX_JOBS, MAX_REPLICATIONS, MAX_SEED
+
+if TYPE_CHECKING:
+    from sim.size import JobSize
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
@@ -45,7 +52,25 @@ def _load(path: str):
         sys.exit(EXIT_INVALID)
 
 
+class _Commands(click.Group):
+    """The command group: a request the library refuses before simulating (ExperimentError: a bad
+    target, a job too big, ...) or a folder another command holds or that holds files hotline-sim
+    did not write is one line on stderr and exit 2, whoever invokes the command."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command, mapping refused requests to exit 2."""
+        from sim.experiment import ExperimentError
+        from sim.folder import FolderBusy, FolderConflict
+
+        try:
+            return super().invoke(ctx)
+        except (ExperimentError, FolderBusy, FolderConflict) as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_INVALID)
+
+
 @click.group(
+    cls=_Commands,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Example:\n\n  hotline-sim run scenarios/baseline-2018.toml --replications 10 --jobs 2",
 )
@@ -61,16 +86,21 @@ def _run_options(default_out: str):
         for option in reversed(
             [
                 click.option(
-                    "--replications", "-n", type=click.IntRange(min=2), help="Override the file's count."
+                    "--replications",
+                    "-n",
+                    type=click.IntRange(min=2, max=MAX_REPLICATIONS),
+                    help="Override the file's count.",
                 ),
-                click.option("--seed", type=click.IntRange(min=0), help="Override the file's seed."),
+                click.option(
+                    "--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Override the file's seed."
+                ),
                 click.option(
                     "--out", type=click.Path(file_okay=False), help=f"Output folder [{default_out}]."
                 ),
                 click.option(
                     "--jobs",
                     "-j",
-                    type=click.IntRange(min=1),
+                    type=click.IntRange(min=1, max=MAX_JOBS),
                     default=1,
                     show_default=True,
                     help="Processes; never changes the numbers.",
@@ -104,8 +134,13 @@ def _run_options(default_out: str):
                 ),
                 click.option(
                     "--max-replications",
-                    type=click.IntRange(min=2),
+                    type=click.IntRange(min=2, max=MAX_REPLICATIONS),
                     help="With --precision: the most replications [100].",
+                ),
+                click.option(
+                    "--force",
+                    is_flag=True,
+                    help="Run a job beyond the size limits (docs/limits.md) anyway.",
                 ),
                 click.option(
                     "--set",
@@ -146,18 +181,24 @@ def _maximum_replications(precision: float | None, max_replications: int | None)
     return max_replications or DEFAULT_MAX_REPLICATIONS
 
 
-def _output_folder(out: str | None, default: Path) -> Path:
-    """The output folder, created and checked writable before anything is simulated (else exit 2)."""
-    out_dir = Path(out) if out else default
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        probe = out_dir / ".hotline-sim-write-check"
-        probe.touch()
-        probe.unlink()
-    except OSError as exc:
-        click.echo(f"--out {out_dir}: cannot write results there ({exc.strerror})", err=True)
-        sys.exit(EXIT_INVALID)
-    return out_dir
+@contextlib.contextmanager
+def _one_writer() -> Iterator[Callable[[Path], None]]:
+    """`hold(folder)` takes the results folder for this command until the block ends: created, locked
+    against other writers and checked for files hotline-sim did not write, before anything is
+    simulated (FolderBusy or FolderConflict: exit 2)."""
+    from sim.folder import ResultsFolder
+
+    with contextlib.ExitStack() as stack:
+
+        def hold(folder: Path) -> None:
+            stack.enter_context(ResultsFolder(folder)).refuse_foreign()
+
+        yield hold
+
+
+def _starting(line: str, size: JobSize, jobs: int) -> None:
+    """The command's first line on stderr: what runs, and for a big job how big it is."""
+    click.echo(f"{line}; {size.describe(jobs)}" if size.is_big else line, err=True)
 
 
 @cli.command()
@@ -181,6 +222,7 @@ def run(
     report: bool,
     precision: float | None,
     max_replications: int | None,
+    force: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """Run replications of SCENARIO, print the summary and write the result files.
@@ -194,32 +236,38 @@ def run(
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
-    out_dir = _output_folder(out, Path("runs") / spec.scenario.name)
+    out_dir = Path(out) if out else Path("runs") / spec.scenario.name
+    with _one_writer() as hold:
 
-    def start(n: int, run_seed: int) -> None:
-        click.echo(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", err=True)
+        def start(n: int, run_seed: int, size: JobSize) -> None:
+            hold(out_dir)
+            _starting(f"{spec.scenario.name}: {n} replications, seed {run_seed}, jobs {jobs}", size, jobs)
 
-    done = run_api(
-        spec, replications, jobs, seed, precision=precision, max_replications=maximum,
-        progress=_progress_printer, source=Path(scenario), on_start=start,
-    )  # fmt: skip
-    summaries = done.write(out_dir, plots=not no_plots, period=period)
-    note = done.precision_note
-    click.echo(_table(summaries, _has_backlog_events(spec)))
-    if note:
-        click.echo(f"replications: {len(done.results)}{note}")
-    from sim.erlang import effective_capacity
+        done = run_api(
+            spec, replications, jobs, seed, precision=precision, max_replications=maximum,
+            progress=_progress_printer, source=Path(scenario), on_start=start, force=force,
+        )  # fmt: skip
+        summaries = done.write(out_dir, plots=not no_plots, period=period)
+        note = done.precision_note
+        click.echo(_table(summaries, _has_backlog_events(spec)))
+        if note:
+            click.echo(f"replications: {len(done.results)}{note}")
+        from sim.erlang import effective_capacity
 
-    click.echo(effective_capacity(spec).describe())
-    _finish(out_dir, report)
+        click.echo(effective_capacity(spec).describe())
+        _finish(out_dir, report)
 
 
 def _finish(out_dir: Path, report: bool) -> None:
     """Say where the results are; with --report, write the planner report there first."""
     if report:
-        from sim.report import write_report
+        from sim.report import ReportError, write_report
 
-        click.echo(f"report written to {write_report(out_dir)}")
+        try:
+            click.echo(f"report written to {write_report(out_dir)}")
+        except ReportError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_INVALID)
     click.echo(f"results written to {out_dir}/")
 
 
@@ -257,6 +305,7 @@ def sweep(
     report: bool,
     precision: float | None,
     max_replications: int | None,
+    force: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """Run every combination of the --vary values with common random numbers and compare the arms.
@@ -267,48 +316,59 @@ def sweep(
           --vary analysts.count=13,17,21 --metric sla_assessment_share --jobs 2
     """
     from sim.api import sweep as sweep_api
-    from sim.experiment import ExperimentError, parse_vary
+    from sim.experiment import parse_vary
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
-    default = Path("runs") / spec.scenario.name / "sweep"
-    out_dir = Path(out) if out else default
+    out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "sweep"
+    with _one_writer() as hold:
 
-    def start(arms: int, n: int, run_seed: int) -> None:  # all checked: make the folder, say so
-        _output_folder(out, default)
-        click.echo(
-            f"{spec.scenario.name}: {arms} arms x {n} replications, seed {run_seed}, jobs {jobs}", err=True
-        )
+        def start(arms: int, n: int, run_seed: int, size: JobSize) -> None:  # all checked
+            hold(out_dir)
+            line = f"{spec.scenario.name}: {arms} arms x {n} replications, seed {run_seed}, jobs {jobs}"
+            _starting(line, size, jobs)
 
-    try:
         done = sweep_api(
             spec, [parse_vary(text) for text in varies], list(metrics) or None, baseline, replications, jobs,
             seed, precision=precision, max_replications=maximum, progress=_progress_printer,
-            resume=out_dir if resume else None, source=Path(scenario), on_start=start,
+            resume=out_dir if resume else None, source=Path(scenario), on_start=start, force=force,
         )  # fmt: skip
-    except ExperimentError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_INVALID)
-    if resume:
-        total = len(done.results[0]) * len(done.arms)
-        click.echo(
-            f"--resume: {done.reused} of {total} replications reused from {out_dir}/.resume/", err=True
-        )
-    if done.precision_note:
-        click.echo(f"replications per arm: {len(done.results[0])}{done.precision_note}")
-    done.write(out_dir, plots=not no_plots)
-    click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
-    _finish(out_dir, report)
+        if resume:
+            total = len(done.results[0]) * len(done.arms)
+            click.echo(
+                f"--resume: {done.reused} of {total} replications reused from {out_dir}/.resume/", err=True
+            )
+        if done.ignored:
+            click.echo(
+                f"--resume: warning: ignored {len(done.ignored)} file(s) in {out_dir}/.resume/ that do not "
+                f"parse or do not match this sweep (recomputed), e.g. {done.ignored[0]}",
+                err=True,
+            )
+        if done.precision_note:
+            click.echo(f"replications per arm: {len(done.results[0])}{done.precision_note}")
+        done.write(out_dir, plots=not no_plots)
+        click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
+        _finish(out_dir, report)
 
 
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
 @click.option("--target", required=True, metavar='"METRIC<=VALUE"', help='e.g. "sla_assessment_share>=0.95".')
 @click.option(
-    "--min", "low", type=click.IntRange(min=1), default=1, show_default=True, help="Fewest analysts."
+    "--min",
+    "low",
+    type=click.IntRange(min=1, max=MAX_ANALYSTS),
+    default=1,
+    show_default=True,
+    help="Fewest analysts.",
 )
 @click.option(
-    "--max", "high", type=click.IntRange(min=1), default=100, show_default=True, help="Most analysts."
+    "--max",
+    "high",
+    type=click.IntRange(min=1, max=MAX_ANALYSTS),
+    default=100,
+    show_default=True,
+    help="Most analysts.",
 )
 @_run_options("runs/<name>/staff/")
 def staff(
@@ -324,6 +384,7 @@ def staff(
     report: bool,
     precision: float | None,
     max_replications: int | None,
+    force: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """The smallest analysts.count whose whole 95 % CI meets --target, beside an Erlang C estimate.
@@ -333,36 +394,33 @@ def staff(
       hotline-sim staff scenarios/baseline-2018.toml --target "sla_assessment_share>=0.95" --jobs 2
     """
     from sim.api import staff as staff_api
-    from sim.experiment import ExperimentError
     from sim.staffing import UnreachableTarget
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
-    default = Path("runs") / spec.scenario.name / "staff"
+    out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "staff"
+    with _one_writer() as hold:
 
-    def start(goal, n: int, run_seed: int) -> None:  # all checked: make the folder, say so
-        _output_folder(out, default)
-        click.echo(
-            f"{spec.scenario.name}: {goal}, {low} to {high} analysts, {n} replications, seed {run_seed}",
-            err=True,
-        )
+        def start(goal, n: int, run_seed: int, size: JobSize) -> None:  # all checked
+            hold(out_dir)
+            line = (
+                f"{spec.scenario.name}: {goal}, {low} to {high} analysts, {n} replications, seed {run_seed}"
+            )
+            _starting(line, size, jobs)
 
-    try:
-        done = staff_api(
-            spec, target, low, high, replications, jobs, seed, precision=precision, max_replications=maximum,
-            progress=_progress_printer, source=Path(scenario), on_start=start,
-        )  # fmt: skip
-    except UnreachableTarget as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_FAILURE)
-    except ExperimentError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_INVALID)
-    out_dir = Path(out) if out else default
-    done.write(out_dir, plots=not no_plots)
-    lines = done.lines()
-    click.echo("\n".join(lines[:-1]))
-    _finish(out_dir, report)
+        try:
+            done = staff_api(
+                spec, target, low, high, replications, jobs, seed, precision=precision,
+                max_replications=maximum, progress=_progress_printer, source=Path(scenario), on_start=start,
+                force=force,
+            )  # fmt: skip
+        except UnreachableTarget as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_FAILURE)
+        done.write(out_dir, plots=not no_plots)
+        lines = done.lines()
+        click.echo("\n".join(lines[:-1]))
+        _finish(out_dir, report)
     if done.answer is None:
         click.echo(
             f"even --max {high} analysts do not meet {done.target}: raise --max or change the scenario",
@@ -403,6 +461,7 @@ def sensitivity(
     report: bool,
     precision: float | None,
     max_replications: int | None,
+    force: bool,
     overrides: tuple[str, ...],
 ) -> None:
     """Move each assumption down and up (common random numbers) and show what the answer hangs on.
@@ -412,37 +471,30 @@ def sensitivity(
       hotline-sim sensitivity scenarios/baseline-2018.toml --metric sla_assessment_share --jobs 2
     """
     from sim.api import sensitivity_analysis as sensitivity_api
-    from sim.experiment import ExperimentError
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
-    default = Path("runs") / spec.scenario.name / "sensitivity"
+    out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "sensitivity"
     chosen_keys = [k.strip() for k in keys.split(",") if k.strip()] if keys is not None else None
     if chosen_keys == []:
         click.echo("--keys: expected dotted keys K1,K2,...", err=True)
         sys.exit(EXIT_INVALID)
+    with _one_writer() as hold:
 
-    def start(key_count: int, moves: int, n: int, run_seed: int) -> None:
-        _output_folder(out, default)
-        click.echo(
-            f"{spec.scenario.name}: {key_count} keys, {moves} moves + base, {n} replications, "
-            f"seed {run_seed}",
-            err=True,
-        )
+        def start(key_count: int, moves: int, n: int, run_seed: int, size: JobSize) -> None:
+            hold(out_dir)
+            line = f"{spec.scenario.name}: {key_count} keys, {moves} moves + base, {n} replications, "
+            line += f"seed {run_seed}"
+            _starting(line, size, jobs)
 
-    try:
         done = sensitivity_api(
             spec, chosen_keys, change, list(metrics) or None, replications, jobs, seed,
             precision=precision, max_replications=maximum, progress=_progress_printer,
-            source=Path(scenario), on_start=start,
+            source=Path(scenario), on_start=start, force=force,
         )  # fmt: skip
-    except ExperimentError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_INVALID)
-    out_dir = Path(out) if out else default
-    done.write(out_dir, plots=not no_plots)
-    click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
-    _finish(out_dir, report)
+        done.write(out_dir, plots=not no_plots)
+        click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
+        _finish(out_dir, report)
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -455,10 +507,11 @@ def parse_override(text: str) -> tuple[str, object]:
     ('analysts.schedule', '24/7')
     """
     from sim.experiment import parse_value
+    from sim.messages import shown
 
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise click.BadParameter(f"expected KEY=VALUE, got {text!r}", param_hint="--set")
+        raise click.BadParameter(f"expected KEY=VALUE, got {shown(text)}", param_hint="--set")
     return key.strip(), parse_value(value)
 
 
@@ -587,10 +640,14 @@ def reproduce(root: str, jobs: int) -> None:
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
+    from sim.folder import ResultsFolder
+
     for number, job in enumerate(reference, start=1):
         click.echo(
             f"[{number}/{len(reference)}] hotline-sim {job.command} {job.scenario} -> {job.out}", err=True
         )
+        with ResultsFolder(base / job.out) as folder:
+            folder.adopt()  # the committed reference tables are the repository's own
         code = _invoke([*job.argv(base), "--jobs", str(jobs)])
         if code == EXIT_FAILURE and job.command == "staff" and _no_answer(base / job.out):
             continue  # "no team up to --max meets the target" is itself the reference answer
@@ -616,12 +673,21 @@ def _invoke(argv: list[str]) -> int | None:
 
 
 def main() -> None:
-    """Console entry point: map failures to exit codes 2 (invalid input) and 1 (anything else)."""
+    """Console entry point: map failures to exit codes 2 (invalid input), 130 (Ctrl-C) and 1
+    (anything else)."""
+    from sim.folder import handle_interrupts, interrupted
+
+    handle_interrupts()
     try:
         cli.main(standalone_mode=False)
+        if interrupted():  # a Ctrl-C swallowed by a library's clean-up still ends the command as one
+            raise KeyboardInterrupt
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
+        from sim.messages import cut
+
+        exc.message = cut(exc.message)  # a long value never buries the message
         exc.show()
         sys.exit(EXIT_INVALID if isinstance(exc, click.UsageError) else EXIT_FAILURE)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort

@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from sim.limits import MAX_CV, MAX_LIST, MAX_VALUE
+
 CHUNK_VALUES = 1024  # values drawn at once by a Sampler
 DIST_NAMES = ("exponential", "lognormal", "gamma", "fixed", "triangular", "empirical")
 
@@ -28,7 +30,7 @@ class Exponential(_Spec):
     """Exponential with the given mean."""
 
     dist: Literal["exponential"]
-    mean: float = Field(gt=0)
+    mean: float = Field(gt=0, le=MAX_VALUE)
 
     @property
     def mean_value(self) -> float:
@@ -45,8 +47,8 @@ class LogNormal(_Spec):
     """Lognormal parameterised by its mean and coefficient of variation (sd / mean)."""
 
     dist: Literal["lognormal"]
-    mean: float = Field(gt=0)
-    cv: float = Field(ge=0)
+    mean: float = Field(gt=0, le=MAX_VALUE)
+    cv: float = Field(ge=0, le=MAX_CV)
 
     @property
     def mean_value(self) -> float:
@@ -63,8 +65,8 @@ class Gamma(_Spec):
     """Gamma parameterised by its mean and coefficient of variation (shape = 1 / cv^2)."""
 
     dist: Literal["gamma"]
-    mean: float = Field(gt=0)
-    cv: float = Field(ge=0)
+    mean: float = Field(gt=0, le=MAX_VALUE)
+    cv: float = Field(ge=0, le=MAX_CV)
 
     @property
     def mean_value(self) -> float:
@@ -81,7 +83,7 @@ class Fixed(_Spec):
     """A constant value (no randomness)."""
 
     dist: Literal["fixed"]
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_VALUE)
 
     @property
     def mean_value(self) -> float:
@@ -98,9 +100,9 @@ class Triangular(_Spec):
     """Triangular on [low, high] with the given mode."""
 
     dist: Literal["triangular"]
-    low: float = Field(ge=0)
-    mode: float = Field(ge=0)
-    high: float = Field(gt=0)
+    low: float = Field(ge=0, le=MAX_VALUE)
+    mode: float = Field(ge=0, le=MAX_VALUE)
+    high: float = Field(gt=0, le=MAX_VALUE)
 
     @field_validator("mode")
     @classmethod
@@ -140,8 +142,8 @@ class Empirical(_Spec):
     """
 
     dist: Literal["empirical"]
-    values: list[Annotated[float, Field(ge=0)]] = Field(min_length=2)
-    cumulative: list[Annotated[float, Field(ge=0, le=1)]] = Field(min_length=2)
+    values: list[Annotated[float, Field(ge=0, le=MAX_VALUE)]] = Field(min_length=2, max_length=MAX_LIST)
+    cumulative: list[Annotated[float, Field(ge=0, le=1)]] = Field(min_length=2, max_length=MAX_LIST)
 
     @field_validator("values")
     @classmethod

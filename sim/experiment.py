@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.messages import shown
 from sim.metrics import ReplicationResult
 from sim.scenario import Scenario, ScenarioError
 from sim.stats import Summary, summarise
@@ -43,7 +44,7 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
     key, sep, values = text.partition("=")
     key = key.strip()
     if not sep or not key or not values.strip():
-        raise ExperimentError(f"--vary: expected KEY=V1,V2,..., got {text!r}")
+        raise ExperimentError(f"--vary: expected KEY=V1,V2,..., got {shown(text)}")
     try:
         parsed = tomllib.loads(f"values = [{values}]")["values"]
     except tomllib.TOMLDecodeError:
@@ -105,7 +106,8 @@ def find_arm(arms: list[Arm], text: str) -> int:
         key, sep, value = part.partition("=")
         if not sep or key.strip() not in arms[0].values:
             raise ExperimentError(
-                f"--baseline: expected KEY=VALUE with varied keys ({', '.join(arms[0].values)}), got {part!r}"
+                f"--baseline: expected KEY=VALUE with varied keys ({', '.join(arms[0].values)}), "
+                f"got {shown(part)}"
             )
         wanted[key.strip()] = parse_value(value)
     for index, arm in enumerate(arms):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import math
 import os
 import platform
@@ -21,7 +20,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,20 +28,10 @@ from sim.metrics import HOST_COLUMNS, TIMESERIES, ReplicationResult
 from sim.scenario import Scenario
 from sim.stats import Summary, summarise
 
+if TYPE_CHECKING:
+    from sim.folder import ResultsFolder
+
 DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w", "tqdm", "jinja2")
-RESULT_FILES = (
-    "summary.csv",
-    "summary.md",
-    "replications.csv",
-    "takedown_by_country.csv",
-    "takedown_by_route.csv",
-    "timeseries.csv",
-    "periods.csv",
-    "backlog.png",
-    "wait_distribution.png",
-    "removal_by_route.png",
-    "report.html",
-)
 SUMMARY_COLUMNS = ("metric", "mean", "std", "ci95_low", "ci95_high", "replications")
 
 
@@ -88,15 +77,6 @@ def _umask() -> int:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write text (UTF-8, '\\n' line ends) atomically."""
     atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def clear_previous(out_dir: Path, names: Sequence[str], pattern: str | None = None) -> None:
-    """Remove a previous run's files from `out_dir`, manifest.json first, so that a folder without
-    manifest.json is recognisably incomplete if the new run is interrupted."""
-    for name in ("manifest.json", *names):
-        (out_dir / name).unlink(missing_ok=True)
-    for old in out_dir.glob(pattern) if pattern else ():
-        old.unlink()
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -239,7 +219,7 @@ def scenario_notes(scenario: Scenario, scenario_path: Path | None) -> dict[str, 
 
 
 def write_results(
-    out_dir: Path,
+    folder: ResultsFolder,
     scenario: Scenario,
     scenario_path: Path | None,
     seed: int,
@@ -250,7 +230,8 @@ def write_results(
     replications_note: str = "",
     period: str = "week",
 ) -> dict[str, Summary]:
-    """Write every result file of a run into `out_dir`; return the metric summaries.
+    """Write every result file of a run into `folder` (held by this process); return the metric
+    summaries.
 
     `replications_note` (e.g. how replication control chose the count) follows the count in
     summary.md and is kept in the manifest. `period` ("week" or "month", 4 weeks) sets the rows of
@@ -265,7 +246,6 @@ def write_results(
                 r.timeseries["backlog"], period_days, warmup_days
             )
     summaries = summarise_metrics(results)
-    clear_previous(out_dir, RESULT_FILES)  # a folder holds one run's files
     tables = {
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
         "summary.md": summary_markdown(scenario, seed, len(results), summaries, replications_note),
@@ -283,23 +263,22 @@ def write_results(
         ("day", *TIMESERIES),
         ([day, *(series[k][day] for k in TIMESERIES)] for day in range(days)),
     )
+    figures = ("backlog.png", "wait_distribution.png", "removal_by_route.png") if plots else ()
+    folder.start([*tables, *figures])  # a folder holds one command's files
     for name, text in tables.items():
-        atomic_write_text(out_dir / name, text)
+        folder.write_text(name, text)
     files = list(tables)
     if plots:
         from sim.plots import backlog_plot, removal_plot, wait_plot
 
-        for name, figure_bytes in (
-            ("backlog.png", backlog_plot(results, scenario)),
-            ("wait_distribution.png", wait_plot(results, scenario)),
-            ("removal_by_route.png", removal_plot(results, scenario)),
-        ):
+        for name, draw in zip(figures, (backlog_plot, wait_plot, removal_plot), strict=True):
+            figure_bytes = draw(results, scenario)
             if figure_bytes is not None:  # no removal plot without hosts
-                atomic_write_bytes(out_dir / name, figure_bytes)
+                folder.write_bytes(name, figure_bytes)
                 files.append(name)
     files.append("manifest.json")
     document = manifest(scenario, scenario_path, seed, len(results), jobs, started_at, files)
     if replications_note:
         document["replications_note"] = replications_note.strip(" ()")
-    atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
+    folder.finish(document)
     return summaries

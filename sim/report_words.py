@@ -21,9 +21,7 @@ the model's logic for one scenario, all from the result tables and the resolved 
 
 from __future__ import annotations
 
-import csv
 import math
-from pathlib import Path
 from typing import Any
 
 KIND_FILES = {
@@ -44,17 +42,6 @@ RUN_FIGURES = (
      "replications pooled."),
 )  # fmt: skip
 UNITS = {"share": " %", "hours": " hours", "days": " days", "count": ""}
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    """A CSV file's rows as dicts of text cells."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def number(cell: str | None) -> float:
-    """A numeric cell as a float (an empty cell, undefined, as NaN)."""
-    return float(cell) if cell not in (None, "") else math.nan
 
 
 def metric_kind(metric: str) -> str:
@@ -159,20 +146,24 @@ RUN_KEY_FIGURES = (
 
 
 def key_figures(
-    kind: str, summary: dict[str, dict[str, float]], manifest: dict[str, Any], scenario: dict[str, Any],
-    folder: Path,
+    kind: str, summary: dict[str, dict[str, Any]], manifest: dict[str, Any], scenario: dict[str, Any],
+    rows: list[dict[str, Any]],
 ) -> list[tuple[str, str]]:  # fmt: skip
-    """The report's key figures: (what, value with its CI in words)."""
+    """The report's key figures: (what, value with its CI in words), from the validated manifest and
+    typed table rows (`summary`: summary.csv by metric; `rows`: the sweep's, staffing's or
+    sensitivity's table; numbers as floats, an undefined one NaN)."""
     if kind == "run":
         return _run_figures(summary, manifest, scenario)
     if kind == "staff":
-        return _staff_figures(manifest, folder)
+        return _staff_figures(manifest, rows)
     if kind == "sweep":
-        return _sweep_figures(manifest, folder)
-    return _sensitivity_figures(manifest, folder)
+        return _sweep_figures(manifest, rows)
+    return _sensitivity_figures(manifest, rows)
 
 
-def _run_figures(summary, manifest, scenario) -> list[tuple[str, str]]:
+def _run_figures(
+    summary: dict[str, dict[str, Any]], manifest: dict[str, Any], scenario: dict[str, Any]
+) -> list[tuple[str, str]]:
     """The run's key figures: those the scenario models (removal with hosts, finds with a proactive
     source, clearing with a surge, window or starting backlog), whatever their values."""
     window = manifest["horizon_days"] - manifest["warmup_days"]
@@ -218,21 +209,20 @@ def _modelled(scenario: dict[str, Any]) -> list[str]:
     return found
 
 
-def _staff_figures(manifest, folder: Path) -> list[tuple[str, str]]:
-    rows = {int(r["analysts"]): r for r in read_csv(folder / "staffing.csv")}
-    target = manifest.get("target", "the target")
-    answer = manifest.get("answer")
+def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    rows = {r["analysts"]: r for r in table}
+    target = manifest["target"]
+    answer = manifest["answer"]
     found = f"{answer} analysts" if answer is not None else f"none up to {max(rows, default=0)} analysts"
     figures = [("Smallest team whose whole 95 % CI meets " + target, found)]
     for count in (answer, (answer - 1) if answer is not None else None):
         row = rows.get(count) if count is not None else None
         if row:
-            text = ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]),
-                            int(manifest["replications"]), metric_kind(row["metric"]),
-                            target=target_value(target))  # fmt: skip
-            verdict = "meets the target" if row["meets_target"] == "true" else "does not meet it"
+            text = ci_words(row["mean"], row["ci95_low"], row["ci95_high"], manifest["replications"],
+                            metric_kind(row["metric"]), target=target_value(target))  # fmt: skip
+            verdict = "meets the target" if row["meets_target"] else "does not meet it"
             figures.append((f"{row['metric']} with {count} analysts", f"{text}: {verdict}"))
-    if manifest.get("erlang_estimate") is not None:
+    if manifest["erlang_estimate"] is not None:
         estimate = f"{manifest['erlang_estimate']} analysts"
         figures.append(("Erlang C estimate for comparison (an always-on team)", estimate))
     return figures
@@ -247,36 +237,33 @@ def target_value(target: str) -> float | None:
         return None
 
 
-def _sweep_figures(manifest, folder: Path) -> list[tuple[str, str]]:
-    rows = read_csv(folder / "sweep.csv")
-    keys = list(manifest.get("varied") or [])
+def _sweep_figures(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    keys = list(manifest["varied"])
     figures = []
-    for metric in manifest.get("metrics") or []:
-        arms = [r for r in rows if r["metric"] == metric and r["mean"] != ""]
+    for metric in manifest["metrics"]:
+        arms = [r for r in rows if r["metric"] == metric and not math.isnan(r["mean"])]
         if not arms:
             continue
-        low = min(arms, key=lambda r: number(r["mean"]))
-        high = max(arms, key=lambda r: number(r["mean"]))
+        low = min(arms, key=lambda r: r["mean"])
+        high = max(arms, key=lambda r: r["mean"])
         kind = metric_kind(metric)
         for label, row in (("lowest", low), ("highest", high))[: 1 if low is high else 2]:
             arm = ", ".join(f"{k} = {row[k]}" for k in keys)
-            text = ci_words(number(row["mean"]), number(row["ci95_low"]), number(row["ci95_high"]),
-                            int(number(row["replications"])), kind)  # fmt: skip
+            text = ci_words(row["mean"], row["ci95_low"], row["ci95_high"], row["replications"], kind)
             figures.append((f"{metric}, {label} arm ({arm})", text))
     return figures
 
 
-def _sensitivity_figures(manifest, folder: Path) -> list[tuple[str, str]]:
-    rows = [r for r in read_csv(folder / "sensitivity.csv") if not r.get("problem")]
+def _sensitivity_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    rows = [r for r in table if not r["problem"]]
     figures = []
-    for metric in manifest.get("metrics") or sorted({r["metric"] for r in rows}):
-        moves = [r for r in rows if r["metric"] == metric and r["difference"] != ""]
+    for metric in manifest["metrics"]:
+        moves = [r for r in rows if r["metric"] == metric and not math.isnan(r["difference"])]
         if not moves:
             continue
-        widest = max(moves, key=lambda r: abs(number(r["difference"])))
-        text = ci_words(number(widest["difference"]), number(widest["difference_ci95_low"]),
-                        number(widest["difference_ci95_high"]), int(number(widest["replications"])),
-                        metric_kind(metric), signed=True)  # fmt: skip
+        widest = max(moves, key=lambda r: abs(r["difference"]))
+        text = ci_words(widest["difference"], widest["difference_ci95_low"], widest["difference_ci95_high"],
+                        widest["replications"], metric_kind(metric), signed=True)  # fmt: skip
         figures.append((f"{metric}: the largest effect ({widest['key']} moved {widest['direction']})", text))
     return figures
 
@@ -285,18 +272,18 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
     """The question the folder answers, in a planner's words."""
     name = manifest["scenario_name"]
     if kind == "sweep":
-        varied = manifest.get("varied") or {}
+        varied = manifest["varied"]
         what = _and([f"{k} takes {', '.join(map(str, v))}" for k, v in varied.items()])
-        metrics = _and(manifest.get("metrics") or ["the metrics"])
+        metrics = _and(manifest["metrics"])
         return f"How do {metrics} change in “{name}” as {what or 'the swept keys vary'}?"
     if kind == "staff":
-        target = manifest.get("target", "the target")
+        target = manifest["target"]
         return (
             f"What is the smallest team of analysts for “{name}” whose whole 95 % confidence interval "
             f"meets {target}?"
         )
     if kind == "sensitivity":
-        metrics = _and(manifest.get("metrics") or ["the answer"])
+        metrics = _and(manifest["metrics"])
         return f"Which of the assumptions of “{name}” do {metrics} depend on most?"
     window = manifest["horizon_days"] - manifest["warmup_days"]
     team = scenario["analysts"]["count"]

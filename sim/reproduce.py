@@ -21,6 +21,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sim.messages import shown
+
 REFERENCE_FILE = Path("scenarios") / "reference.toml"
 COMMANDS = ("run", "sweep", "staff")
 
@@ -65,9 +67,18 @@ def load_jobs(root: Path) -> list[Job]:
                 f"{path}: job[{index}]: expected command (one of {', '.join(COMMANDS)}), scenario, out, "
                 f"optional arguments and backtest; got {sorted(table)}"
             )
-        if not str(table["out"]).startswith("results/"):
+        results = (root / "results").resolve()
+        out = (root / str(table["out"])).resolve()
+        if not str(table["out"]).startswith("results/") or not out.is_relative_to(results) or out == results:
             raise ValueError(
-                f"{path}: job[{index}].out: expected a folder under results/, got {table['out']!r}"
+                f"{path}: job[{index}].out: expected a folder under results/ (inside the root), "
+                f"got {shown(table['out'])}"
+            )
+        scenario = (root / str(table["scenario"])).resolve()
+        if not scenario.is_relative_to(root.resolve()):
+            raise ValueError(
+                f"{path}: job[{index}].scenario: expected a file inside the root, "
+                f"got {shown(table['scenario'])}"
             )
         jobs.append(Job(**table))
     if not jobs:

@@ -13,6 +13,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from sim.messages import shown
+
 HOURS_PER_DAY = 24.0
 HOURS_PER_WEEK = 168.0
 TIME_TOLERANCE_HOURS = 1e-9
@@ -42,7 +44,8 @@ def parse_days(text: str) -> tuple[int, ...]:
 def _day_index(name: str, text: str) -> int:
     if name not in DAY_NAMES:
         raise ValueError(
-            f"expected days like 'mon-fri' or 'mon,wed,fri' (day names {', '.join(DAY_NAMES)}), got {text!r}"
+            f"expected days like 'mon-fri' or 'mon,wed,fri' (day names {', '.join(DAY_NAMES)}), "
+            f"got {shown(text)}"
         )
     return DAY_NAMES.index(name)
 
@@ -52,11 +55,11 @@ def parse_clock_hours(text: str, *, allow_24: bool) -> float:
     match = _TIME_RE.match(text.strip())
     limit = "24:00" if allow_24 else "23:59"
     if not match:
-        raise ValueError(f"expected a time 'HH:MM' between 00:00 and {limit}, got {text!r}")
+        raise ValueError(f"expected a time 'HH:MM' between 00:00 and {limit}, got {shown(text)}")
     hours, minutes = int(match.group(1)), int(match.group(2))
     value = hours + minutes / 60.0
     if minutes >= 60 or value > 24 or (value == 24 and not allow_24):
-        raise ValueError(f"expected a time 'HH:MM' between 00:00 and {limit}, got {text!r}")
+        raise ValueError(f"expected a time 'HH:MM' between 00:00 and {limit}, got {shown(text)}")
     return value
 
 

@@ -123,9 +123,16 @@ def run_batch(
         for item in work:
             collect(_run_one(item))
         return results
-    with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)))
+    try:
         for result in pool.map(_run_one, work):
             collect(result)
+    except BaseException:  # Ctrl-C or a failure: stop the workers now rather than wait for them
+        for process in list((pool._processes or {}).values()):  # no public way before Python 3.14
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results
 
 

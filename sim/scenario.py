@@ -29,6 +29,28 @@ from pydantic import (
 )
 
 from sim.distributions import DIST_NAMES, Distribution
+from sim.limits import (
+    MAX_ANALYSTS,
+    MAX_DAYS,
+    MAX_FACTOR,
+    MAX_FINDS_PER_SEARCH_HOUR,
+    MAX_FOLLOW_UPS,
+    MAX_GROWTH_PER_YEAR,
+    MAX_HOURS,
+    MAX_INITIAL_BACKLOG,
+    MAX_LIST,
+    MAX_PROFILE_WEIGHT,
+    MAX_REPLICATIONS,
+    MAX_REPORTS_PER_DAY,
+    MAX_REUPLOAD_SHARE,
+    MAX_SEED,
+    MAX_SOURCES,
+    MIN_FOLLOW_UP_HOURS,
+    MIN_HORIZON_DAYS,
+    MIN_MINUTES,
+    MIN_PROFILE_WEIGHT,
+)
+from sim.messages import cut, shown
 from sim.roster import (
     DAY_NAMES,
     WeeklyShift,
@@ -51,15 +73,17 @@ from sim.share_rules import (
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$"
 SHARE_SUM_TOLERANCE = 1e-6
 
+PROFILE_WEIGHTS = f"each 0 or in [{MIN_PROFILE_WEIGHT:g}, {MAX_PROFILE_WEIGHT:g}]"
+
 
 class ScenarioError(ValueError):
     """An invalid scenario: the message names the file, the key path, the value and the expectation."""
 
     def __init__(self, source: str, problems: list[str]):
         self.source = source
-        self.problems = problems
-        lines = [f"{source}: invalid scenario ({len(problems)} problem(s))"]
-        lines += [f"  {p}" for p in problems]
+        self.problems = [cut(problem) for problem in problems]  # a long value or key never buries it
+        lines = [f"{cut(source)}: invalid scenario ({len(problems)} problem(s))"]
+        lines += [f"  {p}" for p in self.problems]
         super().__init__("\n".join(lines))
 
 
@@ -98,7 +122,8 @@ class ScenarioMeta(_Section):
         ),
     )
     horizon_days: float = Field(
-        gt=0,
+        ge=MIN_HORIZON_DAYS,
+        le=MAX_DAYS,
         description="Simulated time, warm-up included; fractions of a day allowed.",
         json_schema_extra=_about("days"),
     )
@@ -109,11 +134,16 @@ class ScenarioMeta(_Section):
         json_schema_extra=_about("days", valid="< `horizon_days`"),
     )
     replications: int = Field(
-        default=10, ge=2, description="Replications of the run.", json_schema_extra=_about("count")
+        default=10,
+        ge=2,
+        le=MAX_REPLICATIONS,
+        description="Replications of the run.",
+        json_schema_extra=_about("count"),
     )
     seed: int = Field(
         default=1,
         ge=0,
+        le=MAX_SEED,
         description="Seed of the run's random streams (one `numpy.random.SeedSequence(seed)` per run).",
     )
 
@@ -149,6 +179,7 @@ class Source(_Section):
     reports_per_day: float | None = Field(
         default=None,
         ge=0,
+        le=MAX_REPORTS_PER_DAY,
         validate_default=True,
         description=(
             "Mean arrival rate, before `intake.volume_multiplier`, growth, profiles and surges "
@@ -187,6 +218,7 @@ class Source(_Section):
     finds_per_search_hour: float | None = Field(
         default=None,
         ge=0,
+        le=MAX_FINDS_PER_SEARCH_HOUR,
         validate_default=True,
         description="Finds are a Poisson process in searching time at this rate.",
         json_schema_extra=_about(
@@ -209,7 +241,7 @@ class Source(_Section):
     )
     search_block_minutes: float | None = Field(
         default=None,
-        gt=0,
+        ge=MIN_MINUTES,
         le=1440,
         validate_default=True,
         description="Length of one search block (cut at the day's end, a break due or the viewing cap).",
@@ -261,7 +293,7 @@ class Source(_Section):
 def _proactive_only(value: Any, info: ValidationInfo, *, required: bool) -> Any:
     kind = info.data.get("kind")
     if kind == "poisson" and value is not None:
-        raise ValueError(f"expected {info.field_name} only for kind = 'proactive', got {value!r}")
+        raise ValueError(f"expected {info.field_name} only for kind = 'proactive', got {shown(value)}")
     if kind == "proactive" and value is None and required:
         raise ValueError("missing (a required key of a proactive source)")
     return value
@@ -278,10 +310,12 @@ class _Window(_Section):
 
     start_day: float = Field(
         ge=0,
+        le=MAX_DAYS,
         description="First day of the window (day 0 starts at time 0, a Monday); fractions allowed.",
         json_schema_extra=_about("days from day 0"),
     )
     end_day: float = Field(
+        le=MAX_DAYS,
         description="End of the window, not included: the window is `[start_day, end_day)`.",
         json_schema_extra=_about("days from day 0", valid="> `start_day`"),
     )
@@ -300,6 +334,7 @@ class Surge(_Window):
 
     multiplier: float = Field(
         ge=0,
+        le=MAX_FACTOR,
         description=(
             "Factor on the arrival rate of `sources` in the window (overlapping surges multiply; they "
             "compose with growth and the profiles)."
@@ -337,9 +372,14 @@ class HeadcountChange(_Section):
     """`[[analysts.changes]]`: hires (positive) or leavers (negative) from `day` on."""
 
     day: int = Field(
-        ge=0, description="Day the hires join or the leavers go.", json_schema_extra=_about("day number")
+        ge=0,
+        le=MAX_DAYS,
+        description="Day the hires join or the leavers go.",
+        json_schema_extra=_about("day number"),
     )
     count_delta: int = Field(
+        ge=-MAX_ANALYSTS,
+        le=MAX_ANALYSTS,
         description=(
             "Hires (> 0; they work the shifts of analyst `number mod count` of the original roster) "
             "or leavers (< 0; the most recently joined go first)."
@@ -349,6 +389,7 @@ class HeadcountChange(_Section):
     ramp_days: float = Field(
         default=0.0,
         ge=0,
+        le=MAX_DAYS,
         description=(
             "A hire's share of full output rises linearly from 0 on the joining day to 1 after "
             "`ramp_days` (the rest of the duty day is training, counted as other work)."
@@ -368,7 +409,8 @@ class Breaks(_Section):
     """`analysts.breaks`: a `length_minutes` break after every `every_minutes` on duty."""
 
     every_minutes: float = Field(
-        gt=0,
+        ge=MIN_MINUTES,
+        le=1440,
         description=(
             "On-duty time from the start of the duty day, or the end of the last break, to the next "
             "break (taken when the assessment in progress ends)."
@@ -376,7 +418,8 @@ class Breaks(_Section):
         json_schema_extra=_about("minutes"),
     )
     length_minutes: float = Field(
-        gt=0,
+        ge=MIN_MINUTES,
+        le=1440,
         description="Length of each break (cut at the day's end); on duty, not available.",
         json_schema_extra=_about("minutes"),
     )
@@ -389,6 +432,12 @@ def _check_profile(values: list[float] | None, length: int) -> list[float] | Non
         raise ValueError(f"expected {length} values, got {len(values)}")
     if not any(v > 0 for v in values):
         raise ValueError("expected at least one value > 0 (a profile of all zeros has no shape)")
+    for index, value in enumerate(values):
+        if value != 0 and not MIN_PROFILE_WEIGHT <= value <= MAX_PROFILE_WEIGHT:
+            raise ValueError(
+                f"[{index}]: expected 0 or a weight from {MIN_PROFILE_WEIGHT:g} to {MAX_PROFILE_WEIGHT:g} "
+                f"(relative weights: a smaller one is lost to rounding), got {shown(value)}"
+            )
     return values
 
 
@@ -398,6 +447,7 @@ class Intake(_Section):
     volume_multiplier: float = Field(
         default=1.0,
         ge=0,
+        le=MAX_FACTOR,
         description=(
             "Scales every Poisson source (a proactive source's finds come from the team's searching "
             "time, so they grow with the team, not with this)."
@@ -407,6 +457,7 @@ class Intake(_Section):
     growth_per_year: float = Field(
         default=0.0,
         gt=-1,
+        le=MAX_GROWTH_PER_YEAR,
         description="Every Poisson source's rate is multiplied by `(1 + growth_per_year) ** (t_days / 365)`.",
         json_schema_extra=_about("share per year, compound"),
     )
@@ -414,18 +465,23 @@ class Intake(_Section):
         default=None,
         description="Shape of the week, normalised to mean 1: it shapes the week, never the volume.",
         json_schema_extra=_about(
-            "7 relative weights, Mon..Sun", default="flat", valid="exactly 7 values, not all 0"
+            "7 relative weights, Mon..Sun",
+            default="flat",
+            valid=f"exactly 7 values, not all 0; {PROFILE_WEIGHTS}",
         ),
     )
     hourly_profile: list[Annotated[float, Field(ge=0)]] | None = Field(
         default=None,
         description="Shape of the day, normalised to mean 1: it shapes the day, never the volume.",
         json_schema_extra=_about(
-            "24 relative weights, 00..23 h", default="flat", valid="exactly 24 values, not all 0"
+            "24 relative weights, 00..23 h",
+            default="flat",
+            valid=f"exactly 24 values, not all 0; {PROFILE_WEIGHTS}",
         ),
     )
     sources: dict[str, Source] = Field(
         min_length=1,
+        max_length=MAX_SOURCES,
         description="The sources of reports, one table per source name.",
         json_schema_extra=_about(
             "source tables",
@@ -438,6 +494,7 @@ class Intake(_Section):
     )
     surges: list[Surge] = Field(
         default_factory=list,
+        max_length=MAX_LIST,
         description="Windows in which the arrival rate of some sources is multiplied.",
         json_schema_extra=_about(
             "surge tables", valid="`start_day` and `end_day` on whole hours (multiples of 1/24)"
@@ -446,6 +503,7 @@ class Intake(_Section):
     initial_backlog: int = Field(
         default=0,
         ge=0,
+        le=MAX_INITIAL_BACKLOG,
         description=(
             "Reports waiting at time 0 (sources mixed as the Poisson sources' rates, none merged, "
             "fast-tracked at the hash-match share); they are not counted as received."
@@ -469,7 +527,7 @@ class Intake(_Section):
         for name in sources:
             if not re.match(NAME_PATTERN, name):
                 raise ValueError(
-                    f"expected source names of letters, digits, ' ', '.', '_', '-'; got {name!r}"
+                    f"expected source names of letters, digits, ' ', '.', '_', '-'; got {shown(name)}"
                 )
         proactive = [name for name, source in sources.items() if source.is_proactive]
         if len(proactive) > 1:
@@ -488,7 +546,7 @@ class Intake(_Section):
                 if name not in poisson:
                     raise ValueError(
                         f"[{index}].sources: expected names of Poisson sources ({', '.join(poisson)}), "
-                        f"got {name!r}"
+                        f"got {shown(name)}"
                     )
         return surges
 
@@ -523,6 +581,7 @@ class Dedup(_Section):
     hash_match_time_factor: float = Field(
         default=0.2,
         ge=0,
+        le=MAX_FACTOR,
         description="Assessment time of a hash-matched report, as a factor of the usual time.",
         json_schema_extra=_about("factor on assessment time"),
     )
@@ -587,6 +646,7 @@ class Shift(_Section):
     analysts: int | None = Field(
         default=None,
         ge=0,
+        le=MAX_ANALYSTS,
         description=(
             "Analysts on this shift; in a list, each shift takes analysts who are not on an "
             "overlapping shift (the least-rostered first)."
@@ -618,7 +678,7 @@ class Shift(_Section):
         if start is not None and parse_clock_hours(start, allow_24=False) == end_hour:
             raise ValueError(
                 f"expected end != start (use start = '00:00', end = '24:00' for a whole day), "
-                f"got start {start!r} and end {end!r}"
+                f"got start {shown(start)} and end {shown(end)}"
             )
         return end
 
@@ -656,7 +716,11 @@ class Analysts(_Section):
     """`[analysts]`: team size, when they work, and what takes them away from the queue."""
 
     count: int = Field(
-        default=13, ge=1, description="The team at day 0.", json_schema_extra=_about("analysts")
+        default=13,
+        ge=1,
+        le=MAX_ANALYSTS,
+        description="The team at day 0.",
+        json_schema_extra=_about("analysts"),
     )
     schedule: Schedule = Field(
         default=DEFAULT_SHIFT,
@@ -691,16 +755,21 @@ class Analysts(_Section):
     )
     capacity_windows: list[CapacityWindow] = Field(
         default_factory=list,
+        max_length=MAX_LIST,
         description="Windows in which only part of the team is on the rota.",
         json_schema_extra=_about("capacity window tables"),
     )
     changes: list[HeadcountChange] = Field(
         default_factory=list,
+        max_length=MAX_LIST,
         description="Hires and leavers over time.",
-        json_schema_extra=_about("headcount change tables", valid="the team never below 0 analysts"),
+        json_schema_extra=_about(
+            "headcount change tables", valid=f"the team never below 0 or above {MAX_ANALYSTS:,} analysts"
+        ),
     )
-    holidays: list[Annotated[int, Field(ge=0)]] = Field(
+    holidays: list[Annotated[int, Field(ge=0, le=MAX_DAYS)]] = Field(
         default_factory=list,
+        max_length=MAX_DAYS,
         description=(
             "Days on which no duty day starts (a night shift that starts the evening before still "
             "runs into it)."
@@ -727,9 +796,10 @@ class Analysts(_Section):
             return changes
         for change in sorted(changes, key=lambda c: c.day):
             headcount += change.count_delta
-            if headcount < 0:
+            if not 0 <= headcount <= MAX_ANALYSTS:
                 raise ValueError(
-                    f"expected the team never below 0 analysts, got {headcount} from day {change.day}"
+                    f"expected the team never below 0 or above {MAX_ANALYSTS:,} analysts, got {headcount} "
+                    f"from day {change.day}"
                 )
         return changes
 
@@ -790,7 +860,7 @@ class Host(_Section):
     def _printable(cls, country: str) -> str:
         if not country.strip() or any(ord(c) < 32 for c in country):
             raise ValueError(
-                f"expected a country name with no line breaks or control characters, got {country!r}"
+                f"expected a country name with no line breaks or control characters, got {shown(country)}"
             )
         return country
 
@@ -816,6 +886,7 @@ class Takedown(_Section):
 
     hosts: list[Host] = Field(
         default_factory=list,
+        max_length=MAX_LIST,
         description="Where actionable pages are hosted; each notice goes to a host drawn by share.",
         json_schema_extra=_about(
             "host tables",
@@ -830,7 +901,8 @@ class Takedown(_Section):
     )
     follow_up_hours: float | None = Field(
         default=None,
-        gt=0,
+        ge=MIN_FOLLOW_UP_HOURS,
+        le=MAX_HOURS,
         description="A page still up this long after its notice (or its last re-check) is re-checked.",
         json_schema_extra=_about(
             "hours after the notice (and after each re-check)",
@@ -841,6 +913,7 @@ class Takedown(_Section):
     recheck_minutes: float = Field(
         default=2.0,
         ge=0,
+        le=1440,
         description="Analyst time of one re-check (it counts as viewing and as busy time).",
         json_schema_extra=_about("analyst minutes per re-check"),
     )
@@ -854,6 +927,7 @@ class Takedown(_Section):
     max_follow_ups: int | None = Field(
         default=None,
         ge=0,
+        le=MAX_FOLLOW_UPS,
         description=(
             "Re-checks that find a page still up before it is escalated (0: escalated at the first "
             "follow-up, with no re-check)."
@@ -895,7 +969,7 @@ class Takedown(_Section):
         for index, host in enumerate(self.hosts):
             if host.removal_hours is None and host.route not in self.routes:
                 raise ValueError(
-                    f".hosts[{index}].removal_hours: missing, and route {host.route!r} has no default "
+                    f".hosts[{index}].removal_hours: missing, and route {shown(host.route)} has no default "
                     f"(expected removal_hours here or in [takedown.routes.{host.route}])"
                 )
         if self.max_follow_ups is not None:
@@ -939,7 +1013,10 @@ class Reuploads(_Section):
         json_schema_extra=_about(
             "share of removed pages that come back at a new URL",
             default="off",
-            valid="> 0 needs `delay_days` and `takedown.hosts`",
+            valid=(
+                f"> 0 needs `delay_days` and `takedown.hosts`; `share x (1 - hash_block_share) <= "
+                f"{MAX_REUPLOAD_SHARE:g}`"
+            ),
         ),
     )
     delay_days: Distribution | None = Field(
@@ -969,6 +1046,13 @@ class Reuploads(_Section):
                 '.delay_days: missing (expected a distribution such as { dist = "exponential", mean = 30 } '
                 "when share > 0)"
             )
+        reported = self.share * (1.0 - self.hash_block_share)
+        if reported > MAX_REUPLOAD_SHARE:
+            raise ValueError(
+                f".share: expected share x (1 - hash_block_share) <= {MAX_REUPLOAD_SHARE:g} (the removed "
+                "pages that come back as reports; at 1 every page would come back forever), got "
+                f"{self.share:g} x (1 - {self.hash_block_share:g})"
+            )
         return self
 
 
@@ -978,6 +1062,7 @@ class Sla(_Section):
     assessment_hours: float = Field(
         default=24.0,
         gt=0,
+        le=MAX_HOURS,
         description="Target time from arrival to the end of assessment (`sla_assessment_share`).",
         json_schema_extra=_about("hours"),
     )
@@ -1015,7 +1100,7 @@ class Scenario(_Section):
         name = self.reuploads.source
         if name is not None and name not in self.intake.sources:
             known = ", ".join(sorted(self.intake.sources))
-            raise ValueError(f".reuploads.source: expected one of the sources ({known}), got {name!r}")
+            raise ValueError(f".reuploads.source: expected one of the sources ({known}), got {shown(name)}")
         return self
 
     @property
@@ -1125,8 +1210,8 @@ def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
             return f"{message[1:]}" if path == "(top level)" else f"{path}{message}"
         return f"{path}{message}" if message.startswith("[") else f"{path}: {message}"
     if kind.startswith("union_tag"):
-        shown = f"dist = {given['dist']!r}" if isinstance(given, dict) and "dist" in given else "no dist"
-        return f"{path}: expected dist to be one of {', '.join(DIST_NAMES)}; got {shown}"
+        dist = f"dist = {shown(given['dist'])}" if isinstance(given, dict) and "dist" in given else "no dist"
+        return f"{path}: expected dist to be one of {', '.join(DIST_NAMES)}; got {dist}"
     message = message.replace("Input should be", "expected").replace("Input", "value")
     return f"{path}: {message}; got {_show(given)}"
 
@@ -1167,7 +1252,7 @@ def _show(value: Any) -> str:
         return "a table" if value else "an empty table"
     if isinstance(value, list):
         return f"a list of {len(value)}"
-    return repr(value)
+    return shown(value)
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -1210,7 +1295,7 @@ def key_parts(key: str) -> list[str | int]:
     for piece in key.split("."):
         match = re.fullmatch(r"([^\[\]]+)((?:\[\d+\])*)", piece)
         if not match:
-            raise KeyError(f"not a dotted key: {key!r}")
+            raise KeyError(f"not a dotted key: {shown(key)}")
         parts.append(match.group(1))
         parts += [int(i) for i in re.findall(r"\[(\d+)\]", match.group(2))]
     return parts
@@ -1224,7 +1309,7 @@ def get_dotted(data: dict[str, Any], key: str) -> Any:
             if not isinstance(node, list) or part >= len(node):
                 raise KeyError(f"{key}: no element [{part}]")
         elif not isinstance(node, dict) or part not in node:
-            raise KeyError(f"{key}: no key {part!r} here")
+            raise KeyError(f"{key}: no key {shown(part)} here")
         node = node[part]
     return node
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.experiment import paired_differences, show_value
 from sim.metrics import ReplicationResult
-from sim.output import atomic_write_bytes, atomic_write_text, clear_previous, csv_text, fmt, manifest
+from sim.output import csv_text, fmt, manifest
 from sim.scenario import Scenario
 from sim.sensitivity import Move, span
 from sim.stats import Summary, summarise
+
+if TYPE_CHECKING:
+    from sim.folder import ResultsFolder
 
 SENSITIVITY_COLUMNS = (
     "key",
@@ -57,7 +59,7 @@ def effects(
 
 
 def write_sensitivity(
-    out_dir: Path,
+    folder: ResultsFolder,
     base_scenario: Scenario,
     scenario_path: Path | None,
     rows: list[dict[str, Any]],
@@ -70,8 +72,9 @@ def write_sensitivity(
     started_at: datetime,
     plots: bool = True,
 ) -> None:
-    """Write the sensitivity files (atomically, manifest last)."""
-    clear_previous(out_dir, ("sensitivity.csv", "sensitivity.md", "report.html"), "sensitivity_*.png")
+    """Write the sensitivity files into `folder` (held by this process; atomically, manifest last)."""
+    figures = [f"sensitivity_{metric}.png" for metric in metrics] if plots else []
+    folder.start(["sensitivity.csv", "sensitivity.md", *figures])
     table = [
         [
             row["move"].key,
@@ -89,9 +92,9 @@ def write_sensitivity(
         ]
         for row in rows
     ]
-    atomic_write_text(out_dir / "sensitivity.csv", csv_text(SENSITIVITY_COLUMNS, table))
+    folder.write_text("sensitivity.csv", csv_text(SENSITIVITY_COLUMNS, table))
     text = sensitivity_markdown(base_scenario, rows, base_summaries, metrics, change, seed, replications)
-    atomic_write_text(out_dir / "sensitivity.md", text)
+    folder.write_text("sensitivity.md", text)
     files = ["sensitivity.csv", "sensitivity.md"]
     if plots:
         from sim.plots import tornado_plot
@@ -99,8 +102,8 @@ def write_sensitivity(
         for metric in metrics:
             name = f"sensitivity_{metric}.png"
             bars = tornado_bars(rows, metric)
-            atomic_write_bytes(
-                out_dir / name, tornado_plot(base_scenario, metric, base_summaries[metric], bars, change)
+            folder.write_bytes(
+                name, tornado_plot(base_scenario, metric, base_summaries[metric], bars, change)
             )
             files.append(name)
     files.append("manifest.json")
@@ -110,7 +113,7 @@ def write_sensitivity(
     document["relative_change"] = change
     document["metrics"] = list(metrics)
     document["keys"] = list(dict.fromkeys(row["move"].key for row in rows))
-    atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
+    folder.finish(document)
 
 
 def tornado_bars(rows: list[dict[str, Any]], metric: str) -> list[tuple[str, float, float]]:

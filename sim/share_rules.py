@@ -24,6 +24,8 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from sim.limits import MAX_DAYS, MAX_LIST, MAX_SHARE_PER_YEAR
+
 HOURS_PER_YEAR = 365.0 * 24.0
 HOURS_PER_DAY = 24.0
 
@@ -38,7 +40,7 @@ class GrowthRule(_Rule):
     """`{ start, per_year, min, max }`: a share growing (or shrinking) linearly, kept in [min, max]."""
 
     start: Share
-    per_year: float
+    per_year: float = Field(ge=-MAX_SHARE_PER_YEAR, le=MAX_SHARE_PER_YEAR)
     min: Share = 0.0
     max: Share = 1.0
 
@@ -49,7 +51,7 @@ class GrowthRule(_Rule):
         return self
 
 
-Day = Annotated[float, Field(ge=0)]
+Day = Annotated[float, Field(ge=0, le=MAX_DAYS)]
 
 
 class PointTable(_Rule):
@@ -72,7 +74,7 @@ Point = Annotated[
 class PointsRule(_Rule):
     """`{ points = [[day, share], ...] }`: linear between points, flat outside them."""
 
-    points: list[Point] = Field(min_length=1)
+    points: list[Point] = Field(min_length=1, max_length=MAX_LIST)
 
     @model_validator(mode="before")
     @classmethod

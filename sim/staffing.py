@@ -11,12 +11,10 @@ Target(metric='sla_assessment_share', operator='>=', value=0.95)
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,12 +22,14 @@ import numpy as np
 from sim.demand import week_profile
 from sim.erlang import effective_capacity
 from sim.experiment import ExperimentError
+from sim.messages import shown
 from sim.roster import HOURS_PER_WEEK, TIME_TOLERANCE_HOURS
 from sim.scenario import Scenario, ScenarioError, Shift
 from sim.stats import Summary
 
 if TYPE_CHECKING:
     from sim.api import StaffResults
+    from sim.folder import ResultsFolder
 
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(<=|>=)\s*([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*$")
 
@@ -56,7 +56,7 @@ def parse_target(text: str) -> Target:
     """Parse `METRIC<=VALUE` / `METRIC>=VALUE` (ExperimentError when malformed)."""
     match = _TARGET.match(text)
     if not match:
-        raise ExperimentError(f'--target: expected "METRIC<=VALUE" or "METRIC>=VALUE", got {text!r}')
+        raise ExperimentError(f'--target: expected "METRIC<=VALUE" or "METRIC>=VALUE", got {shown(text)}')
     return Target(match.group(1), match.group(2), float(match.group(3)))
 
 
@@ -177,25 +177,22 @@ def search(
     return meeting, sorted(trials.values(), key=lambda t: t.analysts)
 
 
-STAFFING_FILES = ("staffing.csv", "staffing.md", "staffing.png", "report.html")
-
-
-def write_staffing(out_dir: Path, done: StaffResults, plots: bool = True) -> None:
+def write_staffing(folder: ResultsFolder, done: StaffResults, plots: bool = True) -> None:
     """staffing.csv (one row per count tried), staffing.md (the printout), the staffing curve and
     the manifest (with the target, the answer and the Erlang C estimate), atomically, manifest last."""
-    from sim.output import atomic_write_bytes, atomic_write_text, clear_previous, csv_text, manifest
+    from sim.output import csv_text, manifest
 
     goal = done.target
-    clear_previous(out_dir, STAFFING_FILES)
+    folder.start(["staffing.csv", "staffing.md", *(["staffing.png"] if plots else [])])
     rows = [
         [t.analysts, goal.metric, t.summary.mean, t.summary.ci95_low, t.summary.ci95_high,
          "true" if t.meets_target else "false"]
         for t in done.trials
     ]  # fmt: skip
     columns = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target")
-    atomic_write_text(out_dir / "staffing.csv", csv_text(columns, rows))
+    folder.write_text("staffing.csv", csv_text(columns, rows))
     text = f"# Staffing: {done.scenario.scenario.name}\n\n```text\n" + "\n".join(done.lines()) + "\n```\n"
-    atomic_write_text(out_dir / "staffing.md", text)
+    folder.write_text("staffing.md", text)
     files = ["staffing.csv", "staffing.md"]
     if plots:
         from sim.plots import staffing_plot
@@ -204,7 +201,7 @@ def write_staffing(out_dir: Path, done: StaffResults, plots: bool = True) -> Non
         figure = staffing_plot(
             done.scenario.scenario.name, goal.metric, goal.operator, goal.value, points, done.answer
         )
-        atomic_write_bytes(out_dir / "staffing.png", figure)
+        folder.write_bytes("staffing.png", figure)
         files.append("staffing.png")
     files.append("manifest.json")
     counts = done.replication_counts
@@ -215,4 +212,4 @@ def write_staffing(out_dir: Path, done: StaffResults, plots: bool = True) -> Non
     document.update(target=str(goal), answer=done.answer, erlang_estimate=done.erlang_estimate)
     if len(counts) > 1:  # replication control chose a count per team size
         document["replications_note"] = f"{counts[0]} to {counts[-1]} per team size, by replication control"
-    atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
+    folder.finish(document)

@@ -7,19 +7,15 @@ has exactly the numbers `run` writes for it. Files are written atomically; a fol
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.experiment import Arm, metric_order, paired_differences, show_value
 from sim.metrics import ReplicationResult
 from sim.output import (
     SUMMARY_COLUMNS,
-    atomic_write_bytes,
-    atomic_write_text,
-    clear_previous,
     csv_text,
     fmt,
     manifest,
@@ -28,7 +24,9 @@ from sim.output import (
 from sim.scenario import Scenario
 from sim.stats import Summary
 
-SWEEP_FILES = ("sweep.csv", "sweep_differences.csv", "sweep.md", "report.html")
+if TYPE_CHECKING:
+    from sim.folder import ResultsFolder
+
 DIFFERENCE_COLUMNS = ("metric", "mean_difference", "std", "ci95_low", "ci95_high", "replications")
 UNDEFINED = Summary(math.nan, math.nan, math.nan, math.nan, 0)
 
@@ -45,7 +43,7 @@ def _stats(s: Summary) -> list[Any]:
 
 
 def write_sweep(
-    out_dir: Path,
+    folder: ResultsFolder,
     arms: list[Arm],
     arm_results: list[list[ReplicationResult]],
     baseline_index: int,
@@ -57,8 +55,9 @@ def write_sweep(
     plots: bool = True,
     base: Scenario | None = None,
 ) -> tuple[list[dict[str, Summary]], list[dict[str, Summary]]]:
-    """Write the sweep's files; return each arm's summaries and its paired differences. The manifest
-    describes `base`, the scenario the arms vary (default: the first arm)."""
+    """Write the sweep's files into `folder` (held by this process); return each arm's summaries
+    and its paired differences. The manifest describes `base`, the scenario the arms vary (default:
+    the first arm)."""
     keys = list(arms[0].values)
     summaries = [summarise_metrics(results) for results in arm_results]
     metrics = list(dict.fromkeys(name for arm_summaries in summaries for name in arm_summaries))
@@ -66,7 +65,6 @@ def write_sweep(
     differences = [
         paired_differences(results, arm_results[baseline_index], per_replication) for results in arm_results
     ]
-    clear_previous(out_dir, SWEEP_FILES, "sweep_*.png")
     sweep_rows = [
         [*(_cell(arm.values[k]) for k in keys), name, *_stats(arm_summaries.get(name, UNDEFINED))]
         for arm, arm_summaries in zip(arms, summaries, strict=True)
@@ -86,15 +84,16 @@ def write_sweep(
             arms, summaries, differences, baseline_index, plot_metrics, seed, replications
         ),
     }
+    figures = [f"sweep_{name}.png" for name in plot_metrics] if plots else []
+    folder.start([*tables, *figures])  # a folder holds one command's files
     for name, text in tables.items():
-        atomic_write_text(out_dir / name, text)
+        folder.write_text(name, text)
     files = list(tables)
     if plots:
         from sim.plots import sweep_plot
 
-        for name in plot_metrics:
-            file_name = f"sweep_{name}.png"
-            atomic_write_bytes(out_dir / file_name, sweep_plot(arms, summaries, name))
+        for name, file_name in zip(plot_metrics, figures, strict=True):
+            folder.write_bytes(file_name, sweep_plot(arms, summaries, name))
             files.append(file_name)
     files.append("manifest.json")
     document = manifest(base or arms[0].scenario, scenario_path, seed, replications, jobs, started_at, files,
@@ -102,7 +101,7 @@ def write_sweep(
     document["varied"] = {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys}
     document["baseline_arm"] = arms[baseline_index].label()
     document["metrics"] = list(plot_metrics)
-    atomic_write_text(out_dir / "manifest.json", json.dumps(document, indent=2) + "\n")
+    folder.finish(document)
     return summaries, differences
 
 

@@ -134,7 +134,7 @@ FOLLOW_UP_CASES: list[Case] = [
         "follow-up-zero",
         takedown("follow_up_hours", value=0),
         "takedown.follow_up_hours",
-        "expected greater than 0; got 0",
+        "expected greater than or equal to 0.01; got 0",
         1,
     ),
     (

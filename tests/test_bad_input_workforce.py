@@ -114,14 +114,14 @@ BREAKS_CASES: list[Case] = [
         "breaks-every-zero",
         analysts("breaks", "every_minutes", value=0),
         "analysts.breaks.every_minutes",
-        "expected greater than 0; got 0",
+        "expected greater than or equal to 1; got 0",
         1,
     ),
     (
         "breaks-length-negative",
         analysts("breaks", "length_minutes", value=-5),
         "analysts.breaks.length_minutes",
-        "expected greater than 0; got -5",
+        "expected greater than or equal to 1; got -5",
         1,
     ),
     (
@@ -355,7 +355,7 @@ CHANGE_CASES: list[Case] = [
         "team-below-zero",
         analysts("changes", 1, "count_delta", value=-16),
         "analysts.changes",
-        "expected the team never below 0 analysts, got -1 from day 2",
+        "expected the team never below 0 or above 1,000 analysts, got -1 from day 2",
         1,
     ),
     (
@@ -363,7 +363,7 @@ CHANGE_CASES: list[Case] = [
         "team-below-zero-in-day-order",
         analysts("changes", value=[{"day": 5, "count_delta": 20}, {"day": 2, "count_delta": -14}]),
         "analysts.changes",
-        "expected the team never below 0 analysts, got -1 from day 2",
+        "expected the team never below 0 or above 1,000 analysts, got -1 from day 2",
         1,
     ),
 ]
@@ -614,7 +614,7 @@ SOURCE_CASES: list[Case] = [
         "search-block-zero",
         source("search", "search_block_minutes", value=0),
         "intake.sources.search.search_block_minutes",
-        "expected greater than 0; got 0",
+        "expected greater than or equal to 1; got 0",
         1,
     ),
     (
@@ -805,7 +805,7 @@ def test_boundary_values_are_accepted(tmp_path: Path) -> None:
     team.update(
         max_viewing_hours_per_day=24,
         absence_share=1.0,
-        breaks={"every_minutes": 0.5, "length_minutes": 0.5},
+        breaks={"every_minutes": 1, "length_minutes": 1},
         holidays=[0],
         capacity_windows=[
             {"start_day": 0, "end_day": 0.5, "available_share": 0.0},

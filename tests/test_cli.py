@@ -211,11 +211,17 @@ def test_run_writes_every_result_file(run_a) -> None:
     assert f"results written to {out}" in result.stdout
 
 
+# the hidden files a finished command leaves: its lock (released) and the list of files it wrote
+FOLDER_FILES = {".hotline-sim.lock", ".hotline-sim-files.json"}
+
+
 def test_no_temporary_files_left(run_a, run_b) -> None:
     out, _ = run_a
     for folder in (out, run_b):
         leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp")]
-        assert leftovers == []
+        assert set(leftovers) == FOLDER_FILES
+        listed = json.loads((folder / ".hotline-sim-files.json").read_text(encoding="utf-8"))["files"]
+        assert set(listed) == {p.name for p in folder.iterdir()} - FOLDER_FILES
 
 
 def test_summary_csv(run_a) -> None:
@@ -328,7 +334,7 @@ def test_manifest(run_a, scenario_path: Path) -> None:
         name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]
         assert versions.get(name) == metadata.version(name), name
     assert "run" in manifest["command_line"]
-    assert set(manifest["files"]) == {p.name for p in out.iterdir()}
+    assert set(manifest["files"]) == {p.name for p in out.iterdir()} - FOLDER_FILES
 
 
 # --- reproducibility -------------------------------------------------------------------------
@@ -419,7 +425,8 @@ def test_default_output_folder(tmp_path: Path, scenario_path: Path) -> None:
     assert (out / "manifest.json").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["runs"]
     assert [p.name for p in (tmp_path / "runs").iterdir()] == [SCENARIO_NAME]
-    assert not any(p.name.startswith(".") or p.name.endswith(".tmp") for p in out.iterdir())
+    hidden = {p.name for p in out.iterdir() if p.name.startswith(".") or p.name.endswith(".tmp")}
+    assert hidden == FOLDER_FILES
     assert "runs/" in result.stdout
 
 
