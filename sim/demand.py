@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from sim import libm
 from sim.roster import HOURS_PER_DAY, HOURS_PER_WEEK
 
 DAYS_PER_YEAR = 365.0
@@ -65,7 +66,7 @@ class ArrivalProcess:
         self.hour_start_rate = (
             self.rate_per_hour
             * self.profile_168[hours[:-1].astype(np.intp) % int(HOURS_PER_WEEK)]
-            * np.exp(self.growth_per_hour * hours[:-1])
+            * libm.exp(self.growth_per_hour * hours[:-1])
         )
         if hour_factor is not None:
             self.hour_start_rate *= hour_factor[: len(self.hour_start_rate)]
@@ -82,7 +83,7 @@ class ArrivalProcess:
         g = self.growth_per_hour
         if g == 0:
             return self.hour_start_rate[k] * x_hours
-        return self.hour_start_rate[k] * np.expm1(g * x_hours) / g
+        return self.hour_start_rate[k] * libm.expm1(g * x_hours) / g
 
     def times_for(self, cumulative: np.ndarray) -> np.ndarray:
         """Lambda^-1: the times at which the cumulative intensity reaches each value."""
@@ -95,7 +96,7 @@ class ArrivalProcess:
             if g == 0:
                 offset = residual / rate
             else:
-                offset = np.log1p(g * residual / rate) / g
+                offset = libm.log1p(g * residual / rate) / g
         return k + np.clip(np.nan_to_num(offset, nan=0.0), 0.0, 1.0)
 
     def chunks(self, rng: np.random.Generator, chunk_size: int = 4096) -> Iterator[np.ndarray]:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from sim import libm
 from sim.limits import MAX_CV, MAX_LIST, MAX_VALUE
 
 CHUNK_VALUES = 1024  # values drawn at once by a Sampler
@@ -197,7 +198,7 @@ def draw(spec: Distribution, rng: np.random.Generator, size: int, scale: float =
             return np.full(size, spec.mean * scale)
         sigma2 = math.log1p(spec.cv * spec.cv)
         mu = math.log(spec.mean * scale) - sigma2 / 2.0
-        return np.exp(mu + math.sqrt(sigma2) * rng.standard_normal(size))
+        return libm.exp(mu + math.sqrt(sigma2) * rng.standard_normal(size))
     if isinstance(spec, Gamma):
         if spec.cv == 0:
             return np.full(size, spec.mean * scale)

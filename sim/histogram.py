@@ -14,6 +14,8 @@ import math
 
 import numpy as np
 
+from sim import libm
+
 LOW_HOURS = 1e-6
 HIGH_HOURS = 1e6
 RATIO = 1.005
@@ -24,12 +26,15 @@ N_BINS = LOG_BINS + 2  # underflow, log bins, overflow
 MAX_RELATIVE_ERROR = RATIO - 1.0
 
 
+# The lower edges of the log bins, computed once through the C library (`sim.libm`: numpy's own
+# exp and log differ in the last bit on CPUs with AVX-512), so a value falls in the same bin on
+# every machine: bin i (1 <= i <= LOG_BINS) holds [edge i - 1, edge i).
+_EDGES_HOURS = libm.exp(_LOG_LOW + np.arange(LOG_BINS + 1) * _LOG_RATIO)
+
+
 def bin_indices(values_hours: np.ndarray) -> np.ndarray:
     """The bin of each value (0 = underflow, N_BINS - 1 = overflow)."""
-    v = np.asarray(values_hours, dtype=float)
-    with np.errstate(divide="ignore"):
-        raw = np.floor((np.log(np.maximum(v, 1e-300)) - _LOG_LOW) / _LOG_RATIO).astype(np.int64) + 1
-    return np.clip(raw, 0, N_BINS - 1)
+    return np.searchsorted(_EDGES_HOURS, np.asarray(values_hours, dtype=float), side="right")
 
 
 def bin_value(index: int) -> float:
@@ -43,7 +48,7 @@ def bin_value(index: int) -> float:
 
 def bin_edges_hours() -> np.ndarray:
     """Lower edges of the log bins (for plotting)."""
-    return np.exp(_LOG_LOW + np.arange(LOG_BINS + 1) * _LOG_RATIO)
+    return _EDGES_HOURS.copy()
 
 
 class LogHistogram:
