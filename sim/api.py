@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiment import Arm
+from sim.limits import MAX_ANALYSTS, MAX_ARMS
 from sim.metrics import TIMESERIES, ReplicationResult
-from sim.scenario import MAX_ANALYSTS, Scenario, ScenarioError, scenario_from_dict
+from sim.scenario import Scenario, ScenarioError, scenario_from_dict
 from sim.scenario import load_scenario as _load_file
 from sim.sensitivity import Move
 from sim.size import JobSize
@@ -214,6 +215,7 @@ class SweepResults:
     reused: int = 0  # replications taken from the resume cache
     base: Scenario | None = None  # the scenario the arms vary
     ignored: list[str] = field(default_factory=list)  # resume cache files that did not parse or match
+    cache_problem: str = ""  # why the resume cache could not be used at all
 
     @property
     def summaries(self) -> list[dict[str, Summary]]:
@@ -303,6 +305,11 @@ def sweep(
 
     spec, source = _spec(scenario, source)
     varies = list(vary.items()) if isinstance(vary, dict) else list(vary)
+    combinations = math.prod(len(values) for _, values in varies)
+    if combinations > MAX_ARMS:  # before validating every one of them
+        raise ExperimentError(
+            f"--vary: {combinations:,} arms (every combination of the values); at most {MAX_ARMS:,} allowed"
+        )
     arms = build_arms(spec, varies, str(source or "<scenario>"))
     baseline_index = find_arm(arms, baseline) if baseline else 0
     chosen = list(metrics or DEFAULT_SWEEP_METRICS)
@@ -325,7 +332,7 @@ def sweep(
     ignored = list(cache.ignored) if cache else []
     return SweepResults(
         arms, done.groups, baseline_index, chosen, run_seed, jobs, source, started_at, note, done.reused,
-        spec, ignored,
+        spec, ignored, cache.unusable if cache else "",
     )  # fmt: skip
 
 
@@ -546,6 +553,8 @@ def sensitivity_analysis(
     chosen_keys = list(keys) if keys else assumption_keys(source)
     if not chosen_keys:
         raise ExperimentError(f"{source}: no `# assumption:` keys to move; give --keys K1,K2,...")
+    if 2 * len(chosen_keys) > MAX_ARMS:
+        raise ExperimentError(f"--keys: {len(chosen_keys):,} keys; at most {MAX_ARMS // 2:,} in one analysis")
     try:
         moves = build_moves(spec, chosen_keys, change)
     except KeyError as exc:

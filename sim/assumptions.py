@@ -149,5 +149,5 @@ def file_data(path: Path) -> dict[str, Any] | None:
     """The scenario file's data, or None when it cannot be read."""
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, ValueError, RecursionError):  # not TOML, bad UTF-8, a number too long
         return None

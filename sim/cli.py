@@ -60,12 +60,13 @@ class _Commands(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping refused requests to exit 2."""
         from sim.experiment import ExperimentError
-        from sim.folder import FolderBusy, FolderConflict
+        from sim.folder import FolderError
+        from sim.messages import cut
 
         try:
             return super().invoke(ctx)
-        except (ExperimentError, FolderBusy, FolderConflict) as exc:
-            click.echo(str(exc), err=True)
+        except (ExperimentError, FolderError) as exc:
+            click.echo("\n".join(cut(line) for line in str(exc).splitlines()), err=True)
             sys.exit(EXIT_INVALID)
 
 
@@ -185,7 +186,7 @@ def _maximum_replications(precision: float | None, max_replications: int | None)
 def _one_writer() -> Iterator[Callable[[Path], None]]:
     """`hold(folder)` takes the results folder for this command until the block ends: created, locked
     against other writers and checked for files hotline-sim did not write, before anything is
-    simulated (FolderBusy or FolderConflict: exit 2)."""
+    simulated (a FolderError: exit 2)."""
     from sim.folder import ResultsFolder
 
     with contextlib.ExitStack() as stack:
@@ -198,7 +199,7 @@ def _one_writer() -> Iterator[Callable[[Path], None]]:
 
 def _starting(line: str, size: JobSize, jobs: int) -> None:
     """The command's first line on stderr: what runs, and for a big job how big it is."""
-    click.echo(f"{line}; {size.describe(jobs)}" if size.is_big else line, err=True)
+    click.echo(f"{line}; {size.describe(jobs)}" if size.is_big(jobs) else line, err=True)
 
 
 @cli.command()
@@ -317,6 +318,7 @@ def sweep(
     """
     from sim.api import sweep as sweep_api
     from sim.experiment import parse_vary
+    from sim.messages import cut
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
@@ -338,6 +340,8 @@ def sweep(
             click.echo(
                 f"--resume: {done.reused} of {total} replications reused from {out_dir}/.resume/", err=True
             )
+        if done.cache_problem:
+            click.echo(f"--resume: warning: {cut(done.cache_problem)}; replications are not kept", err=True)
         if done.ignored:
             click.echo(
                 f"--resume: warning: ignored {len(done.ignored)} file(s) in {out_dir}/.resume/ that do not "
@@ -675,9 +679,9 @@ def _invoke(argv: list[str]) -> int | None:
 def main() -> None:
     """Console entry point: map failures to exit codes 2 (invalid input), 130 (Ctrl-C) and 1
     (anything else)."""
-    from sim.folder import handle_interrupts, interrupted
+    from sim.interrupts import handle_interrupts, interrupted
 
-    handle_interrupts()
+    handle_interrupts()  # first: a Ctrl-C while numpy and the model load is exit 130 too
     try:
         cli.main(standalone_mode=False)
         if interrupted():  # a Ctrl-C swallowed by a library's clean-up still ends the command as one
@@ -691,7 +695,11 @@ def main() -> None:
         exc.show()
         sys.exit(EXIT_INVALID if isinstance(exc, click.UsageError) else EXIT_FAILURE)
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo("interrupted: no partial table was written", err=True)
+        click.echo(
+            "interrupted: no table was left half-written; a folder without manifest.json is incomplete, "
+            "and the next command into it clears it",
+            err=True,
+        )
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one clear line, exit 1
         click.echo(f"error: {type(exc).__name__}: {exc}", err=True)

@@ -126,12 +126,13 @@ class CapacityEstimate:
     def describe(self) -> str:
         """Two lines for the terminal, saying what the estimate leaves out."""
         wait = "overloaded" if math.isinf(self.wait_hours_mean) else f"{self.wait_hours_mean:.3g} h"
+        load = f"{self.utilisation:.3g}" if math.isfinite(self.utilisation) else "n/a: no analyst available"
         return (
             f"analytic estimate, for orientation: {self.effective_analysts:.3g} effective analysts "
             f"(on duty {self.on_duty_share:.3g}, breaks {self.break_share:.3g}, absence "
             f"{self.absence_share:.3g}, searching {self.search_share:.3g}, viewing cap x"
             f"{self.viewing_cap_factor:.3g}); capacity {self.capacity_reports_per_day:,.0f} vs demand "
-            f"{self.demand_reports_per_day:,.0f} reports/day (utilisation {self.utilisation:.3g}); "
+            f"{self.demand_reports_per_day:,.0f} reports/day (utilisation {load}); "
             f"Erlang C mean wait {wait}\n"
             "  (an always-on team of that size: no nights, weekends, holidays, surges, windows, hires "
             "or leavers in it)"

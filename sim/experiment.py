@@ -35,7 +35,7 @@ def parse_value(text: str) -> Any:
     """One TOML value (`17`, `0.5`, `true`, `"24/7"`, an inline table); a bare word is a string."""
     try:
         return tomllib.loads(f"value = {text.strip()}")["value"]
-    except tomllib.TOMLDecodeError:
+    except (ValueError, RecursionError):  # not TOML (or a number too long, nesting too deep): a string
         return text.strip()
 
 
@@ -47,7 +47,7 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
         raise ExperimentError(f"--vary: expected KEY=V1,V2,..., got {shown(text)}")
     try:
         parsed = tomllib.loads(f"values = [{values}]")["values"]
-    except tomllib.TOMLDecodeError:
+    except (ValueError, RecursionError):
         parsed = [parse_value(v) for v in values.split(",") if v.strip()]
     if not parsed:
         raise ExperimentError(f"--vary {key}: expected at least one value")

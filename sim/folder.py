@@ -16,9 +16,9 @@ through a `ResultsFolder`, which:
   is refused (`FolderConflict`, exit 2), so a planner's own `summary.md` is never lost;
 - clears the old manifest first and writes the new one last: a folder without `manifest.json` is
   recognisably incomplete, and new tables never stand beside an old manifest;
-- checks before each file, and before the manifest, that no Ctrl-C arrived (`interrupted`): a
-  KeyboardInterrupt raised inside a library's clean-up can be swallowed ("Exception ignored in
-  ..."), so the signal handler of the command line also records it here.
+- checks before each file, and before the manifest, that no Ctrl-C arrived (`sim.interrupts`): a
+  KeyboardInterrupt raised inside a library's clean-up can be swallowed, so the signal handler of
+  the command line also records it.
 
 Nothing read from the folder is trusted: the journal, the manifest's file list and the owner note
 are parsed as data, and only names a hotline-sim command writes are ever removed.
@@ -29,17 +29,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
+import stat
 import sys
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Any
 
 from filelock import FileLock, Timeout
 
+from sim.interrupts import check_interrupted
 from sim.messages import cut, shown
 from sim.output import atomic_write_bytes, atomic_write_text
 
@@ -74,44 +74,22 @@ KNOWN_NAMES = frozenset(
         MANIFEST_NAME,
     }
 )
+KINDS = ("run", "sweep", "staff", "sensitivity")  # the commands that write a manifest
 KNOWN_PATTERN = re.compile(r"(sweep|sensitivity)_[A-Za-z0-9_]{1,200}\.png")
+CACHE_PATTERN = re.compile(r"[0-9a-f]{64}\.(json|pickle)")  # sim.resume's files, and its former ones
 TEMP_PATTERN = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp's, as sim.output names them
 
 
-class FolderBusy(RuntimeError):
-    """Another hotline-sim command is writing the folder (exit 2 at the command line)."""
+class FolderError(RuntimeError):
+    """A results folder that cannot be written (exit 2 at the command line)."""
 
 
-class FolderConflict(RuntimeError):
-    """The folder holds files the command would overwrite that hotline-sim did not write (exit 2)."""
+class FolderBusy(FolderError):
+    """Another hotline-sim command is writing the folder."""
 
 
-_interrupted = threading.Event()
-
-
-def interrupted() -> bool:
-    """Whether Ctrl-C (SIGINT) arrived in this process since the command started."""
-    return _interrupted.is_set()
-
-
-def _on_interrupt(_signum: int, _frame: FrameType | None) -> None:
-    if _interrupted.is_set():  # a second Ctrl-C: leave at once (writes are atomic; temp files are
-        os._exit(130)  # removed by the next writer of the folder)
-    _interrupted.set()
-    raise KeyboardInterrupt
-
-
-def handle_interrupts() -> None:
-    """Make Ctrl-C raise KeyboardInterrupt and be remembered (`interrupted`), a second one end the
-    process at once; for the command line (the main thread only)."""
-    _interrupted.clear()
-    signal.signal(signal.SIGINT, _on_interrupt)
-
-
-def check_interrupted() -> None:
-    """Raise KeyboardInterrupt if Ctrl-C arrived, even if its exception was swallowed somewhere."""
-    if _interrupted.is_set():
-        raise KeyboardInterrupt
+class FolderConflict(FolderError):
+    """The folder holds files the command would overwrite or remove that hotline-sim did not write."""
 
 
 def is_known_name(name: str) -> bool:
@@ -127,20 +105,26 @@ class ResultsFolder:
         self._lock: FileLock | None = None
 
     def __enter__(self) -> ResultsFolder:
+        where = cut(str(self.path), 200)
         try:
             self.path.mkdir(parents=True, exist_ok=True)
+            planted = self.path / LOCK_NAME
+            if planted.is_symlink() or (planted.exists() and not stat.S_ISREG(planted.lstat().st_mode)):
+                raise FolderError(
+                    f"{where}: {LOCK_NAME} is not a plain file; remove it, or choose another --out"
+                )
         except OSError as exc:
-            raise FolderBusy(f"{self.path}: cannot write results there ({exc.strerror})") from None
-        lock = FileLock(str((self.path / LOCK_NAME).resolve()), timeout=0, is_singleton=True)
+            raise FolderError(f"{where}: cannot write results there ({exc.strerror})") from None
+        lock = FileLock(str(self.path.absolute() / LOCK_NAME), timeout=0, is_singleton=True)
         try:
             lock.acquire()
         except Timeout:
             raise FolderBusy(
-                f"{self.path}: another hotline-sim command is writing this folder ({self._owner()}); wait "
+                f"{where}: another hotline-sim command is writing this folder ({self._owner()}); wait "
                 "for it to finish, or choose another --out"
             ) from None
         except OSError as exc:
-            raise FolderBusy(f"{self.path}: cannot write results there ({exc.strerror})") from None
+            raise FolderError(f"{where}: cannot write results there ({exc.strerror})") from None
         self._lock = lock
         if lock.lock_counter == 1:  # first taken by this process
             self._write_owner()
@@ -203,10 +187,9 @@ class ResultsFolder:
         if isinstance(journal, dict) and isinstance(journal.get("files"), list):
             names.update(n for n in journal["files"] if isinstance(n, str))
         manifest = _read_json(self.path / MANIFEST_NAME)
-        if isinstance(manifest, dict) and isinstance(manifest.get("files"), list):
-            names.update(n for n in manifest["files"] if isinstance(n, str))
-        if (self.path / MANIFEST_NAME).is_file() and isinstance(manifest, dict):
+        if _is_our_manifest(manifest) and isinstance(manifest["files"], list):
             names.add(MANIFEST_NAME)
+            names.update(n for n in manifest["files"] if isinstance(n, str))
         if _is_our_report(self.path / "report.html"):
             names.add("report.html")
         return {name for name in names if is_known_name(name)}
@@ -225,10 +208,11 @@ class ResultsFolder:
                 "or remove them; move them, or choose another --out"
             )
 
-    def start(self, planned: list[str]) -> None:
+    def start(self, planned: list[str], keep_resume_cache: bool = False) -> None:
         """Make the folder ready for the files `planned` (manifest.json is always among them):
         refuse to overwrite files hotline-sim did not write, record the plan in the journal, and
-        remove what hotline-sim wrote before (the manifest first)."""
+        remove what hotline-sim wrote before (the manifest first, and a sweep's resume cache unless
+        `keep_resume_cache`: a sweep's own)."""
         self._require_lock()
         check_interrupted()
         planned_names = [*dict.fromkeys([*planned, MANIFEST_NAME])]
@@ -242,7 +226,20 @@ class ResultsFolder:
             entry = self.path / name
             if entry.is_file() or entry.is_symlink():
                 entry.unlink()
+        if not keep_resume_cache:
+            self._remove_resume_cache()
         self._write_journal(set(planned_names))
+
+    def _remove_resume_cache(self) -> None:
+        """Remove a former sweep's `.resume/` (only the cache's own files; the folder if then empty)."""
+        cache = self.path / ".resume"
+        if cache.is_symlink() or not cache.is_dir():
+            return
+        for entry in cache.iterdir():
+            if CACHE_PATTERN.fullmatch(entry.name) and entry.is_file() and not entry.is_symlink():
+                entry.unlink()
+        if not any(cache.iterdir()):
+            cache.rmdir()
 
     def adopt(self) -> None:
         """Record every result-named file in the folder as hotline-sim's: for `reproduce`, whose
@@ -282,6 +279,15 @@ class ResultsFolder:
     def _require_lock(self) -> None:
         if self._lock is None:
             raise RuntimeError("write a results folder inside `with ResultsFolder(path) as folder:`")
+
+
+def _is_our_manifest(manifest: Any) -> bool:
+    """Whether parsed JSON looks like a manifest hotline-sim wrote (a planner's own manifest.json of
+    another tool is not ours, and neither are the files it names)."""
+    if not isinstance(manifest, dict) or manifest.get("kind") not in KINDS:
+        return False
+    versions = manifest.get("versions")
+    return isinstance(versions, dict) and "hotline-sim" in versions and "files" in manifest
 
 
 def _is_our_report(path: Path) -> bool:

@@ -19,6 +19,7 @@ MAX_FACTOR = 1_000.0  # volume and surge multipliers, the hash-match time factor
 MAX_GROWTH_PER_YEAR = 10.0  # +1,000 % a year
 MAX_INITIAL_BACKLOG = 10_000_000
 MAX_SOURCES = 100
+MAX_FILE_BYTES = 10_000_000  # a scenario file
 MAX_LIST = 1_000  # surges, windows, changes, hosts, points of an empirical distribution or a share
 MIN_MINUTES = 1.0  # a search block, the time between breaks, a break
 MIN_FOLLOW_UP_HOURS = 0.01  # 36 seconds
@@ -32,6 +33,7 @@ MAX_VALUE = 1_000_000.0
 MAX_CV = 10.0
 
 # A job (sim.size): its estimated steps and the memory of the process holding its results.
-MAX_STEPS = 5e9  # about 8 hours on one core
+MAX_STEPS = 3e9  # about 8 hours on one core
 MAX_MEMORY_BYTES = 8 * 1024**3  # 8 GiB
 MAX_JOBS = 256  # processes
+MAX_ARMS = 1_000  # a sweep's combinations of values, or a sensitivity analysis's moves

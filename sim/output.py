@@ -31,7 +31,9 @@ from sim.stats import Summary, summarise
 if TYPE_CHECKING:
     from sim.folder import ResultsFolder
 
-DEPENDENCIES = ("simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w", "tqdm", "jinja2")
+DEPENDENCIES = (
+    "simpy", "numpy", "matplotlib", "pydantic", "scipy", "click", "tomli-w", "tqdm", "jinja2", "filelock",
+)  # fmt: skip
 SUMMARY_COLUMNS = ("metric", "mean", "std", "ci95_low", "ci95_high", "replications")
 
 

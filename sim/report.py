@@ -34,6 +34,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sim.limits import MAX_ANALYSTS, MAX_REPLICATIONS
 from sim.messages import cut
 from sim.metrics import HOST_COLUMNS
 from sim.output import atomic_write_text
@@ -49,6 +50,7 @@ from sim.report_words import (
     question,
     target_value,
 )
+from sim.scenario import ROUTES
 
 REPORT_NAME = "report.html"
 MAX_MANIFEST_BYTES = 10 * 2**20
@@ -111,6 +113,8 @@ MetricName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$", max_length=200)]
 DottedKey = Annotated[str, Field(pattern=r"^[^\s.]+(\.[^\s.]+)+$", max_length=500)]
 Whole = Annotated[int, Field(ge=0)]
 Positive = Annotated[int, Field(ge=1)]
+Replications = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS)]
+Team = Annotated[int, Field(ge=1, le=MAX_ANALYSTS)]
 
 EXPECTED = {
     "kind": "one of run, sweep, staff, sensitivity",
@@ -148,6 +152,11 @@ EXPECTED = {
     "keys": "a non-empty list of dotted keys",
     "keys[]": "a dotted key (text)",
 }
+# whole numbers of the manifest with a ceiling: what it is, when one is above it
+CEILINGS = {
+    "replications": f"{MAX_REPLICATIONS:,} (the most replications a run may have, docs/limits.md)",
+    "answer": f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)",
+}
 
 
 class Assumption(BaseModel):
@@ -167,7 +176,7 @@ class Manifest(BaseModel):
     scenario_file: str | None
     scenario_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
     seed: Whole
-    replications: Positive
+    replications: Replications
     jobs: Positive
     horizon_days: Annotated[float, Field(gt=0)]
     warmup_days: Annotated[float, Field(ge=0)]
@@ -203,7 +212,7 @@ class StaffManifest(Manifest):
     """A staffing search's manifest: the target, the answer (null: none) and the Erlang C estimate."""
 
     target: str
-    answer: Positive | None
+    answer: Team | None
     erlang_estimate: Positive | None
 
     @field_validator("target")
@@ -277,6 +286,8 @@ def _problem(error: dict[str, Any]) -> str:
     shown, generic = _location(error["loc"])
     if error["type"] == "missing":
         return f"{shown}: missing (expected {_expected(generic)})"
+    if error["type"] == "less_than_equal" and generic in CEILINGS:
+        return f"{shown}: too large: expected at most {CEILINGS[generic]}, got {_shown(error.get('input'))}"
     reason = str((error.get("ctx") or {}).get("error", "")) if error["type"] == "value_error" else ""
     detail = f" ({reason})" if reason else ""
     return f"{shown}: expected {_expected(generic)}, got {_shown(error.get('input'))}{detail}"
@@ -376,7 +387,13 @@ def load_manifest(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 # --- the tables ------------------------------------------------------------------------------
 
 _DECIMAL = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,4})?")
-_WHOLE = re.compile(r"\d{1,18}")
+_DIGITS = re.compile(r"\d+")
+# No figure of a run comes near this (a century of a million reports a day is 3.65e10): a larger
+# count, time, spread or interval bound is damage, refused before it reaches the page's words.
+ABSURD = 1e15
+# Rounding a figure may leave: a share a hair above 1, a bound a hair past its mean (tables hold
+# 10 significant digits).
+TOLERANCE = 1e-9
 
 
 def _float(cell: str, low: float = -math.inf, high: float = math.inf, empty: bool = True) -> float | None:
@@ -390,27 +407,39 @@ def _float(cell: str, low: float = -math.inf, high: float = math.inf, empty: boo
 
 
 def _whole(cell: str, low: int = 0) -> int | None:
-    """A whole number >= low written as digits; None when it is not."""
-    return int(cell) if _WHOLE.fullmatch(cell) and int(cell) >= low else None
+    """A whole number >= low written as digits (of any length: the ceiling is the Cell's `most`);
+    None when it is not."""
+    if not _DIGITS.fullmatch(cell):
+        return None
+    digits = cell.lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 18 else 10**18  # more digits: above any ceiling, not parsed
+    return value if value >= low else None
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A column's kind: what its cells must be (in words) and how to read one (None: not that)."""
+    """A column's kind: what its cells must be (in words), how to read one (None: not that), and
+    the largest value it may hold (larger: "too large", with `most_words` saying why)."""
 
     expected: str
     read: Callable[[str], Any]
+    most: float = math.inf
+    most_words: str = ""
 
 
 TEXT = Cell("text", lambda cell: cell)
 NAME = Cell("a name (not empty)", lambda cell: cell if cell.strip() else None)
 NUMBER = Cell("a number (or an empty cell: undefined)", _float)
-AT_LEAST_0 = Cell("a number >= 0 (or an empty cell: undefined)", lambda cell: _float(cell, low=0.0))
+AT_LEAST_0 = Cell("a number >= 0 (or an empty cell: undefined)", lambda cell: _float(cell, low=0.0), ABSURD,
+                  f"{ABSURD:g} (no figure of a run comes near)")  # fmt: skip
 SHARE = Cell("a share from 0 to 1 (or an empty cell: undefined)", lambda cell: _float(cell, 0.0, 1.0))
-COUNT = Cell("a whole number >= 0", _whole)
-TEAM = Cell("a whole number >= 1", lambda cell: _whole(cell, low=1))
+COUNT = Cell("a whole number >= 0", _whole, MAX_REPLICATIONS,
+             f"{MAX_REPLICATIONS:,} (the most replications a run may have, docs/limits.md)")  # fmt: skip
+TEAM = Cell("a whole number >= 1", lambda cell: _whole(cell, low=1), MAX_ANALYSTS,
+            f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)")  # fmt: skip
 FLAG = Cell("true or false", lambda cell: {"true": True, "false": False}.get(cell))
 DIRECTION = Cell("down or up", lambda cell: cell if cell in ("down", "up") else None)
+ROUTE = Cell(f"a route ({', '.join(ROUTES)})", lambda cell: cell if cell in ROUTES else None)
 
 SUMMARY_TABLE = (("metric", NAME), ("mean", NUMBER), ("std", AT_LEAST_0), ("ci95_low", NUMBER),
                  ("ci95_high", NUMBER), ("replications", COUNT))  # fmt: skip
@@ -424,15 +453,135 @@ SENSITIVITY_TABLE = (("key", NAME), ("direction", DIRECTION), ("value", TEXT), (
                      ("replications", COUNT), ("problem", TEXT))  # fmt: skip
 TAKEDOWN_TABLE = (
     ("country", NAME),
-    ("route", NAME),
+    ("route", ROUTE),
     *((name, SHARE if name.endswith("_share") else AT_LEAST_0) for name in HOST_COLUMNS),
 )
 
 
-def read_table(path: Path, columns: Sequence[tuple[str, Cell]]) -> list[Row]:
+# --- what a metric's figures can be ----------------------------------------------------------
+#
+# Every metric of `sim.metrics` is >= 0 in every replication (counts, hours, days, shares of a
+# whole, an index of a period), and a share is at most 1; so is their mean over replications. Its
+# kind is `metric_kind`'s (the words of the page). A paired difference of two such values has
+# either sign; of two shares it is within [-1, 1]. A spread is >= 0, and that of values in [0, 1]
+# at most 1 (2 for their differences). A 95 % CI holds its mean, but a t interval may run past
+# what the metric can be (below 0, a share above 1), so its bounds are only kept finite and sane.
+
+NOUNS = {"share": "a share", "hours": "a number of hours", "days": "a number of days", "count": "a count"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a row's cell must be, given the row (its metric); `too_large`: the cell is above a
+    ceiling of sanity rather than outside what the metric can be."""
+
+    column: str
+    expected: str
+    too_large: bool = False
+
+
+RowCheck = Callable[[Row], "Problem | None"]
+
+
+def _above(value: float, most: float) -> bool:
+    """`value` is above `most` by more than rounding."""
+    return value > most + TOLERANCE * max(abs(most), abs(value))
+
+
+def _level(metric: str, column: str, value: float) -> Problem | None:
+    """A mean (or level) of `metric`: a share from 0 to 1, anything else from 0 to ABSURD."""
+    if math.isnan(value):
+        return None
+    kind = metric_kind(metric)
+    if kind == "share":
+        if not 0.0 <= value <= 1.0 + TOLERANCE:
+            return Problem(column, f"a share from 0 to 1 for {metric}")
+    elif value < 0.0:
+        return Problem(column, f"{NOUNS[kind]} >= 0 for {metric} (no {kind} of a run is negative)")
+    elif value > ABSURD:
+        return Problem(column, f"{NOUNS[kind]} of at most {ABSURD:g} for {metric}", too_large=True)
+    return None
+
+
+def _difference(metric: str, column: str, value: float) -> Problem | None:
+    """A paired difference of `metric`: of shares from -1 to 1, of anything else within ABSURD."""
+    if math.isnan(value):
+        return None
+    if metric_kind(metric) == "share":
+        if not abs(value) <= 1.0 + TOLERANCE:
+            return Problem(column, f"a difference of shares from -1 to 1 for {metric}")
+    elif abs(value) > ABSURD:
+        return Problem(column, f"a difference from -{ABSURD:g} to {ABSURD:g} for {metric}", too_large=True)
+    return None
+
+
+def _spread(metric: str, column: str, value: float, difference: bool) -> Problem | None:
+    """A standard deviation (>= 0 already): of shares at most 1 (of their differences 2)."""
+    if math.isnan(value):
+        return None
+    if metric_kind(metric) == "share":
+        most = 2.0 if difference else 1.0
+        if _above(value, most):
+            what = "differences of shares" if difference else "shares"
+            return Problem(column, f"a standard deviation from 0 to {most:g} for {metric} ({what})")
+    elif value > ABSURD:
+        return Problem(column, f"a standard deviation of at most {ABSURD:g} for {metric}", too_large=True)
+    return None
+
+
+def _interval(row: Row, centre: str, low: str, high: str) -> Problem | None:
+    """A 95 % CI [low, high] around `centre`, where defined: finite and sane bounds, low <= centre
+    <= high (up to rounding)."""
+    for column in (low, high):
+        if abs(row[column]) > ABSURD:  # NaN: undefined, not compared
+            return Problem(column, f"a 95 % CI bound from -{ABSURD:g} to {ABSURD:g}", too_large=True)
+    said = _cut(f"{row[centre]:.10g}")
+    if _above(row[low], row[centre]):
+        return Problem(low, f"at most {centre} ({said}): a 95 % CI holds its {centre}")
+    if _above(row[centre], row[high]):
+        return Problem(high, f"at least {centre} ({said}): a 95 % CI holds its {centre}")
+    if _above(row[low], row[high]):
+        return Problem(high, f"at least {low} ({row[low]:.10g})")
+    return None
+
+
+def _first(*problems: Problem | None) -> Problem | None:
+    return next((problem for problem in problems if problem is not None), None)
+
+
+def summary_check(row: Row) -> Problem | None:
+    """A row of summary.csv or sweep.csv: a metric's mean, spread and CI over replications."""
+    metric = row["metric"]
+    return _first(_level(metric, "mean", row["mean"]), _spread(metric, "std", row["std"], False),
+                  _interval(row, "mean", "ci95_low", "ci95_high"))  # fmt: skip
+
+
+def difference_check(row: Row) -> Problem | None:
+    """A row of sweep_differences.csv: a paired difference from the baseline arm."""
+    metric = row["metric"]
+    return _first(_difference(metric, "mean_difference", row["mean_difference"]),
+                  _spread(metric, "std", row["std"], True),
+                  _interval(row, "mean_difference", "ci95_low", "ci95_high"))  # fmt: skip
+
+
+def staffing_check(row: Row) -> Problem | None:
+    """A row of staffing.csv: the target's metric at one team size."""
+    return _first(_level(row["metric"], "mean", row["mean"]), _interval(row, "mean", "ci95_low", "ci95_high"))
+
+
+def sensitivity_check(row: Row) -> Problem | None:
+    """A row of sensitivity.csv: the metric at the moved value, and its paired change."""
+    metric = row["metric"]
+    return _first(_level(metric, "mean", row["mean"]), _interval(row, "mean", "ci95_low", "ci95_high"),
+                  _difference(metric, "difference", row["difference"]),
+                  _interval(row, "difference", "difference_ci95_low", "difference_ci95_high"))  # fmt: skip
+
+
+def read_table(path: Path, columns: Sequence[tuple[str, Cell]], check: RowCheck | None = None) -> list[Row]:
     """A CSV table's rows with typed cells: exactly `columns` (names and kinds), every row as wide
-    as the header, UTF-8, at most MAX_TABLE_BYTES. Row numbers in messages count the header as
-    row 1, as a spreadsheet numbers them. ReportError naming the file, row, column and value."""
+    as the header, UTF-8, at most MAX_TABLE_BYTES; then `check` on each row (what its metric's
+    figures can be). Row numbers in messages count the header as row 1, as a spreadsheet numbers
+    them. ReportError naming the file, row, column, value and what was expected."""
     raw = _file_bytes(path, MAX_TABLE_BYTES, "result table")
     try:
         text = raw.decode("utf-8-sig")
@@ -456,12 +605,22 @@ def read_table(path: Path, columns: Sequence[tuple[str, Cell]]) -> list[Row]:
             row: Row = {}
             for (name, kind), cell in zip(columns, cells, strict=True):
                 value = kind.read(cell)
+                where = f"{path}: row {number}, column {name}"
                 if value is None:
-                    got = _cut(repr(cell))
+                    raise ReportError(f"{where}: expected {kind.expected}, got {_cut(repr(cell))}")
+                if isinstance(value, int | float) and value > kind.most:
                     raise ReportError(
-                        f"{path}: row {number}, column {name}: expected {kind.expected}, got {got}"
+                        f"{where}: too large: expected at most {kind.most_words}, got {_cut(cell)}"
                     )
                 row[name] = value
+            problem = check(row) if check else None
+            if problem is not None:
+                cell = cells[names.index(problem.column)]
+                large = "too large: " if problem.too_large else ""
+                raise ReportError(
+                    f"{path}: row {number}, column {problem.column}: {large}expected {problem.expected}, "
+                    f"got {_cut(cell)}"
+                )
             rows.append(row)
     except csv.Error as exc:
         raise ReportError(f"{path}: row {number + 1}: not a CSV row ({exc})") from None
@@ -511,7 +670,7 @@ def folder_kind(folder: Path, manifest: dict[str, Any]) -> str:
 def _summary(path: Path) -> dict[str, Row]:
     """summary.csv by metric; every key figure's metric must have its row."""
     by_metric: dict[str, Row] = {}
-    for number, row in enumerate(read_table(path, SUMMARY_TABLE), start=2):
+    for number, row in enumerate(read_table(path, SUMMARY_TABLE, summary_check), start=2):
         if row["metric"] in by_metric:
             raise ReportError(
                 f"{path}: metric {_cut(repr(row['metric']))} has more than one row (row {number})"
@@ -534,6 +693,24 @@ def _require_metrics(path: Path, rows: list[Row], metrics: list[str]) -> None:
         )
 
 
+def _match_hosts(path: Path, rows: list[Row], hosts: list[dict[str, Any]]) -> None:
+    """ReportError unless takedown_by_country.csv has one row per host of the resolved scenario, in
+    its order, with the host's country and route."""
+    if len(rows) != len(hosts):
+        raise ReportError(
+            f"{path}: {len(rows)} row(s), expected {len(hosts)}: one per host of the resolved scenario "
+            "(takedown.hosts)"
+        )
+    for number, (row, host) in enumerate(zip(rows, hosts, strict=True), start=2):
+        for column in ("country", "route"):
+            if row[column] != host[column]:
+                expected, got = _cut(repr(host[column])), _cut(repr(row[column]))
+                raise ReportError(
+                    f"{path}: row {number}, column {column}: expected {expected} (the resolved scenario's "
+                    f"takedown.hosts[{number - 2}].{column}), got {got}"
+                )
+
+
 def read_results(folder: str | Path) -> Results:
     """Read and validate everything the report uses from a results folder (ReportError otherwise)."""
     folder = Path(folder)
@@ -552,28 +729,23 @@ def read_results(folder: str | Path) -> Results:
         takedown = _listed(folder, manifest, "takedown_by_country.csv")
         if takedown is not None:
             results.takedown = read_table(takedown, TAKEDOWN_TABLE)
-            hosts = len(scenario["takedown"]["hosts"])
-            if len(results.takedown) != hosts:
-                raise ReportError(
-                    f"{takedown}: {len(results.takedown)} row(s), expected {hosts}: one per host of the "
-                    "resolved scenario (takedown.hosts)"
-                )
+            _match_hosts(takedown, results.takedown, scenario["takedown"]["hosts"])
     elif kind == "sweep":
         keys = [(key, NAME) for key in manifest["varied"]]
-        results.rows = read_table(main, [*keys, *SUMMARY_TABLE])
+        results.rows = read_table(main, [*keys, *SUMMARY_TABLE], summary_check)
         _require_metrics(main, results.rows, manifest["metrics"])
         paired = _listed(folder, manifest, "sweep_differences.csv")
         if paired is not None:
-            results.differences = read_table(paired, [*keys, *DIFFERENCE_TABLE])
+            results.differences = read_table(paired, [*keys, *DIFFERENCE_TABLE], difference_check)
             arms = {tuple(row[key] for key, _ in keys) for row in results.rows}
             if len(arms) > 1 and not results.differences:
                 raise ReportError(f"{paired}: no rows, though {main.name} has {len(arms)} arms")
     elif kind == "staff":
-        results.rows = read_table(main, STAFFING_TABLE)
+        results.rows = read_table(main, STAFFING_TABLE, staffing_check)
         if not results.rows:
             raise ReportError(f"{main}: no rows (a staffing search tries at least one team size)")
     else:
-        results.rows = read_table(main, SENSITIVITY_TABLE)
+        results.rows = read_table(main, SENSITIVITY_TABLE, sensitivity_check)
         _require_metrics(main, results.rows, manifest["metrics"])
     return results
 

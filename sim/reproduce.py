@@ -21,7 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sim.messages import shown
+from sim.messages import cut, shown
 
 REFERENCE_FILE = Path("scenarios") / "reference.toml"
 COMMANDS = ("run", "sweep", "staff")
@@ -52,8 +52,8 @@ def load_jobs(root: Path) -> list[Job]:
         raise ValueError(
             f"{path}: no reference list here (run from the repository root or give --root)"
         ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{path}: not a valid TOML file ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError, bad UTF-8, a number too long
+        raise ValueError(f"{path}: not a valid TOML file ({cut(str(exc), 200)})") from None
     jobs = []
     for index, table in enumerate(data.get("job", [])):
         unknown = sorted(set(table) - {"command", "scenario", "out", "arguments", "backtest"})
@@ -73,6 +73,13 @@ def load_jobs(root: Path) -> list[Job]:
             raise ValueError(
                 f"{path}: job[{index}].out: expected a folder under results/ (inside the root), "
                 f"got {shown(table['out'])}"
+            )
+        arguments = table.get("arguments", [])
+        if not isinstance(arguments, list) or not all(isinstance(a, str) for a in arguments):
+            raise ValueError(f"{path}: job[{index}].arguments: expected a list of strings")
+        if any(a.split("=")[0] in ("--out", "--root") for a in arguments):
+            raise ValueError(
+                f"{path}: job[{index}].arguments: expected no --out (the job's folder is its `out`)"
             )
         scenario = (root / str(table["scenario"])).resolve()
         if not scenario.is_relative_to(root.resolve()):

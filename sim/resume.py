@@ -310,12 +310,17 @@ class ReplicationCache:
     """Finished replications on disk, by (scenario content, seed, replication, code version).
 
     `ignored` lists the names of the files `get` found but could not use (in `.resume/`), and
-    `reasons` says why, by name; nothing is printed here."""
+    `reasons` says why, by name; `unusable` says why the cache cannot be used at all (`.resume` is
+    not a plain folder, or cannot be written), and then nothing is read from it or written to it:
+    the sweep runs as without --resume. Nothing is printed here."""
 
     def __init__(self, out_dir: Path):
         self.folder = out_dir / ".resume"
         self.ignored: list[str] = []
         self.reasons: dict[str, str] = {}
+        self.unusable = ""
+        if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+            self.unusable = f"{self.folder} is not a plain folder"
 
     @staticmethod
     def key(scenario: Scenario, seed: int, replication: int) -> str:
@@ -339,6 +344,8 @@ class ReplicationCache:
         None: when there is no file, and when the file is unusable (then its name is added to
         `ignored`). Never raises for a file's contents."""
         path = self.path(key)
+        if self.unusable:
+            return None
         try:
             data = read_limited(path, MAX_FILE_BYTES)
             return decode_entry(data, key, scenario, seed, replication)
@@ -356,5 +363,11 @@ class ReplicationCache:
     def put(
         self, key: str, scenario: Scenario, seed: int, replication: int, result: ReplicationResult
     ) -> None:
-        """Store a finished replication (atomically: an interrupted write leaves nothing)."""
-        atomic_write_text(self.path(key), encode_entry(key, scenario, seed, replication, result))
+        """Store a finished replication (atomically: an interrupted write leaves nothing); a cache that
+        cannot be written becomes `unusable`, never fatal."""
+        if self.unusable:
+            return
+        try:
+            atomic_write_text(self.path(key), encode_entry(key, scenario, seed, replication, result))
+        except OSError as exc:
+            self.unusable = f"cannot write {self.path(key)} ({exc.strerror or exc})"

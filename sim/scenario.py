@@ -33,6 +33,7 @@ from sim.limits import (
     MAX_ANALYSTS,
     MAX_DAYS,
     MAX_FACTOR,
+    MAX_FILE_BYTES,
     MAX_FINDS_PER_SEARCH_HOUR,
     MAX_FOLLOW_UPS,
     MAX_GROWTH_PER_YEAR,
@@ -434,11 +435,33 @@ def _check_profile(values: list[float] | None, length: int) -> list[float] | Non
         raise ValueError("expected at least one value > 0 (a profile of all zeros has no shape)")
     for index, value in enumerate(values):
         if value != 0 and not MIN_PROFILE_WEIGHT <= value <= MAX_PROFILE_WEIGHT:
+            why = (
+                "a smaller one is lost to rounding" if value < MIN_PROFILE_WEIGHT else "weights are relative"
+            )
             raise ValueError(
                 f"[{index}]: expected 0 or a weight from {MIN_PROFILE_WEIGHT:g} to {MAX_PROFILE_WEIGHT:g} "
-                f"(relative weights: a smaller one is lost to rounding), got {shown(value)}"
+                f"({why}), got {shown(value)}"
             )
     return values
+
+
+def _largest_surge_product(surges: list[Surge]) -> tuple[float, float]:
+    """(a day, the factor) where the product of overlapping surges' multipliers is largest."""
+    changes: dict[float, list[tuple[int, float]]] = {}
+    for surge in surges:
+        changes.setdefault(surge.start_day, []).append((1, surge.multiplier))
+        changes.setdefault(surge.end_day, []).append((-1, surge.multiplier))
+    zeros, log_factor, best_day, best = 0, 0.0, 0.0, 1.0
+    for day in sorted(changes):  # windows are [start, end): all changes of a day, then the factor
+        for step, multiplier in changes[day]:
+            if multiplier == 0:
+                zeros += step
+            else:
+                log_factor += step * math.log(multiplier)
+        factor = 0.0 if zeros else math.exp(min(log_factor, 700.0))
+        if factor > best:
+            best_day, best = day, factor
+    return best_day, best
 
 
 class Intake(_Section):
@@ -548,6 +571,14 @@ class Intake(_Section):
                         f"[{index}].sources: expected names of Poisson sources ({', '.join(poisson)}), "
                         f"got {shown(name)}"
                     )
+        for name in poisson:  # overlapping surges multiply: the product keeps the range of one
+            applying = [s for s in surges if s.sources is None or name in s.sources]
+            day, factor = _largest_surge_product(applying)
+            if factor > MAX_FACTOR * (1 + 1e-9):  # a single surge at the ceiling passes, float noise aside
+                raise ValueError(
+                    f"expected overlapping surges of a source to multiply its rate by at most "
+                    f"{MAX_FACTOR:g}, got {factor:.3g} for {shown(name)} on day {day:g}"
+                )
         return surges
 
     def poisson_sources(self) -> list[str]:
@@ -1141,6 +1172,8 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     source = str(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ScenarioError(source, [f"file: larger than {MAX_FILE_BYTES:,} bytes (not a scenario file)"])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError(source, ["file: no such file"]) from None
@@ -1148,8 +1181,8 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(source, [f"file: cannot be read ({exc.strerror})"]) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(source, [f"file: not a valid TOML file ({exc})"]) from None
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError, bad UTF-8, a number too long
+        raise ScenarioError(source, [f"file: not a valid TOML file ({cut(str(exc), 200)})"]) from None
     meta = data.get("scenario")
     if isinstance(meta, dict) and "name" not in meta:  # default: the file's name
         meta["name"] = re.sub(r"[^A-Za-z0-9 ._-]", "-", path.stem).lstrip(" ._-") or "scenario"

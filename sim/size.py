@@ -5,17 +5,19 @@ million reports a day, a hundred-year horizon, a thousand replications of a thou
 every command estimates its job first (`estimate`) and refuses one beyond the limits (`check`)
 unless it is forced, saying how big it is.
 
-The work of one replication is counted in *steps*, the units a replication spends its time on:
+The work of one replication is counted in *steps*, the time one report takes through the model;
+the other things a replication does are weighed in reports (`STEPS_PER_...`, measured):
 
-- a report (Poisson arrivals, the starting backlog, finds, re-uploads): `STEPS_PER_REPORT`;
-- a re-check of a page still up (takedown follow-ups);
-- a search block, a break, a duty day and a simulated day (timers and bookkeeping).
+- a report (Poisson arrivals, the starting backlog, finds, re-uploads): one step;
+- a re-check of a page still up (takedown follow-ups): one step;
+- a search block, a break, a duty day and a simulated day: 1.5, 2, 4 and 1 steps.
 
 Each is an expected count, from the scenario's rates and shifts, taken on the side of more work
 where the model decides at run time (searching when idle counts as searching all idle time,
 absence and holidays are left out, a page is followed up until its host's mean delay or the
-horizon). `SECONDS_PER_STEP` turns steps into time on one core of an ordinary laptop (measured
-with `benchmarks/bench_core.py`'s scenarios), so the time is a rough guide, not a promise.
+horizon). `SECONDS_PER_STEP` turns steps into time on one core (measured on one replication of
+each bundled scenario on a 2-core cloud machine: 8 to 13 microseconds a step), so the time is a
+rough guide, not a promise.
 
 Memory is what the process holding the results needs: every replication's daily series and
 histograms are kept until the tables are written, and each running replication holds its queue
@@ -44,18 +46,21 @@ from sim.intake import surge_windows
 from sim.roster import HOURS_PER_DAY, HOURS_PER_WEEK
 from sim.scenario import Scenario
 
+# what each thing costs, in steps of a report (measured: a duty day starts, ends and wakes its
+# analyst several times; a break and a search block are a timer and a resumption each)
 STEPS_PER_REPORT = 1.0
 STEPS_PER_RECHECK = 1.0
-STEPS_PER_TIMER = 0.5  # a search block, a break, a duty day, a simulated day
-SECONDS_PER_STEP = 6e-6  # one core; see the module docstring
+STEPS_PER_SEARCH_BLOCK = 1.5
+STEPS_PER_BREAK = 2.0
+STEPS_PER_DUTY_DAY = 4.0
+STEPS_PER_DAY = 1.0  # the daily bookkeeping
+SECONDS_PER_STEP = 10e-6  # one core; see the module docstring
 BYTES_PER_QUEUED_REPORT = 400.0  # a report's tuple and its share of the queue, measured
 BYTES_PER_RESULT_DAY = 8 * 8.0  # the daily series a replication hands back
 BYTES_PER_RESULT = 600_000.0  # its histograms, metrics and takedown rows
 BYTES_PER_SOURCE_HOUR = 3 * 8.0  # per source: rate, cumulative intensity and surge factor of each hour
 BYTES_BASE = 300e6  # Python, numpy, SimPy and matplotlib themselves
 
-MAX_STEPS = limits.MAX_STEPS
-MAX_MEMORY_BYTES = limits.MAX_MEMORY_BYTES
 BIG_JOB_SECONDS = 30.0  # a job estimated to take longer says how big it is when it starts
 
 
@@ -85,10 +90,9 @@ class JobSize:
             f"{cores}), memory about {self.memory_bytes / 1e9:.2g} GB"
         )
 
-    @property
-    def is_big(self) -> bool:
-        """Whether the job is worth announcing (longer than `BIG_JOB_SECONDS` on one core)."""
-        return self.seconds(1) > BIG_JOB_SECONDS
+    def is_big(self, jobs: int = 1) -> bool:
+        """Whether the job is worth announcing (longer than `BIG_JOB_SECONDS` on `jobs` cores)."""
+        return self.seconds(jobs) > BIG_JOB_SECONDS
 
 
 def _count_words(steps: float) -> str:
@@ -143,15 +147,14 @@ def replication_size(scenario: Scenario) -> ReplicationSize:
     if team.max_viewing_hours_per_day is not None:
         viewing_hours = min(duty_hours, duty_days * team.max_viewing_hours_per_day)
 
-    blocks = 0.0
+    blocks = finds = 0.0
     for name, source in intake.sources.items():
         if source.is_proactive:  # searching when idle: as if every idle hour were searched
             searched_hours = viewing_hours * (
                 1.0 if source.search_when_idle else float(source.search_share or 0)
             )
-            expected[name] = searched_hours * float(source.finds_per_search_hour or 0.0)
+            finds = expected[name] = searched_hours * float(source.finds_per_search_hour or 0.0)
             blocks = searched_hours / (float(source.search_block_minutes or 30.0) / 60.0)
-    finds = sum(expected.values()) - arrivals
     breaks = 0.0
     if team.breaks is not None:
         breaks = duty_hours / ((team.breaks.every_minutes + team.breaks.length_minutes) / 60.0)
@@ -180,8 +183,14 @@ def replication_size(scenario: Scenario) -> ReplicationSize:
         if takedown.recheck_minutes > 0:  # they take the team's time
             rechecks = min(rechecks, viewing_hours * 60.0 / takedown.recheck_minutes)
 
-    timers = blocks + breaks + duty_days + days
-    steps = reports * STEPS_PER_REPORT + rechecks * STEPS_PER_RECHECK + timers * STEPS_PER_TIMER
+    steps = (
+        reports * STEPS_PER_REPORT
+        + rechecks * STEPS_PER_RECHECK
+        + blocks * STEPS_PER_SEARCH_BLOCK
+        + breaks * STEPS_PER_BREAK
+        + duty_days * STEPS_PER_DUTY_DAY
+        + days * STEPS_PER_DAY
+    )
 
     capacity = effective_capacity(scenario)
     shortfall = max(0.0, capacity.demand_reports_per_day - capacity.capacity_reports_per_day)
@@ -236,14 +245,15 @@ def estimate(scenarios: Sequence[Scenario], replications: int, jobs: int = 1, re
 
 
 def check(size: JobSize, force: bool = False, jobs: int = 1) -> None:
-    """Raise JobTooBig when the job is beyond `MAX_STEPS` or `MAX_MEMORY_BYTES` (unless `force`)."""
+    """Raise JobTooBig when the job is beyond `sim.limits.MAX_STEPS` or `MAX_MEMORY_BYTES` (unless
+    `force`); an estimate that is not a finite number is beyond them."""
     if force:
         return
     problems = []
-    if size.steps > MAX_STEPS:
-        problems.append(f"more than {_count_words(MAX_STEPS)} steps")
-    if size.memory_bytes > MAX_MEMORY_BYTES:
-        problems.append(f"more than {MAX_MEMORY_BYTES / 1024**3:.0f} GiB of memory")
+    if not size.steps <= limits.MAX_STEPS:  # NaN is beyond too
+        problems.append(f"more than {_count_words(limits.MAX_STEPS)} steps")
+    if not size.memory_bytes <= limits.MAX_MEMORY_BYTES:
+        problems.append(f"more than {limits.MAX_MEMORY_BYTES / 1024**3:.0f} GiB of memory")
     if problems:
         raise JobTooBig(
             f"this job is too big: {size.describe(jobs)}, over {size.runs:,} replications; the limit is "

@@ -85,7 +85,7 @@ def write_sweep(
         ),
     }
     figures = [f"sweep_{name}.png" for name in plot_metrics] if plots else []
-    folder.start([*tables, *figures])  # a folder holds one command's files
+    folder.start([*tables, *figures], keep_resume_cache=True)  # a folder holds one command's files
     for name, text in tables.items():
         folder.write_text(name, text)
     files = list(tables)

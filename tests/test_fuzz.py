@@ -257,7 +257,7 @@ def test_a_scenario_check_accepts_runs_to_the_end_with_finite_numbers_or_is_refu
     except ScenarioError as exc:  # refused by `check`: a message per problem, naming its key
         assert exc.problems and all(": " in problem for problem in exc.problems), str(exc)
         return
-    monkeypatch.setattr(size, "MAX_STEPS", FUZZ_MAX_STEPS)
+    monkeypatch.setattr(limits, "MAX_STEPS", FUZZ_MAX_STEPS)
     try:
         with time_limit(SECONDS_LIMIT):
             results = sim.run(scenario, replications=2)

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from sim import cli, folder, size
+from sim import cli, folder, limits, size
 from tests.conftest import cli_command, hotline_sim, mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +95,10 @@ def proactive(data: dict[str, Any]) -> dict[str, Any]:
 
 # --- 2-5: values `check` accepted, now refused with the key and the range --------------------
 
+BREAKS = {"every_minutes": 60, "length_minutes": 10}
+ONE_MINUTE = {"every_minutes": 1, "length_minutes": 1}
+SEARCH = {"kind": "proactive", "actionable_share": 0.9, "search_share": 0.5, "finds_per_search_hour": 1.0,
+          "search_block_minutes": 1}  # fmt: skip
 TRIANGULAR_HIGH = {"dist": "triangular", "low": 1, "mode": 2, "high": 1e308}
 REFUSED = [
     (
@@ -217,7 +221,7 @@ def test_force_runs_a_job_beyond_the_limit_and_a_big_job_says_how_big_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path / "s.toml", small())
-    monkeypatch.setattr(size, "MAX_STEPS", 10)  # any job is too big now
+    monkeypatch.setattr(limits, "MAX_STEPS", 10)  # any job is too big now
     refused = hotline("run", path, "--out", tmp_path / "a", "--no-plots")
     assert refused.code == EXIT_INVALID and "too big" in refused.err
     monkeypatch.setattr(size, "BIG_JOB_SECONDS", 0.0)  # and worth announcing
@@ -227,18 +231,56 @@ def test_force_runs_a_job_beyond_the_limit_and_a_big_job_says_how_big_it_is(
     assert first.startswith("small: 2 replications, seed 7, jobs 1; about ") and "memory about" in first
 
 
-def test_the_estimate_is_of_the_order_of_the_work_done() -> None:
-    """Steps are counted from the scenario; the model's reports must be of the same order."""
-    import sim
+def _scheduled_events(scenario: Any) -> int:
+    """How many events one replication of `scenario` schedules in SimPy (its work, counted)."""
+    import simpy
 
-    for name in ("mmc-check", "baseline-2018", "year-2021"):
-        scenario = sim.load_scenario(ROOT / "scenarios" / f"{name}.toml")
-        scenario = scenario.with_values({"scenario.horizon_days": 30, "scenario.warmup_days": 0})
-        estimated = size.replication_size(scenario)
-        done = sim.run(scenario, replications=2).summaries
-        reports = done["reports_received"].mean + done["reports_found"].mean if "reports_found" in done else 0
-        reports = max(reports, done["reports_received"].mean)
-        assert 0.5 * reports < estimated.reports < 2.0 * reports, (name, estimated.reports, reports)
+    from sim.runner import run_replication
+
+    count = 0
+    schedule = simpy.Environment.schedule
+
+    def counted(self: simpy.Environment, *args: Any, **kwargs: Any) -> None:
+        nonlocal count
+        count += 1
+        schedule(self, *args, **kwargs)
+
+    simpy.Environment.schedule = counted  # type: ignore[method-assign]
+    try:
+        run_replication(scenario, 1, 0)
+    finally:
+        simpy.Environment.schedule = schedule  # type: ignore[method-assign]
+    return count
+
+
+FEATURES = {
+    "a big team with breaks": {"analysts": {"count": 400, "schedule": "24/7", "breaks": BREAKS}},
+    "breaks every minute": {"analysts": {"count": 40, "schedule": "24/7", "breaks": ONE_MINUTE}},
+    "weekday shifts": {"analysts": {"count": 400}},
+    "search blocks of a minute": {"intake": {"sources": {"search": SEARCH}}},
+    "follow-ups every 36 s": {"takedown": {"follow_up_hours": 0.01, "recheck_minutes": 0}},
+    "re-uploads": {"reuploads": {"share": 0.9, "delay_days": {"dist": "fixed", "value": 0.01}}},
+    "a starting backlog": {"intake": {"initial_backlog": 20_000}},
+}
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_the_estimate_follows_the_work_each_feature_makes(feature: str) -> None:
+    """Steps are counted from the scenario before it runs; the events the model then schedules
+    must not outgrow them (a few events a step, whatever the feature), nor be absurdly fewer."""
+    from sim.scenario import scenario_from_dict
+
+    data = small()
+    for section, values in FEATURES[feature].items():
+        for key, value in values.items():
+            if isinstance(value, dict) and isinstance(data.get(section, {}).get(key), dict):
+                data[section][key].update(value)
+            else:
+                data.setdefault(section, {})[key] = value
+    scenario = scenario_from_dict(data)
+    steps = size.replication_size(scenario).steps
+    events = _scheduled_events(scenario)
+    assert 0.05 < events / steps < 3, (feature, events, steps)
 
 
 # --- 6: one writer per folder ---------------------------------------------------------------
@@ -315,11 +357,12 @@ def test_ctrl_c_exits_130_and_leaves_no_manifest(delay: float, tmp_path: Path) -
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     code = process.wait(timeout=60)
-    if code == 0:  # it had finished: then its folder is whole
-        assert (out / "manifest.json").is_file()
-        return
-    assert code == EXIT_INTERRUPTED, process.stderr.read() if process.stderr else ""
-    assert not (out / "manifest.json").exists()
+    assert code in (0, EXIT_INTERRUPTED), process.stderr.read() if process.stderr else ""
+    if (out / "manifest.json").exists():  # it had written everything before Ctrl-C: a whole folder
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert all((out / name).is_file() for name in manifest["files"])
+    else:
+        assert code == EXIT_INTERRUPTED  # interrupted before its manifest: incomplete, and it says so
 
 
 def _interrupt_while_plotting(monkeypatch: pytest.MonkeyPatch, swallowed: bool) -> None:
@@ -379,10 +422,12 @@ def test_temporary_files_a_killed_writer_left_are_removed(tmp_path: Path) -> Non
 def test_a_run_into_a_former_sweep_folder_leaves_only_its_own_files(tmp_path: Path) -> None:
     path = write(tmp_path / "s.toml", small())
     out = tmp_path / "out"
-    swept = hotline("sweep", path, "--vary", "analysts.count=4,5", "--out", out)
+    swept = hotline("sweep", path, "--vary", "analysts.count=4,5", "--out", out, "--resume")
     assert swept.code == 0, swept.err
     assert (out / "sweep.csv").exists() and (out / "sweep_wait_hours_mean.png").exists()
+    assert len(list((out / ".resume").glob("*.json"))) == 4
     assert hotline("run", path, "--out", out).code == 0
+    assert not (out / ".resume").exists()  # the sweep's cache went with its tables
     names = {p.name for p in out.iterdir() if not p.name.startswith(".")}
     assert not [n for n in names if n.startswith("sweep")], names
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -466,3 +511,145 @@ def test_staff_from_a_team_too_small_for_its_fixed_shifts_is_refused_before_simu
     assert result.code == EXIT_INVALID
     assert result.err.startswith("--min 1: analysts.schedule: expected at most analysts.count = 1")
     assert not (tmp_path / "out").exists()
+
+
+class _Planted:
+    """A pickle payload that would create a file if it were ever unpickled."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (self.marker,))
+
+
+def test_a_planted_pickle_in_the_resume_cache_runs_nothing_and_the_sweep_is_right(tmp_path: Path) -> None:
+    import pickle
+
+    path = write(tmp_path / "s.toml", small())
+    out, fresh = tmp_path / "shared", tmp_path / "fresh"
+    arguments = ["--vary", "analysts.count=4,5", "--no-plots"]
+    assert hotline("sweep", path, *arguments, "--out", out, "--resume").code == 0
+    marker = tmp_path / "code-ran"
+    payload = pickle.dumps(_Planted(marker))
+    pickle.loads(payload)  # the payload is live: unpickling it creates the marker
+    assert marker.exists()
+    marker.unlink()
+    planted = sorted((out / ".resume").glob("*.json"))
+    for cache_file in planted[:2]:  # as the cache's own file, and beside it as an old-format pickle
+        cache_file.write_bytes(payload)
+        cache_file.with_suffix(".pickle").write_bytes(payload)
+    again = hotline("sweep", path, *arguments, "--out", out, "--resume")
+    assert again.code == 0, again.err
+    assert not marker.exists()
+    assert "--resume: 2 of 4 replications reused" in again.err
+    assert len([line for line in again.err.splitlines() if "warning: ignored 2 file(s)" in line]) == 1
+    assert hotline("sweep", path, *arguments, "--out", fresh).code == 0
+    for name in ("sweep.csv", "sweep_differences.csv", "sweep.md"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_overlapping_surges_multiplying_past_the_ceiling_are_refused(tmp_path: Path) -> None:
+    data = small()
+    data["intake"]["surges"] = [{"start_day": 0, "end_day": 1, "multiplier": 1000.0}] * 120
+    result = hotline("check", write(tmp_path / "surges.toml", data))
+    assert result.code == EXIT_INVALID
+    assert "intake.surges: expected overlapping surges of a source to multiply its rate by at most 1000" in (
+        result.err
+    )
+    data["intake"]["surges"] = [  # one at the ceiling, and back to back: fine
+        {"start_day": 0, "end_day": 1, "multiplier": 1000.0},
+        {"start_day": 1, "end_day": 2, "multiplier": 1000.0},
+    ]
+    assert hotline("check", write(tmp_path / "surges.toml", data)).code == 0
+
+
+def test_an_estimate_that_is_not_a_number_is_beyond_the_limit() -> None:
+    with pytest.raises(size.JobTooBig, match="too big"):
+        size.check(size.JobSize(float("nan"), 2, 1e6, float("nan")))
+    with pytest.raises(size.JobTooBig, match="GiB"):
+        size.check(size.JobSize(1.0, 2, float("inf"), 1.0))
+
+
+def test_a_sweep_of_too_many_arms_is_refused_before_they_are_built(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.toml", small())
+    values = ",".join(str(1 + n / 100) for n in range(60))
+    started = time.monotonic()
+    varies = [
+        f"intake.volume_multiplier={values}",
+        f"dedup.duplicate_share={values}",
+        f"sla.assessment_hours={values}",
+    ]
+    arguments = [part for vary in varies for part in ("--vary", vary)]
+    result = hotline("sweep", path, *arguments, "--out", tmp_path / "out")
+    assert result.code == EXIT_INVALID
+    assert "--vary: 216,000 arms (every combination of the values); at most 1,000 allowed" in result.err
+    assert time.monotonic() - started < 10
+
+
+def test_reproduce_refuses_an_out_among_a_jobs_arguments(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "scenarios").mkdir(parents=True)
+    write(root / "scenarios" / "tiny.toml", small())
+    escaped = tmp_path / "escaped"
+    for arguments in (["--out", str(escaped)], [f"--out={escaped}"]):
+        job = {
+            "command": "run",
+            "scenario": "scenarios/tiny.toml",
+            "out": "results/tiny",
+            "arguments": arguments,
+        }
+        (root / "scenarios" / "reference.toml").write_text(tomli_w.dumps({"job": [job]}), encoding="utf-8")
+        result = hotline("reproduce", "--root", root)
+        assert result.code == EXIT_INVALID, result.err
+        assert "job[0].arguments: expected no --out" in result.err
+    assert not escaped.exists()
+
+
+def test_a_manifest_json_of_another_tool_is_never_cleared_nor_trusted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = {"name": "my web app", "version": "1.0", "files": ["summary.md"]}
+    (out / "manifest.json").write_text(json.dumps(theirs), encoding="utf-8")
+    (out / "summary.md").write_text("a planner's notes", encoding="utf-8")
+    result = hotline("run", write(tmp_path / "s.toml", small()), "--out", out)
+    assert result.code == EXIT_INVALID
+    assert "holds files that hotline-sim did not write here ('manifest.json', 'summary.md'" in result.err
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8")) == theirs
+    assert (out / "summary.md").read_text(encoding="utf-8") == "a planner's notes"
+
+
+def test_a_planted_lock_that_is_a_symlink_is_refused_and_not_followed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me", encoding="utf-8")
+    (out / folder.LOCK_NAME).symlink_to(target)
+    dangling = tmp_path / "out2"
+    dangling.mkdir()
+    (dangling / folder.LOCK_NAME).symlink_to(tmp_path / "created-by-lock.txt")
+    for where in (out, dangling):
+        result = hotline("run", write(tmp_path / "s.toml", small()), "--out", where)
+        assert result.code == EXIT_INVALID
+        assert f"{folder.LOCK_NAME} is not a plain file" in result.err
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "created-by-lock.txt").exists()
+
+
+def test_a_resume_cache_that_is_not_a_folder_is_not_used_and_not_fatal(tmp_path: Path) -> None:
+    path = write(tmp_path / "s.toml", small())
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".resume").write_text("not a folder", encoding="utf-8")
+    result = hotline("sweep", path, "--vary", "analysts.count=4,5", "--no-plots", "--out", out, "--resume")
+    assert result.code == 0, result.err
+    assert f"--resume: warning: {out}/.resume is not a plain folder; replications are not kept" in result.err
+
+
+@pytest.mark.parametrize("option", ["--metric", "--baseline"])
+def test_a_long_value_of_an_option_is_cut_in_the_message(option: str, tmp_path: Path) -> None:
+    path = write(tmp_path / "s.toml", small())
+    value = "z" * 100_000 if option == "--metric" else "analysts.count=" + "9" * 100_000
+    result = hotline("sweep", path, "--vary", "analysts.count=4,5", option, value, "--out", tmp_path / "o")
+    assert result.code == EXIT_INVALID
+    assert len(result.err) < 1_000, result.err[:200]
