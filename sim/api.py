@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiment import Arm
-from sim.limits import MAX_ANALYSTS, MAX_ARMS
+from sim.limits import MAX_ANALYSTS, MAX_ARMS, MAX_REPLICATIONS, MAX_SEED
+from sim.messages import shown
 from sim.metrics import TIMESERIES, ReplicationResult
 from sim.scenario import Scenario, ScenarioError, scenario_from_dict
 from sim.scenario import load_scenario as _load_file
@@ -149,12 +150,23 @@ def _plan(
     spec: Scenario, replications: int | None, seed: int | None, precision: float | None,
     max_replications: int | None,
 ) -> tuple[int, int, int | None]:  # fmt: skip
-    """The starting count, the seed (the arguments', else the file's) and the --precision ceiling."""
+    """The starting count, the seed (the arguments', else the file's) and the --precision ceiling,
+    each within the ranges a scenario file has (ExperimentError otherwise)."""
+    from sim.experiment import ExperimentError
     from sim.precision import DEFAULT_MAX_REPLICATIONS
 
     count = replications or spec.scenario.replications
     run_seed = spec.scenario.seed if seed is None else seed
     maximum = (max_replications or DEFAULT_MAX_REPLICATIONS) if precision is not None else None
+    for name, value, low, high in (
+        ("replications", count, 2, MAX_REPLICATIONS),
+        ("max_replications", maximum, 2, MAX_REPLICATIONS),
+        ("seed", run_seed, 0, MAX_SEED),
+    ):
+        if value is not None and not (isinstance(value, int) and low <= value <= high):
+            raise ExperimentError(
+                f"{name}: expected a whole number from {low} to {high:,}, got {shown(value)}"
+            )
     return count, run_seed, maximum
 
 

@@ -10,10 +10,12 @@ is rendered from a Jinja2 template (`sim/templates/report.html.j2`) and has no s
 
 Results folders are shared and may be damaged or tampered with, so nothing in one is trusted:
 before the page is built, `manifest.json` is validated field by field (its resolved scenario as a
-scenario), every table the report reads is read with typed columns, and every figure must be a
-PNG. Anything wrong is a `ReportError` naming the file and what is wrong (the command line's exit
-2). The report opens only the folder's own files that its manifest lists, never a path a manifest
-names (such as the scenario file), and what it shows is escaped text, never evaluated.
+scenario), every table the report reads is read with typed columns and each row's figures held
+to what its metric can be (`metric_kind`: a share's mean from 0 to 1, other means >= 0, a CI that
+holds its mean, nothing of absurd size), and every figure must be a PNG. Anything wrong is a
+`ReportError` naming the file and what is wrong (the command line's exit 2). The report opens only
+the folder's own files that its manifest lists, never a path a manifest names (such as the
+scenario file), and what it shows is escaped text, never evaluated.
 """
 
 from __future__ import annotations
@@ -388,11 +390,15 @@ def load_manifest(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
 
 _DECIMAL = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d{1,4})?")
 _DIGITS = re.compile(r"\d+")
-# No figure of a run comes near this (a century of a million reports a day is 3.65e10): a larger
-# count, time, spread or interval bound is damage, refused before it reaches the page's words.
+# No figure a run gives comes near this: its counts are bounded by the events simulated (a job is
+# at most 3e9 steps unless forced, and 1e15 would take centuries), its times by a 100-year horizon
+# (876,000 hours) and the delays drawn. A larger count, time, spread or bound is damage, refused
+# before it reaches the page's words.
 ABSURD = 1e15
-# Rounding a figure may leave: a share a hair above 1, a bound a hair past its mean (tables hold
-# 10 significant digits).
+# What rounding may leave past a bound, relative to the numbers compared (at least 1e-9 absolute):
+# a share a hair above 1, a CI bound a hair past its mean (tables hold 10 significant digits), a
+# backlog cleared 1e-9 hours "before" the window's end (`sim.model`: a negative backlog_clear_days
+# of about -4e-11).
 TOLERANCE = 1e-9
 
 
@@ -484,20 +490,23 @@ RowCheck = Callable[[Row], "Problem | None"]
 
 
 def _above(value: float, most: float) -> bool:
-    """`value` is above `most` by more than rounding."""
-    return value > most + TOLERANCE * max(abs(most), abs(value))
+    """`value` is above `most` by more than rounding (False for NaN)."""
+    return value > most + TOLERANCE * max(1.0, abs(most), abs(value))
+
+
+def _below(value: float, least: float) -> bool:
+    """`value` is below `least` by more than rounding (False for NaN)."""
+    return value < least - TOLERANCE * max(1.0, abs(least), abs(value))
 
 
 def _level(metric: str, column: str, value: float) -> Problem | None:
     """A mean (or level) of `metric`: a share from 0 to 1, anything else from 0 to ABSURD."""
-    if math.isnan(value):
-        return None
     kind = metric_kind(metric)
     if kind == "share":
-        if not 0.0 <= value <= 1.0 + TOLERANCE:
+        if _below(value, 0.0) or _above(value, 1.0):
             return Problem(column, f"a share from 0 to 1 for {metric}")
-    elif value < 0.0:
-        return Problem(column, f"{NOUNS[kind]} >= 0 for {metric} (no {kind} of a run is negative)")
+    elif _below(value, 0.0):
+        return Problem(column, f"{NOUNS[kind]} >= 0 for {metric}")
     elif value > ABSURD:
         return Problem(column, f"{NOUNS[kind]} of at most {ABSURD:g} for {metric}", too_large=True)
     return None
@@ -505,10 +514,8 @@ def _level(metric: str, column: str, value: float) -> Problem | None:
 
 def _difference(metric: str, column: str, value: float) -> Problem | None:
     """A paired difference of `metric`: of shares from -1 to 1, of anything else within ABSURD."""
-    if math.isnan(value):
-        return None
     if metric_kind(metric) == "share":
-        if not abs(value) <= 1.0 + TOLERANCE:
+        if _below(value, -1.0) or _above(value, 1.0):
             return Problem(column, f"a difference of shares from -1 to 1 for {metric}")
     elif abs(value) > ABSURD:
         return Problem(column, f"a difference from -{ABSURD:g} to {ABSURD:g} for {metric}", too_large=True)
@@ -517,8 +524,6 @@ def _difference(metric: str, column: str, value: float) -> Problem | None:
 
 def _spread(metric: str, column: str, value: float, difference: bool) -> Problem | None:
     """A standard deviation (>= 0 already): of shares at most 1 (of their differences 2)."""
-    if math.isnan(value):
-        return None
     if metric_kind(metric) == "share":
         most = 2.0 if difference else 1.0
         if _above(value, most):

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 import sim.report as report_module
 from sim.cli import cli
+from sim.metrics import METRICS
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline-2018.toml"
@@ -152,6 +153,27 @@ def drop_rows(name: str, keep: Callable[[list[str]], bool]) -> Callable[[Path], 
         rows[1:] = [row for row in rows[1:] if keep(row)]
 
     return edit_rows(name, change)
+
+
+def set_metric_cells(name: str, metric: str, **values: str) -> Callable[[Path], None]:
+    """Set cells of the first row of `metric` (in a sweep: of the first arm in the table)."""
+
+    def change(rows: list[list[str]]) -> None:
+        row = next(r for r in rows[1:] if r[rows[0].index("metric")] == metric)
+        for column, value in values.items():
+            row[rows[0].index(column)] = value
+
+    return edit_rows(name, change)
+
+
+def set_metric_cell(name: str, metric: str, column: str, value: str) -> Callable[[Path], None]:
+    return set_metric_cells(name, metric, **{column: value})
+
+
+def row_of(metric: str) -> int:
+    """The spreadsheet row of `metric` in summary.csv, and of the first arm in sweep.csv and
+    sweep_differences.csv: metrics are written in `sim.metrics.METRICS` order (one priority class)."""
+    return METRICS.index(metric) + 2
 
 
 def remove(name: str) -> Callable[[Path], None]:
@@ -301,6 +323,13 @@ def manifest_cases() -> list[Case]:
         ("sensitivity", "keys", [], "keys: expected a non-empty list of dotted keys"),
         ("sensitivity", "keys", ["nodot"], "keys[0]: expected a dotted key"),
         ("sensitivity", "keys", "analysts.count", "keys: expected a non-empty list of dotted keys"),
+        ("run", "replications", 99999999999999999999,
+         "replications: too large: expected at most 1,000 (the most replications a run may have, "
+         "docs/limits.md), got 99999999999999999999"),
+        ("run", "replications", 1001, "replications: too large: expected at most 1,000"),
+        ("staff", "answer", 1001,
+         "answer: too large: expected at most 1,000 (the most analysts a scenario may have, docs/limits.md), "
+         "got 1001"),
     ]  # fmt: skip
     cases += [
         Case(f"{kind}-{key}={json.dumps(value)[:30]}", kind, set_field(key, value), M, words)
@@ -450,6 +479,142 @@ def table_cases() -> list[Case]:
     return cases
 
 
+S, W, D, T = "summary.csv", "sweep.csv", "sweep_differences.csv", "takedown_by_country.csv"
+TOO_MANY = "too large: expected at most 1,000 (the most replications a run may have, docs/limits.md), got "
+CI = "a 95 % CI holds its"
+
+
+def range_cases() -> list[Case]:
+    """Numbers that read as numbers but that no run can give: a metric's mean outside what its kind
+    (`metric_kind`) can be, a spread or CI that cannot be, absurd sizes, a host that is not the
+    scenario's."""
+    sla, received, wait = (row_of(m) for m in ("sla_assessment_share", "reports_received", "wait_hours_mean"))
+    cases: list[tuple[str, str, Callable[[Path], None], str]] = [
+        # summary.csv: a metric's mean by its kind
+        ("run", S, set_metric_cell(S, "sla_assessment_share", "mean", "7"),
+         f"row {sla}, column mean: expected a share from 0 to 1 for sla_assessment_share, got 7"),
+        ("run", S, set_metric_cell(S, "sla_assessment_share", "mean", "-0.1"),
+         f"row {sla}, column mean: expected a share from 0 to 1 for sla_assessment_share, got -0.1"),
+        ("run", S, set_metric_cell(S, "analyst_utilisation", "mean", "1.5"),
+         "expected a share from 0 to 1 for analyst_utilisation, got 1.5"),
+        ("run", S, set_metric_cell(S, "time_share_idle", "mean", "2"),
+         "expected a share from 0 to 1 for time_share_idle, got 2"),
+        ("run", S, set_metric_cell(S, "pages_removed_within_3_days_share", "mean", "1.000001"),
+         "expected a share from 0 to 1 for pages_removed_within_3_days_share, got 1.000001"),
+        ("run", S, set_metric_cell(S, "reports_received", "mean", "-5"),
+         f"row {received}, column mean: expected a count >= 0 for reports_received, got -5"),
+        ("run", S, set_metric_cell(S, "wait_hours_mean", "mean", "-0.5"),
+         f"row {wait}, column mean: expected a number of hours >= 0 for wait_hours_mean"),
+        ("run", S, set_metric_cell(S, "backlog_clear_days", "mean", "-2"),
+         "column mean: expected a number of days >= 0 for backlog_clear_days"),
+        ("run", S, set_metric_cell(S, "backlog_never_cleared_replications", "mean", "-1"),
+         "expected a count >= 0 for backlog_never_cleared_replications"),
+        ("run", S, set_metric_cell(S, "reports_received", "mean", "1e308"),
+         f"row {received}, column mean: too large: expected a count of at most 1e+15 for reports_received, "
+         "got 1e308"),
+        ("run", S, set_metric_cell(S, "wait_hours_mean", "mean", "2e15"),
+         "column mean: too large: expected a number of hours of at most 1e+15 for wait_hours_mean, got 2e15"),
+        # summary.csv: the spread and the 95 % CI
+        ("run", S, set_metric_cell(S, "sla_assessment_share", "std", "3"),
+         f"row {sla}, column std: expected a standard deviation from 0 to 1 for sla_assessment_share "
+         "(shares), got 3"),
+        ("run", S, set_metric_cell(S, "reports_received", "std", "1e300"),
+         "column std: too large: expected at most 1e+15 (no figure of a run comes near), got 1e300"),
+        ("run", S, set_metric_cells(S, "reports_received", mean="826", ci95_low="826.5", ci95_high="900"),
+         f"row {received}, column ci95_low: expected at most mean (826): {CI} mean, got 826.5"),
+        ("run", S, set_metric_cells(S, "reports_received", mean="826", ci95_low="800", ci95_high="825.9"),
+         f"row {received}, column ci95_high: expected at least mean (826): {CI} mean, got 825.9"),
+        ("run", S, set_metric_cells(S, "sla_assessment_share", mean="0.92", ci95_low="0.95", ci95_high="1.1"),
+         f"row {sla}, column ci95_low: expected at most mean (0.92): {CI} mean, got 0.95"),
+        ("run", S, set_metric_cell(S, "reports_received", "ci95_low", "1e14"),
+         f"row {received}, column ci95_low: expected at most mean ("),
+        ("run", S, set_metric_cell(S, "reports_received", "ci95_high", "1e300"),
+         "column ci95_high: too large: expected a 95 % CI bound from -1e+15 to 1e+15, got 1e300"),
+        ("run", S, set_metric_cell(S, "reports_received", "ci95_low", "-1e20"),
+         "column ci95_low: too large: expected a 95 % CI bound from -1e+15 to 1e+15, got -1e20"),
+        ("run", S, edit_rows(S, lambda rows: rows[1].__setitem__(slice(1, 5), ["", "", "900", "800"])),
+         "row 2, column ci95_high: expected at least ci95_low (900), got 800"),
+        # summary.csv: a whole number of replications, but more than a run has
+        ("run", S, set_cell(S, "replications", "99999999999999999999"),
+         f"row 2, column replications: {TOO_MANY}99999999999999999999"),
+        ("run", S, set_cell(S, "replications", "1001"), f"row 2, column replications: {TOO_MANY}1001"),
+        ("run", S, set_cell(S, "replications", "9" * 5000), f"row 2, column replications: {TOO_MANY}999"),
+        # takedown_by_country.csv: the resolved scenario's hosts, sane numbers
+        ("run", T, set_cell(T, "route", "inf"),
+         "row 2, column route: expected a route (direct, partner_hotline, law_enforcement), got 'inf'"),
+        ("run", T, set_cell(T, "route", "direct"),
+         "row 2, column route: expected 'partner_hotline' (the resolved scenario's takedown.hosts[0].route), "
+         "got 'direct'"),
+        ("run", T, set_cell(T, "country", "Elsewhere", row=3),
+         "row 4, column country: expected 'North America' (the resolved scenario's "
+         "takedown.hosts[2].country), got 'Elsewhere'"),
+        ("run", T, edit_rows(T, lambda rows: rows.__setitem__(slice(1, 3), [rows[2], rows[1]])),
+         "row 2, column country: expected 'NL' (the resolved scenario's takedown.hosts[0].country), "
+         "got 'Europe (other)'"),
+        ("run", T, set_cell(T, "removal_hours_p95", "inf"),
+         "row 2, column removal_hours_p95: expected a number >= 0 (or an empty cell: undefined), got 'inf'"),
+        ("run", T, set_cell(T, "notices", "-inf"), "row 2, column notices: expected a number >= 0"),
+        ("run", T, set_cell(T, "removed_within_28_days_share", "inf"),
+         "row 2, column removed_within_28_days_share: expected a share from 0 to 1"),
+        ("run", T, set_cell(T, "removed", "1e300"),
+         "row 2, column removed: too large: expected at most 1e+15 (no figure of a run comes near), "
+         "got 1e300"),
+        # sweep.csv and sweep_differences.csv
+        ("sweep", W, set_metric_cell(W, "sla_assessment_share", "mean", "7"),
+         f"row {sla}, column mean: expected a share from 0 to 1 for sla_assessment_share, got 7"),
+        ("sweep", W, set_metric_cell(W, "wait_hours_mean", "mean", "-3"),
+         f"row {wait}, column mean: expected a number of hours >= 0 for wait_hours_mean"),
+        ("sweep", W, set_metric_cell(W, "reports_received", "ci95_low", "1e14"),
+         f"row {received}, column ci95_low: expected at most mean"),
+        ("sweep", W, set_cell(W, "replications", "99999999999999999999"),
+         f"row 2, column replications: {TOO_MANY}99999999999999999999"),
+        ("sweep", D, set_metric_cell(D, "sla_assessment_share", "mean_difference", "1.5"),
+         f"row {sla}, column mean_difference: expected a difference of shares from -1 to 1 for "
+         "sla_assessment_share, got 1.5"),
+        ("sweep", D, set_metric_cell(D, "sla_assessment_share", "mean_difference", "-1.5"),
+         "expected a difference of shares from -1 to 1 for sla_assessment_share, got -1.5"),
+        ("sweep", D, set_metric_cell(D, "wait_hours_mean", "mean_difference", "-1e300"),
+         f"row {wait}, column mean_difference: too large: expected a difference from -1e+15 to 1e+15 for "
+         "wait_hours_mean, got -1e300"),
+        ("sweep", D, set_metric_cell(D, "sla_assessment_share", "std", "3"),
+         "column std: expected a standard deviation from 0 to 2 for sla_assessment_share (differences of "
+         "shares), got 3"),
+        ("sweep", D, set_metric_cell(D, "reports_received", "ci95_high", "-1e14"),
+         f"row {received}, column ci95_high: expected at least mean_difference ("),
+        ("sweep", D, set_cell(D, "replications", "1001"), f"row 2, column replications: {TOO_MANY}1001"),
+        # staffing.csv: the target's metric (wait_hours_mean), the team size
+        ("staff", "staffing.csv", set_cell("staffing.csv", "mean", "-1"),
+         "row 2, column mean: expected a number of hours >= 0 for wait_hours_mean"),
+        ("staff", "staffing.csv", set_cell("staffing.csv", "mean", "1e308"),
+         "row 2, column mean: too large: expected a number of hours of at most 1e+15 for wait_hours_mean"),
+        ("staff", "staffing.csv", set_cell("staffing.csv", "ci95_low", "1e14"),
+         "row 2, column ci95_low: expected at most mean ("),
+        ("staff", "staffing.csv", set_cell("staffing.csv", "analysts", "5000"),
+         "row 2, column analysts: too large: expected at most 1,000 (the most analysts a scenario may have, "
+         "docs/limits.md), got 5000"),
+        ("staff", "staffing.csv", set_cell("staffing.csv", "analysts", "99999999999999999999"),
+         "row 2, column analysts: too large: expected at most 1,000"),
+        # sensitivity.csv: the level at the moved value (wait_hours_mean) and its paired change
+        ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "mean", "-2"),
+         "row 2, column mean: expected a number of hours >= 0 for wait_hours_mean, got -2"),
+        ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "ci95_high", "0"),
+         "row 2, column ci95_high: expected at least mean ("),
+        ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "difference", "1e300"),
+         "row 2, column difference: too large: expected a difference from -1e+15 to 1e+15 for "
+         "wait_hours_mean, got 1e300"),
+        ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "difference_ci95_low", "1e14"),
+         "row 2, column difference_ci95_low: expected at most difference ("),
+        ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "difference_ci95_high", "-1e300"),
+         "row 2, column difference_ci95_high: too large: expected a 95 % CI bound"),
+        ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "replications", "1" + "0" * 19),
+         f"row 2, column replications: {TOO_MANY}10000000000000000000"),
+    ]  # fmt: skip
+    return [
+        Case(f"range-{index}-{name}", kind, damage, name, words)
+        for index, (kind, name, damage, words) in enumerate(cases)
+    ]
+
+
 PNG = "backlog.png"
 FIGURE_CASES = [
     Case("png-text", "run", write(PNG, "not a picture"), PNG, "not a PNG image"),
@@ -464,7 +629,7 @@ FIGURE_CASES = [
     Case("png-over-20-mb", "run", write(PNG, b"\x89PNG\r\n\x1a\n" + bytes(20 * 2**20)), PNG,
          "more than a figure can be"),
 ]  # fmt: skip
-CASES = manifest_cases() + table_cases() + FIGURE_CASES
+CASES = manifest_cases() + table_cases() + range_cases() + FIGURE_CASES
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -571,6 +736,112 @@ def test_harmless_differences_still_report(folders: dict[str, Path], tmp_path: P
     page = (folder / "report.html").read_text(encoding="utf-8")
     assert f"{PNG} was not drawn" in page and "note_for_planners" in page
     assert page.count("<img") == 2
+
+
+def test_what_a_run_can_give_still_reports(folders: dict[str, Path], tmp_path: Path) -> None:
+    """Figures at the edges of what their metric can be are not damage: a share of exactly 0 or 1,
+    a share's t interval running past 0 and 1 (symmetric, over few replications), a negative
+    paired difference, a value or bound a rounding past its bound, an undefined (empty) figure,
+    and the ceilings themselves (1,000 replications and analysts, 1e15)."""
+    run = copy(folders, "run", tmp_path)
+    for damage in (
+        set_metric_cells(S, "sla_assessment_share", mean="1", std="0.7", ci95_low="-5.3", ci95_high="7.3"),
+        set_metric_cells(S, "time_share_idle", mean="0", std="0", ci95_low="-0.2", ci95_high="0.2"),
+        set_metric_cells(
+            S,
+            "reports_received",
+            mean="826.0000000001",
+            std="0",
+            ci95_low="826",
+            ci95_high="826",
+            replications="1000",
+        ),
+        set_metric_cells(
+            S, "hotline_hours_mean", mean="", std="", ci95_low="", ci95_high="", replications="0"
+        ),
+        # the last report started 1e-9 hours "before" the end of the last surge (`sim.model`)
+        set_metric_cells(S, "backlog_clear_days", mean="-4.166666667e-11", std="", ci95_low="", ci95_high=""),
+        set_metric_cells(S, "wait_hours_mean", mean="1e15", std="1e15", ci95_low="-1e15", ci95_high="1e15"),
+        set_metric_cells(S, "reports_found", mean="0", std="0", ci95_low="0", ci95_high="0"),
+        set_cell(T, "removed", "1e15"),
+    ):
+        damage(run)
+    sweep = copy(folders, "sweep", tmp_path)
+    set_metric_cells(
+        D, "sla_assessment_share", mean_difference="-1", std="2", ci95_low="-30", ci95_high="28"
+    )(sweep)
+    set_metric_cells(
+        D, "wait_hours_mean", mean_difference="-1e15", std="0", ci95_low="-1e15", ci95_high="-1e15"
+    )(sweep)
+    staff = copy(folders, "staff", tmp_path)
+    set_cell("staffing.csv", "analysts", "1000", row=len(read_rows(staff / "staffing.csv")) - 1)(staff)
+    for folder in (run, sweep, staff):
+        code, stderr = invoke("report", folder)
+        assert code == 0, stderr
+
+
+REFERENCE = ROOT / "scenarios" / "reference.toml"
+TABLES_OF = {
+    "run": ("summary.csv", "takedown_by_country.csv"),
+    "sweep": ("sweep.csv", "sweep_differences.csv"),
+    "staff": ("staffing.csv",),
+    "sensitivity": ("sensitivity.csv",),
+}
+
+
+def committed_jobs() -> list[dict[str, Any]]:
+    """The reference jobs (scenarios/reference.toml) whose result table is in results/."""
+    import tomllib
+
+    jobs = tomllib.loads(REFERENCE.read_text(encoding="utf-8"))["job"]
+    return [job for job in jobs if (ROOT / job["out"] / TABLES_OF[job["command"]][0]).is_file()]
+
+
+@pytest.mark.parametrize("job", committed_jobs(), ids=lambda job: job["out"])
+def test_every_committed_results_table_reports(job: dict[str, Any], tmp_path: Path) -> None:
+    """The committed tables of results/ (written by `hotline-sim reproduce`), copied with a manifest
+    made as their command makes it, are reports: every range check holds for what the model gives."""
+    from datetime import UTC, datetime
+
+    from sim.api import DEFAULT_SWEEP_METRICS
+    from sim.cli import parse_override
+    from sim.experiment import parse_vary, show_value
+    from sim.output import manifest
+    from sim.scenario import load_scenario
+
+    kind, source = job["command"], ROOT / job["out"]
+    options: dict[str, list[str]] = {}
+    arguments = job.get("arguments", [])
+    for index, word in enumerate(arguments):
+        if word.startswith("--") and index + 1 < len(arguments) and not arguments[index + 1].startswith("--"):
+            options.setdefault(word, []).append(arguments[index + 1])
+    spec = load_scenario(ROOT / job["scenario"])
+    if "--set" in options:
+        spec = spec.with_values(dict(parse_override(text) for text in options["--set"]))
+    folder = tmp_path / "results"
+    folder.mkdir()
+    files = [name for name in TABLES_OF[kind] if (source / name).is_file()]
+    for name in files:
+        shutil.copyfile(source / name, folder / name)
+    replications = int(options.get("--replications", [spec.scenario.replications])[-1])
+    document = manifest(spec, None, spec.scenario.seed, replications, 1, datetime.now(UTC),
+                        [*files, "manifest.json"], kind=kind)  # fmt: skip
+    if kind == "sweep":
+        varied = [parse_vary(text) for text in options["--vary"]]
+        document["varied"] = {key: [show_value(v) for v in values] for key, values in varied}
+        document["baseline_arm"] = ", ".join(f"{key}={show_value(values[0])}" for key, values in varied)
+        document["metrics"] = options.get("--metric", list(DEFAULT_SWEEP_METRICS))
+    elif kind == "staff":
+        meeting = [int(row[0]) for row in read_rows(folder / "staffing.csv")[1:] if row[-1] == "true"]
+        document.update(
+            target=options["--target"][-1], answer=min(meeting, default=None), erlang_estimate=None
+        )
+    (folder / "manifest.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    try:
+        page = report_module.build_report(folder)
+    except report_module.ReportError as exc:
+        pytest.fail(f"{job['out']}: {exc}")
+    assert "<!doctype html>" in page.lower()
 
 
 def test_an_unwritable_page_is_exit_2(folders: dict[str, Path], tmp_path: Path) -> None:
