@@ -76,8 +76,8 @@ def child_replication(scenario_path: str) -> dict:
     """One replication in-process: arrivals (all, warm-up included) and the run's own wall time."""
     import simpy  # noqa: F401 - imported before the clock starts (run_replication imports it lazily)
 
-    from sim.runner import run_replication
-    from sim.scenario import load_scenario
+    from sim.model.replication import run_replication
+    from sim.scenario.schema import load_scenario
 
     scenario = load_scenario(scenario_path)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -389,7 +389,7 @@ def build_report(
     repeat: int,
 ) -> tuple[list, list[str]]:
     """Table rows and the target lines."""
-    from sim.erlang import mean_wait
+    from sim.stats.erlang import mean_wait
 
     erlang = mean_wait(MMC_SERVERS, MMC_ARRIVALS_PER_HOUR, MMC_SERVICE_PER_HOUR)
 
@@ -528,8 +528,8 @@ def profile_a(top: int = 15) -> None:
     import cProfile
     import pstats
 
-    from sim.runner import run_replication
-    from sim.scenario import load_scenario
+    from sim.model.replication import run_replication
+    from sim.scenario.schema import load_scenario
 
     scenario = load_scenario(YEAR_2021)
     profiler = cProfile.Profile()

@@ -6,14 +6,14 @@ imagery, and makes no network call.
 
 __version__ = "0.1.0"
 API = (
-    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "write_report",
+    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "write", "write_report",
     "RunResults", "SweepResults", "StaffResults", "SensitivityResults",
 )  # fmt: skip
 
 
 def __getattr__(name: str):
     """The Python API (`sim.api`): `load_scenario`, `run`, `sweep`, `staff`, `sensitivity_analysis`,
-    `write_report` and their result classes, imported only when used, so that the command line
+    `write`, `write_report` and the result classes, imported only when used, so that the command line
     starts quickly."""
     if name in API:
         from sim import api

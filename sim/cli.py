@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 import click
 
 from sim import __version__
-from sim.limits import MAX_ANALYSTS, MAX_JOBS, MAX_REPLICATIONS, MAX_SEED
+from sim.common.limits import MAX_ANALYSTS, MAX_JOBS, MAX_REPLICATIONS, MAX_SEED
 
 if TYPE_CHECKING:
-    from sim.size import JobSize
+    from sim.experiments.size import JobSize
+
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
@@ -43,7 +44,7 @@ KEY_METRICS = (
 
 
 def _load(path: str):
-    from sim.scenario import ScenarioError, load_scenario
+    from sim.scenario.schema import ScenarioError, load_scenario
 
     try:
         return load_scenario(path)
@@ -59,9 +60,9 @@ class _Commands(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping refused requests to exit 2."""
-        from sim.experiment import ExperimentError
-        from sim.folder import FolderError
-        from sim.messages import cut
+        from sim.common.messages import cut
+        from sim.experiments.arms import ExperimentError
+        from sim.io.folder import FolderError
 
         try:
             return super().invoke(ctx)
@@ -159,7 +160,7 @@ def _run_options(default_out: str):
 
 
 def _set_scheduler(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    from sim.runner import use_scheduler
+    from sim.experiments.execution import use_scheduler
 
     use_scheduler(value)
     return value
@@ -172,7 +173,7 @@ def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> boo
 
 def _maximum_replications(precision: float | None, max_replications: int | None) -> int | None:
     """The replication ceiling of --precision (None: no replication control; exit 2 if misused)."""
-    from sim.precision import DEFAULT_MAX_REPLICATIONS
+    from sim.stats.precision import DEFAULT_MAX_REPLICATIONS
 
     if precision is None:
         if max_replications is not None:
@@ -187,7 +188,7 @@ def _one_writer() -> Iterator[Callable[[Path], None]]:
     """`hold(folder)` takes the results folder for this command until the block ends: created, locked
     against other writers and checked for files hotline-sim did not write, before anything is
     simulated (a FolderError: exit 2)."""
-    from sim.folder import ResultsFolder
+    from sim.io.folder import ResultsFolder
 
     with contextlib.ExitStack() as stack:
 
@@ -234,6 +235,7 @@ def run(
       hotline-sim run scenarios/baseline-2018.toml --set analysts.max_viewing_hours_per_day=24
     """
     from sim.api import run as run_api
+    from sim.api import write
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
@@ -248,12 +250,12 @@ def run(
             spec, replications, jobs, seed, precision=precision, max_replications=maximum,
             progress=_progress_printer, source=Path(scenario), on_start=start, force=force,
         )  # fmt: skip
-        summaries = done.write(out_dir, plots=not no_plots, period=period)
+        summaries = write(done, out_dir, plots=not no_plots, period=period)
         note = done.precision_note
         click.echo(_table(summaries, _has_backlog_events(spec)))
         if note:
             click.echo(f"replications: {len(done.results)}{note}")
-        from sim.erlang import effective_capacity
+        from sim.experiments.estimate import effective_capacity
 
         click.echo(effective_capacity(spec).describe())
         _finish(out_dir, report)
@@ -262,7 +264,7 @@ def run(
 def _finish(out_dir: Path, report: bool) -> None:
     """Say where the results are; with --report, write the planner report there first."""
     if report:
-        from sim.report import ReportError, write_report
+        from sim.report.page import ReportError, write_report
 
         try:
             click.echo(f"report written to {write_report(out_dir)}")
@@ -317,8 +319,9 @@ def sweep(
           --vary analysts.count=13,17,21 --metric sla_assessment_share --jobs 2
     """
     from sim.api import sweep as sweep_api
-    from sim.experiment import parse_vary
-    from sim.messages import cut
+    from sim.api import write
+    from sim.common.messages import cut
+    from sim.experiments.arms import parse_vary
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
@@ -350,7 +353,7 @@ def sweep(
             )
         if done.precision_note:
             click.echo(f"replications per arm: {len(done.results[0])}{done.precision_note}")
-        done.write(out_dir, plots=not no_plots)
+        write(done, out_dir, plots=not no_plots)
         click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
         _finish(out_dir, report)
 
@@ -398,7 +401,8 @@ def staff(
       hotline-sim staff scenarios/baseline-2018.toml --target "sla_assessment_share>=0.95" --jobs 2
     """
     from sim.api import staff as staff_api
-    from sim.staffing import UnreachableTarget
+    from sim.api import write
+    from sim.experiments.staffing import UnreachableTarget
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
@@ -421,7 +425,7 @@ def staff(
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_FAILURE)
-        done.write(out_dir, plots=not no_plots)
+        write(done, out_dir, plots=not no_plots)
         lines = done.lines()
         click.echo("\n".join(lines[:-1]))
         _finish(out_dir, report)
@@ -475,6 +479,7 @@ def sensitivity(
       hotline-sim sensitivity scenarios/baseline-2018.toml --metric sla_assessment_share --jobs 2
     """
     from sim.api import sensitivity_analysis as sensitivity_api
+    from sim.api import write
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
@@ -496,7 +501,7 @@ def sensitivity(
             precision=precision, max_replications=maximum, progress=_progress_printer,
             source=Path(scenario), on_start=start, force=force,
         )  # fmt: skip
-        done.write(out_dir, plots=not no_plots)
+        write(done, out_dir, plots=not no_plots)
         click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
         _finish(out_dir, report)
 
@@ -510,8 +515,8 @@ def parse_override(text: str) -> tuple[str, object]:
     >>> parse_override("analysts.schedule=24/7")
     ('analysts.schedule', '24/7')
     """
-    from sim.experiment import parse_value
-    from sim.messages import shown
+    from sim.common.messages import shown
+    from sim.experiments.arms import parse_value
 
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
@@ -523,7 +528,7 @@ def _with_overrides(spec, path: str, overrides: tuple[str, ...]):
     """The scenario with `--set` overrides applied and validated (exit 2 naming the key)."""
     if not overrides:
         return spec
-    from sim.scenario import ScenarioError
+    from sim.scenario.schema import ScenarioError
 
     values = dict(parse_override(text) for text in overrides)
     try:
@@ -564,7 +569,7 @@ def _has_backlog_events(spec) -> bool:
 
 
 def _table(summaries, backlog_events: bool = True) -> str:
-    from sim.output import fmt
+    from sim.common.files import fmt
 
     def cell(x: float) -> str:
         return fmt(float(f"{x:.4g}")) if x == x else "-"
@@ -594,7 +599,7 @@ def report(results_dir: str, out: str | None, question: str | None) -> None:
       hotline-sim run scenarios/baseline-2018.toml
       hotline-sim report runs/baseline-2018 --out baseline-2018.html
     """
-    from sim.report import ReportError, write_report
+    from sim.report.page import ReportError, write_report
 
     try:
         path = write_report(results_dir, out, question)
@@ -636,7 +641,7 @@ def reproduce(root: str, jobs: int) -> None:
     Example:
       hotline-sim reproduce --jobs 2
     """
-    from sim.reproduce import load_jobs
+    from sim.experiments.reproduce import load_jobs
 
     base = Path(root).resolve()
     try:
@@ -644,7 +649,7 @@ def reproduce(root: str, jobs: int) -> None:
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
-    from sim.folder import ResultsFolder
+    from sim.io.folder import ResultsFolder
 
     for number, job in enumerate(reference, start=1):
         click.echo(
@@ -679,7 +684,7 @@ def _invoke(argv: list[str]) -> int | None:
 def main() -> None:
     """Console entry point: map failures to exit codes 2 (invalid input), 130 (Ctrl-C) and 1
     (anything else)."""
-    from sim.interrupts import handle_interrupts, interrupted
+    from sim.common.interrupts import handle_interrupts, interrupted
 
     handle_interrupts()  # first: a Ctrl-C while numpy and the model load is exit 130 too
     try:
@@ -689,7 +694,7 @@ def main() -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        from sim.messages import cut
+        from sim.common.messages import cut
 
         exc.message = cut(exc.message)  # a long value never buries the message
         exc.show()

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from sim.output import summarise_metrics
-from sim.runner import run_replications
-from sim.scenario import Scenario, scenario_from_dict
-from sim.stats import Summary
+from sim.experiments.execution import run_replications
+from sim.scenario.schema import Scenario, scenario_from_dict
+from sim.stats.intervals import Summary
+from sim.stats.summaries import summarise_metrics
 
 
 def mmc_dict(

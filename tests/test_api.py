@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.scenario import ScenarioError
+from sim.scenario.schema import ScenarioError
 from tests.conftest import hotline_sim, mmc_dict, with_changes
 from tests.scenario_edits import write_scenario
 
@@ -31,7 +31,7 @@ def test_run_then_write_gives_the_command_lines_tables(tmp_path: Path) -> None:
                       cwd=tmp_path)  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     results = sim.run(path, replications=3, seed=5)
-    results.write(tmp_path / "api", plots=False)
+    sim.write(results, tmp_path / "api", plots=False)
     for table in TABLES:
         assert (tmp_path / "api" / table).read_bytes() == (tmp_path / "cli" / table).read_bytes(), table
     assert results.seed == 5 and [r.replication for r in results.results] == [0, 1, 2]
@@ -82,7 +82,7 @@ def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Pat
     assert cli.returncode == 0, cli.stderr
     done = sim.sweep(path, {"analysts.count": [3, 4], "intake.volume_multiplier": [1, 1.2]},
                      metrics=["wait_hours_mean"], replications=3, seed=5)  # fmt: skip
-    done.write(tmp_path / "api-sweep", plots=False)
+    sim.write(done, tmp_path / "api-sweep", plots=False)
     for table in ("sweep.csv", "sweep_differences.csv", "sweep.md"):
         assert (tmp_path / "api-sweep" / table).read_bytes() == (tmp_path / "cli-sweep" / table).read_bytes()
     assert [arm.values for arm in done.arms][1] == {"analysts.count": 3, "intake.volume_multiplier": 1.2}
@@ -95,7 +95,7 @@ def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Pat
     assert cli.returncode == 0, cli.stderr
     staffing = sim.staff(path, "wait_hours_mean<=0.2", high=8, replications=3, seed=5)
     assert cli.stdout.strip().endswith(f"answer: {staffing.answer} analysts")
-    staffing.write(tmp_path / "api-staff", plots=False)
+    sim.write(staffing, tmp_path / "api-staff", plots=False)
     assert (tmp_path / "api-staff" / "staffing.csv").read_bytes() == (
         tmp_path / "cli-staff" / "staffing.csv"
     ).read_bytes()
@@ -107,15 +107,15 @@ def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Pat
     assert cli.returncode == 0, cli.stderr
     keys_moved = ["analysts.count", "assessment.time_minutes"]
     moved = sim.sensitivity_analysis(path, keys_moved, metrics=["wait_hours_mean"], replications=3, seed=5)
-    moved.write(tmp_path / "api-sens", plots=False)
+    sim.write(moved, tmp_path / "api-sens", plots=False)
     assert (tmp_path / "api-sens" / "sensitivity.csv").read_bytes() == (
         tmp_path / "cli-sens" / "sensitivity.csv"
     ).read_bytes()
 
 
 def test_experiments_refuse_bad_requests_before_simulating() -> None:
-    from sim.experiment import ExperimentError
-    from sim.staffing import UnreachableTarget
+    from sim.experiments.arms import ExperimentError
+    from sim.experiments.staffing import UnreachableTarget
 
     scenario = sim.load_scenario(small())
     with pytest.raises(ExperimentError, match="--metric: unknown no_such_metric"):

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.output import summarise_metrics
-from sim.runner import run_replications
-from sim.scenario import load_scenario
+from sim.experiments.execution import run_replications
+from sim.scenario.schema import load_scenario
+from sim.stats.summaries import summarise_metrics
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "baseline-2018.toml"
 PUBLISHED_ASSESSED_2018 = 229_328
@@ -151,7 +151,7 @@ def test_2021_hosting_and_the_growing_hash_list(year_2021):
     uk = np.mean([h["notices"] for r in results for h in r.hosts if h["country"] == "UK"])
     assert uk == pytest.approx(PUBLISHED_UK_PAGES_2021, abs=4 * np.sqrt(PUBLISHED_UK_PAGES_2021))
     # the fast-tracked share follows the hash list's growth: higher in the last 4 weeks than the first
-    from sim.share_rules import mean_share
+    from sim.scenario.share_rules import mean_share
 
     rule = scenario.dedup.hash_match_share
     horizon_days = int(scenario.scenario.horizon_days)

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from sim.erlang import effective_capacity, erlang_c, erlang_c_continuous, mean_wait
-from sim.scenario import scenario_from_dict
+from sim.experiments.estimate import effective_capacity
+from sim.scenario.schema import scenario_from_dict
+from sim.stats.erlang import erlang_c, erlang_c_continuous, mean_wait
 from tests.conftest import simulate
 
 BREAKS = {"every_minutes": 60, "length_minutes": 10}

@@ -14,8 +14,8 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
-from sim.runner import run_batch  # noqa: E402
-from sim.scenario import scenario_from_dict  # noqa: E402
+from sim.experiments.execution import run_batch  # noqa: E402
+from sim.scenario.schema import scenario_from_dict  # noqa: E402
 from tests.conftest import hotline_sim, mmc_dict, with_changes  # noqa: E402
 from tests.scenario_edits import write_scenario  # noqa: E402
 

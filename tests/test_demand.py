@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.demand import ArrivalProcess, week_profile
-from sim.streams import Streams
+from sim.model.demand import ArrivalProcess, week_profile
+from sim.model.streams import Streams
 from tests.conftest import simulate, with_changes
 
 HOURS_PER_WEEK = 168

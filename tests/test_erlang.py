@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from sim.erlang import erlang_c, mean_wait, servers_for_wait, wait_quantile
+from sim.stats.erlang import erlang_c, mean_wait, servers_for_wait, wait_quantile
 
 
 @pytest.mark.parametrize("rho", [0.1, 0.5, 0.9, 0.99])

@@ -2,8 +2,8 @@
 time, with finite numbers in every table, or is refused before anything runs (exit 2).
 
 Scenarios are drawn over every section and key, with values anywhere in their valid ranges and
-often at their ends (the ceilings and floors of `sim.limits`, so the fuzz follows the schema). Each is
-validated as `check` does; a valid one is sized (`sim.size`) and, unless the estimate refuses it,
+often at their ends (the ceilings and floors of `sim.common.limits`, so the fuzz follows the schema). Each is
+validated as `check` does; a valid one is sized (`sim.experiments.size`) and, unless the estimate refuses it,
 run in-process with a time limit. The size limit is lowered for the fuzz, so that whatever the
 estimate accepts must finish quickly: a value that makes the model slower than its estimate says
 fails here by its time limit, not in a planner's hands.
@@ -24,10 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim import limits, size
-from sim.experiment import ExperimentError
-from sim.limits import MAX_CV, MAX_VALUE
-from sim.scenario import ScenarioError, scenario_from_dict
+from sim.common import limits
+from sim.common.limits import MAX_CV, MAX_VALUE
+from sim.experiments import size
+from sim.experiments.arms import ExperimentError
+from sim.scenario.schema import ScenarioError, scenario_from_dict
 
 FUZZ_MAX_STEPS = 40_000  # what the fuzz lets run: a fraction of a second of simulation
 SECONDS_LIMIT = 30  # a run the estimate accepted must end well within this
@@ -266,7 +267,7 @@ def test_a_scenario_check_accepts_runs_to_the_end_with_finite_numbers_or_is_refu
         return
     folder = tmp_path_factory.mktemp("fuzz")
     with time_limit(SECONDS_LIMIT):
-        results.write(folder, plots=False)
+        sim.write(results, folder, plots=False)
     for name, column, cell in table_cells(folder):
         if cell in ("", "fuzz") or cell[0] not in "-0123456789.":
             continue

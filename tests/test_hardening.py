@@ -25,7 +25,10 @@ from typing import Any
 import pytest
 import tomli_w
 
-from sim import cli, folder, limits, size
+from sim import cli
+from sim.common import limits
+from sim.experiments import size
+from sim.io import folder
 from tests.conftest import cli_command, hotline_sim, mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +77,7 @@ def write(path: Path, data: dict[str, Any]) -> Path:
 
 def changed(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     """A copy with one dotted key set (created as needed)."""
-    from sim.scenario import set_dotted
+    from sim.scenario.schema import set_dotted
 
     out = copy.deepcopy(data)
     set_dotted(out, key, value)
@@ -235,7 +238,7 @@ def _scheduled_events(scenario: Any) -> int:
     """How many events one replication of `scenario` schedules in SimPy (its work, counted)."""
     import simpy
 
-    from sim.runner import run_replication
+    from sim.model.replication import run_replication
 
     count = 0
     schedule = simpy.Environment.schedule
@@ -268,7 +271,7 @@ FEATURES = {
 def test_the_estimate_follows_the_work_each_feature_makes(feature: str) -> None:
     """Steps are counted from the scenario before it runs; the events the model then schedules
     must not outgrow them (a few events a step, whatever the feature), nor be absurdly fewer."""
-    from sim.scenario import scenario_from_dict
+    from sim.scenario.schema import scenario_from_dict
 
     data = small()
     for section, values in FEATURES[feature].items():
@@ -368,7 +371,7 @@ def test_ctrl_c_exits_130_and_leaves_no_manifest(delay: float, tmp_path: Path) -
 def _interrupt_while_plotting(monkeypatch: pytest.MonkeyPatch, swallowed: bool) -> None:
     """Make the wait plot receive a Ctrl-C; `swallowed`: its KeyboardInterrupt is lost in a library's
     clean-up (as 'Exception ignored in ...'), so only the handler's record of it remains."""
-    from sim import plots
+    from sim.io import plots
 
     drawn = plots.wait_plot
 

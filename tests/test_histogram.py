@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.histogram import MAX_RELATIVE_ERROR, LogHistogram
+from sim.stats.histogram import MAX_RELATIVE_ERROR, LogHistogram
 
 
 def test_stated_resolution_is_half_a_percent():

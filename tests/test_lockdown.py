@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.output import summarise_metrics
-from sim.runner import run_replications
-from sim.scenario import load_scenario
+from sim.experiments.execution import run_replications
+from sim.scenario.schema import load_scenario
+from sim.stats.summaries import summarise_metrics
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "lockdown-2020.toml"
 

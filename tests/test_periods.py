@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import tomli_w
 
-from sim.output import summarise_metrics
-from sim.periods import first_period_backlog_grows
-from sim.runner import run_replications
-from sim.scenario import scenario_from_dict
+from sim.experiments.execution import run_replications
+from sim.scenario.schema import scenario_from_dict
+from sim.stats.periods import first_period_backlog_grows
+from sim.stats.summaries import summarise_metrics
 from tests.conftest import hotline_sim, mmc_dict
 
 

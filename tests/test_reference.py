@@ -12,9 +12,10 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel, Field, TypeAdapter
 
-from sim import reference
-from sim.distributions import DIST_NAMES, Distribution
-from sim.reference import (
+from sim import docs
+from sim.scenario import reference
+from sim.scenario.distributions import DIST_NAMES, Distribution
+from sim.scenario.reference import (
     DIST_EXAMPLES,
     DIST_MODELS,
     PARAMETERS,
@@ -24,12 +25,12 @@ from sim.reference import (
     render,
     scenario_rows,
 )
-from sim.scenario import Scenario, get_dotted, scenario_from_dict
-from sim.share_rules import GrowthRule, PointsRule, PointTable
+from sim.scenario.schema import Scenario, get_dotted, scenario_from_dict
+from sim.scenario.share_rules import GrowthRule, PointsRule, PointTable
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "scenario-reference.md"
-STALE = "docs/scenario-reference.md is stale: run `python -m sim.reference --write` and commit it"
+STALE = "docs/scenario-reference.md is stale: run `python -m sim.docs --write` and commit it"
 
 # the keys of the README's hand-written table when the reference was first generated from the
 # schema (commit e3b9bd2): none of them may disappear, whatever the README says later
@@ -74,30 +75,31 @@ def test_render_is_deterministic_and_says_how_it_is_made():
     text = render()
     assert text == render()
     first = text.splitlines()[0]
-    assert "Generated" in first and "python -m sim.reference --write" in first
+    assert "Generated" in first and "python -m sim.docs --write" in first
     assert text.endswith("\n") and not text.endswith("\n\n")
 
 
 def test_check_and_write_commands(tmp_path, capsys):
-    path = tmp_path / "docs" / "reference.md"
-    assert reference.main(["--check", "--path", str(path)]) == 1
+    path = tmp_path / "docs" / "scenario-reference.md"
+    root = ["--root", str(tmp_path)]
+    assert docs.main(["--check", *root]) == 1
     assert "does not exist" in capsys.readouterr().err
-    assert reference.main(["--write", "--path", str(path)]) == 0
+    assert docs.main(["--write", *root]) == 0
     assert path.read_text(encoding="utf-8") == render()
-    assert reference.main(["--check", "--path", str(path)]) == 0
+    assert docs.main(["--check", *root]) == 0
     path.write_text(render().replace("| `analysts.count` |", "| `analysts.size` |"), encoding="utf-8")
     capsys.readouterr()
-    assert reference.main(["--check", "--path", str(path)]) == 1
+    assert docs.main(["--check", *root]) == 1
     err = capsys.readouterr().err
-    assert "is stale" in err and "python -m sim.reference --write" in err and "analysts.size" in err
-    assert reference.main([]) == 0
-    assert capsys.readouterr().out == render()
+    assert "is stale" in err and "python -m sim.docs --write" in err and "analysts.size" in err
+    assert docs.main([]) == 0
+    assert render() in capsys.readouterr().out
 
 
 def test_module_command_checks_the_committed_file():
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "sim.reference", "--check"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "sim.docs", "--check"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
 
@@ -124,11 +126,11 @@ def all_models(root: type[BaseModel]) -> list[type[BaseModel]]:
 
 
 def undescribed(models) -> list[str]:
-    """`Model.field` for every field with no description (in sim.scenario) or no PARAMETERS entry."""
+    """`Model.field` for every field with no description (in sim.scenario.schema) or no PARAMETERS entry."""
     missing = []
     for model in models:
         for name, field in model.model_fields.items():
-            if model.__module__ == "sim.reference" or model.__module__.startswith("sim.scenario"):
+            if model.__module__ in ("sim.scenario.reference", "sim.scenario.schema"):
                 text = field.description
             else:
                 text = PARAMETERS.get((model, name), reference.Param("")).description
@@ -149,7 +151,7 @@ def test_a_field_without_a_description_is_caught():
         described: int = Field(default=1, description="Has one.")
         bare: int = 2
 
-    Scenarioish.__module__ = "sim.scenario"
+    Scenarioish.__module__ = "sim.scenario.schema"
     assert undescribed([Scenarioish]) == ["Scenarioish.bare"]
 
 

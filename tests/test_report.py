@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.assumptions import assumption_notes
+from sim.scenario.assumptions import assumption_notes
 from tests.conftest import hotline_sim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -249,7 +249,7 @@ def test_the_api_gives_the_command_lines_report(tmp_path: Path, baseline_run: Pa
     import sim
 
     short = sim.load_scenario(BASELINE).with_values({"scenario.horizon_days": 63})
-    sim.run(short, replications=3, source=BASELINE).write(tmp_path / "api")
+    sim.write(sim.run(short, replications=3, source=BASELINE), tmp_path / "api")
     api = Page(sim.write_report(tmp_path / "api").read_text(encoding="utf-8"))
     cli = Page((baseline_run / "report.html").read_text(encoding="utf-8"))
     for section in ("question", "key-figures", "assumptions", "stress-logic", "stress-inputs"):
@@ -265,7 +265,7 @@ def test_a_scenario_without_hosts_or_file(tmp_path: Path) -> None:
         "analysts": {"count": 2, "schedule": "24/7"},
         "assessment": {"time_minutes": {"dist": "exponential", "mean": 5.0}},
     }
-    sim.run(sim.load_scenario(data), replications=2).write(tmp_path)
+    sim.write(sim.run(sim.load_scenario(data), replications=2), tmp_path)
     page = Page(sim.write_report(tmp_path).read_text(encoding="utf-8"))
     assert "time to removal" not in page.ids["question"]
     assert not any("removed" in label or "notice" in label.lower() for label in page.definitions)

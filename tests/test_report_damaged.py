@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-import sim.report as report_module
+import sim.report.page as report_module
 from sim.cli import cli
 from sim.metrics import METRICS
 
@@ -662,9 +662,9 @@ def test_a_valid_folder_still_reports(kind: str, folders: dict[str, Path], tmp_p
 
 
 def test_the_report_reads_what_the_writers_write() -> None:
-    from sim.output import SUMMARY_COLUMNS
-    from sim.sensitivity_files import SENSITIVITY_COLUMNS
-    from sim.sweep_files import DIFFERENCE_COLUMNS
+    from sim.io.output import SUMMARY_COLUMNS
+    from sim.io.sensitivity_files import SENSITIVITY_COLUMNS
+    from sim.io.sweep_files import DIFFERENCE_COLUMNS
 
     assert [n for n, _ in report_module.SUMMARY_TABLE] == list(SUMMARY_COLUMNS)
     assert [n for n, _ in report_module.DIFFERENCE_TABLE] == list(DIFFERENCE_COLUMNS)
@@ -803,11 +803,11 @@ def test_every_committed_results_table_reports(job: dict[str, Any], tmp_path: Pa
     made as their command makes it, are reports: every range check holds for what the model gives."""
     from datetime import UTC, datetime
 
-    from sim.api import DEFAULT_SWEEP_METRICS
     from sim.cli import parse_override
-    from sim.experiment import parse_vary, show_value
-    from sim.output import manifest
-    from sim.scenario import load_scenario
+    from sim.experiments.arms import parse_vary, show_value
+    from sim.experiments.sweep import DEFAULT_SWEEP_METRICS
+    from sim.io.output import manifest
+    from sim.scenario.schema import load_scenario
 
     kind, source = job["command"], ROOT / job["out"]
     options: dict[str, list[str]] = {}

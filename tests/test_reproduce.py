@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from sim.reproduce import load_jobs
+from sim.experiments.reproduce import load_jobs
 from tests.conftest import hotline_sim, mmc_dict
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,11 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sim
-import sim.resume
-from sim.api import SweepResults
+from sim.experiments.resume import FORMAT, VERSION, ReplicationCache, decode_entry, encode_entry
+from sim.experiments.sweep import SweepResults
 from sim.metrics import ReplicationResult
-from sim.resume import FORMAT, VERSION, ReplicationCache, decode_entry, encode_entry
-from sim.scenario import Scenario
+from sim.scenario.schema import Scenario
 
 BASE: dict[str, Any] = {
     "scenario": {"name": "cache-test", "horizon_days": 2.5, "warmup_days": 0.5, "seed": 11},
@@ -81,7 +80,7 @@ def straight(tmp_path_factory: pytest.TempPathFactory) -> tuple[SweepResults, di
     """The sweep run without --resume, and its tables."""
     out = tmp_path_factory.mktemp("straight")
     results = sweep()
-    results.write(out, plots=False)
+    sim.write(results, out, plots=False)
     return results, {name: (out / name).read_bytes() for name in TABLES}
 
 
@@ -104,7 +103,7 @@ def caches(monkeypatch: pytest.MonkeyPatch) -> list[ReplicationCache]:
             super().__init__(out_dir)
             made.append(self)
 
-    monkeypatch.setattr(sim.resume, "ReplicationCache", Recording)
+    monkeypatch.setattr(sim.experiments.resume, "ReplicationCache", Recording)
     return made
 
 
@@ -112,7 +111,7 @@ def resumed(folder: Path, caches: list[ReplicationCache]) -> tuple[SweepResults,
     """Run the sweep with resume=folder, write its tables there; the results and the cache used."""
     before = len(caches)
     results = sweep(folder)
-    results.write(folder, plots=False)
+    sim.write(results, folder, plots=False)
     (cache,) = caches[before:]
     return results, cache
 
@@ -377,14 +376,14 @@ def test_an_oversized_file_is_ignored_without_reading_it(
     request = requests(plan)[2]
     huge = out / ".resume" / f"{request[0]}.json"
     with huge.open("r+b") as handle:  # sparse: no disk used
-        handle.truncate(sim.resume.MAX_FILE_BYTES + 1)
+        handle.truncate(sim.experiments.resume.MAX_FILE_BYTES + 1)
     cache = ReplicationCache(out)
     assert cache.get(*request) is None
     assert "more than" in cache.reasons[huge.name]
     results, cache = resumed(out, caches)
     assert cache.ignored == [huge.name] and results.reused == TOTAL - 1
     assert_same_tables(out, tables)
-    monkeypatch.setattr(sim.resume, "MAX_FILE_BYTES", 1000)  # every valid file is larger
+    monkeypatch.setattr(sim.experiments.resume, "MAX_FILE_BYTES", 1000)  # every valid file is larger
     results, cache = resumed(out, caches)
     assert len(cache.ignored) == TOTAL and results.reused == 0
     assert_same_tables(out, tables)
@@ -567,3 +566,25 @@ def test_any_finite_or_nan_metric_round_trips_exactly(one_entry: OneEntry, value
     back = one_entry.get(encode_entry(*one_entry.request, replace(original, metrics=metrics)).encode())
     assert back is not None
     assert [repr(v) for v in back.metrics.values()] == [repr(v) for v in metrics.values()]
+
+
+def test_the_code_version_covers_every_source_file_of_every_layer() -> None:
+    from sim.experiments import resume
+
+    package = Path(sim.__file__).resolve().parent
+    covered = {path.relative_to(package).as_posix() for path in resume.source_files()}
+    assert covered == {path.relative_to(package).as_posix() for path in package.rglob("*.py")}
+    assert {"model/hotline.py", "model/recorder.py", "scenario/schema.py", "metrics.py"} <= covered
+
+
+def test_a_cache_written_by_other_code_is_not_reused(
+    valid_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sim.experiments import resume
+
+    out = tmp_path / "other-code"
+    shutil.copytree(valid_cache, out)
+    monkeypatch.setattr(resume, "code_version", lambda: "0.1.0+someone-elses")
+    assert sweep(out).reused == 0
+    monkeypatch.undo()
+    assert sweep(copy_cache(valid_cache, tmp_path)).reused == TOTAL  # the same code reuses it all

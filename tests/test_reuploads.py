@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.share_rules import mean_share
+from sim.scenario.share_rules import mean_share
 from tests.conftest import simulate
 
 Z = 4.0  # standard errors allowed in a statistical check

@@ -5,7 +5,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from sim.scenario import ScenarioError, load_scenario, scenario_from_dict
+from sim.scenario.schema import ScenarioError, load_scenario, scenario_from_dict
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 

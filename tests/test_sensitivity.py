@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from sim.sensitivity import assumption_keys, moved
+from sim.experiments.sensitivity import assumption_keys, moved
 from tests.conftest import hotline_sim, mmc_dict
 
 MARKED = """\

@@ -1,4 +1,4 @@
-"""Shares that change over time (`sim.share_rules`) and the empirical distribution.
+"""Shares that change over time (`sim.scenario.share_rules`) and the empirical distribution.
 
 A share rule is a number, a growth rule `{ start, per_year, min, max }` (start + per_year x years,
 clipped to [min, max]) or (day, share) points (linear between points, flat outside); days count
@@ -19,9 +19,9 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter
 
-from sim.distributions import Distribution, draw
-from sim.scenario import ScenarioError, scenario_from_dict
-from sim.share_rules import (
+from sim.scenario.distributions import Distribution, draw
+from sim.scenario.schema import ScenarioError, scenario_from_dict
+from sim.scenario.share_rules import (
     GrowthRule,
     PointsRule,
     breakpoint_days,
@@ -452,7 +452,7 @@ def test_a_rule_that_never_changes_runs_exactly_as_its_number(duplicate_rule: An
 def test_the_one_report_evaluator_agrees_with_share_at(rule: Any) -> None:
     """Finds and re-uploads are gated one at a time with `evaluator`; it gives `share_at`'s values,
     before, between and after the points and through the clips."""
-    from sim.share_rules import evaluator
+    from sim.scenario.share_rules import evaluator
 
     parsed = dedup(hash_match_share=rule).hash_match_share
     hours = np.linspace(0.0, days(3 * 365), 3001)

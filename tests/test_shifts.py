@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from sim.roster import WeeklyShift, build_rosters, check_team_fits, parse_clock_hours, parse_days
-from sim.scenario import scenario_from_dict
+from sim.scenario.roster import WeeklyShift, build_rosters, check_team_fits, parse_clock_hours, parse_days
+from sim.scenario.schema import scenario_from_dict
 from tests.conftest import simulate, with_changes
 
 WEEKDAY_SHIFT = {"days": "mon-fri", "start": "08:00", "end": "16:00"}
@@ -149,8 +149,8 @@ def test_last_minute_arrival_wakes_an_analyst_still_on_shift(mmc):
     """A report arriving as one analyst's shift ends is taken by a colleague still on duty."""
     import simpy
 
-    from sim.model import HotlineModel
-    from sim.streams import Streams
+    from sim.model.hotline import HotlineModel
+    from sim.model.streams import Streams
 
     data = with_changes(
         mmc(2, 0.5, 1, 0, 2, 1),

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from sim.erlang import mean_wait
-from sim.output import summarise_metrics
-from sim.runner import run_replications
-from sim.scenario import scenario_from_dict
-from sim.staffing import Target, best_sla_share, parse_target, search
-from sim.stats import Summary
+from sim.experiments.execution import run_replications
+from sim.experiments.staffing import Target, best_sla_share, parse_target, search
+from sim.scenario.schema import scenario_from_dict
+from sim.stats.erlang import mean_wait
+from sim.stats.intervals import Summary
+from sim.stats.summaries import summarise_metrics
 from tests.conftest import hotline_sim, mmc_dict
 
 
@@ -139,7 +139,7 @@ def test_target_parsing() -> None:
 
 def test_erlang_estimate_skips_teams_too_small_for_a_fixed_shift() -> None:
     """A weekend rota of 2 needs at least 2 analysts: smaller counts are skipped, not an error."""
-    from sim.staffing import erlang_estimate
+    from sim.experiments.staffing import erlang_estimate
 
     data = mmc_dict(5, 0.5, 7, 0, 2, 1)
     data["analysts"]["schedule"] = [

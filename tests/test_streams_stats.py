@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from sim.stats import summarise
-from sim.streams import Streams, stream_key
+from sim.model.streams import Streams, stream_key
+from sim.stats.intervals import summarise
 
 
 def test_streams_depend_on_name_not_creation_order():

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from sim.experiment import build_arms, paired_differences, parse_vary
-from sim.runner import run_batch
-from sim.scenario import scenario_from_dict
-from sim.stats import summarise, t_quantile_975
+from sim.experiments.arms import build_arms, paired_differences, parse_vary
+from sim.experiments.execution import run_batch
+from sim.scenario.schema import scenario_from_dict
+from sim.stats.intervals import summarise, t_quantile_975
 from tests.conftest import hotline_sim, mmc_dict
 
 REPLICATIONS = 3

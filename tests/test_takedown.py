@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.stats import summarise
+from sim.stats.intervals import summarise
 from tests.conftest import simulate, with_changes
 
 LONG = {"dist": "gamma", "mean": 960.0, "cv": 0.4}  # 40 days: many notices of a 90-day window
@@ -40,8 +40,9 @@ def test_removal_delays_are_not_cut_off_at_the_horizon(mmc):
 def test_notices_follow_host_shares_and_country_names_survive_the_csv(mmc, tmp_path):
     import csv
 
+    from sim.common.files import csv_text
+    from sim.io.output import takedown_rows
     from sim.metrics import HOST_COLUMNS
-    from sim.output import csv_text, takedown_rows
 
     _, results, summary = simulate(hosts_case(mmc))
     notices = np.array([[h["notices"] for h in r.hosts] for r in results], dtype=float)

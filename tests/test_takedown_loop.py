@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.distributions import draw
-from sim.scenario import load_scenario
+from sim.scenario.distributions import draw
+from sim.scenario.schema import load_scenario
 from tests.conftest import hotline_sim, simulate
 from tests.scenario_edits import write_scenario
 

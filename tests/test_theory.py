@@ -7,7 +7,7 @@ for percentiles). Fixed seeds make every test deterministic.
 
 import pytest
 
-from sim.erlang import mean_wait, wait_quantile
+from sim.stats.erlang import mean_wait, wait_quantile
 from tests.conftest import simulate, with_changes
 
 RELATIVE_TOLERANCE = 0.03

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from sim.erlang import erlang_c, mean_wait
+from sim.stats.erlang import erlang_c, mean_wait
 from tests.conftest import simulate, with_changes
 
 Z = 3.5  # standard errors allowed in a statistical check
@@ -866,8 +866,8 @@ def test_ramping_hire_never_holds_a_report_past_its_day() -> None:
 
 def test_estimate_survives_every_report_merged() -> None:
     """duplicate_share = 1 is valid: nothing reaches the queue, and the estimate says so."""
-    from sim.erlang import effective_capacity
-    from sim.scenario import scenario_from_dict
+    from sim.experiments.estimate import effective_capacity
+    from sim.scenario.schema import scenario_from_dict
 
     data = hotline(
         horizon_days=2,

@@ -1,0 +1,183 @@
+"""Replications: build each one's streams and model, run them in order, on a process pool, or as
+Dask distributed tasks.
+
+Results always come back in replication order, and each replication's numbers depend only on
+(scenario, seed, replication), so the tables are the same for any `jobs` or scheduler. A Dask
+task that is lost with its worker is run again elsewhere and gives the same numbers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.metrics import ReplicationResult
+from sim.model.replication import run_replication
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.experiments.resume import ReplicationCache
+
+
+def _run_one(args: tuple[Scenario, int, int]) -> ReplicationResult:
+    return run_replication(*args)
+
+
+class SchedulerError(RuntimeError):
+    """The Dask scheduler cannot be used (the extra is missing, or the address does not answer)."""
+
+
+SCHEDULER: dict[str, str | None] = {"address": None}  # set by the command line's --scheduler
+TASK_RETRIES = 3  # a replication that fails on a worker is tried again (its numbers are the same)
+CONNECT_SECONDS = 10  # a scheduler that has not answered by then is reported
+
+
+def use_scheduler(address: str | None) -> None:
+    """Send replications to the Dask scheduler at `address` from now on ("local": a LocalCluster
+    started on this machine for each batch; None: back to processes on this machine)."""
+    SCHEDULER["address"] = address
+
+
+def _run_on_dask(work: list[tuple[Scenario, int, int]], address: str, jobs: int, collect) -> None:
+    """Run the items as Dask tasks, collecting results in the items' order."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask distributed: pip install 'hotline-sim[dask]'") from None
+    cluster = None
+    try:
+        if address == "local":
+            workers = jobs if jobs > 1 else (os.cpu_count() or 1)
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout=CONNECT_SECONDS)
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = client.map(_run_one, work, pure=False, retries=TASK_RETRIES)
+        for future in futures:
+            collect(future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_replications(
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ReplicationResult]:
+    """Run `replications` replications on `jobs` processes; results in replication order."""
+    return run_batch([(scenario, seed, r) for r in range(replications)], jobs, progress)
+
+
+def run_batch(
+    work: list[tuple[Scenario, int, int]],
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    on_result: Callable[[int, ReplicationResult], None] | None = None,
+    scheduler: str | None = None,
+) -> list[ReplicationResult]:
+    """Run (scenario, seed, replication) items on `jobs` processes, or as tasks of the Dask
+    scheduler at `scheduler` (default: the one set by `use_scheduler`); results in the items' order.
+
+    A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
+    `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
+    """
+    results: list[ReplicationResult] = []
+
+    def collect(result: ReplicationResult) -> None:
+        if on_result:
+            on_result(len(results), result)
+        results.append(result)
+        if progress:
+            progress(len(results), len(work))
+
+    address = scheduler if scheduler is not None else SCHEDULER["address"]
+    if address is not None and work:
+        _run_on_dask(work, address, jobs, collect)
+        return results
+    if jobs <= 1 or len(work) <= 1:
+        for item in work:
+            collect(_run_one(item))
+        return results
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)))
+    try:
+        for result in pool.map(_run_one, work):
+            collect(result)
+    except BaseException:  # Ctrl-C or a failure: stop the workers now rather than wait for them
+        for process in list((pool._processes or {}).values()):  # no public way before Python 3.14
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return results
+
+
+@dataclass
+class GroupRun:
+    """Replications of several scenarios (arms) run side by side, with the same count each."""
+
+    groups: list[list[ReplicationResult]]
+    replications: int
+    imprecise: list[str]  # key metrics still above the precision at the maximum (else empty)
+    reused: int = 0  # replications taken from the resume cache
+
+
+def run_groups(
+    scenarios: list[Scenario],
+    seed: int,
+    start: int,
+    jobs: int = 1,
+    precision: float | None = None,
+    maximum: int | None = None,
+    metrics: Sequence[str] = (),
+    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
+    cache: ReplicationCache | None = None,
+    scheduler: str | None = None,
+) -> GroupRun:
+    """Run `start` replications of every scenario (replication r on the streams of (seed, r)), then,
+    with `precision`, batches until every group's `metrics` are precise enough or `maximum`.
+
+    With a `cache`, replications already finished are taken from it and new ones stored in it
+    as soon as they are done (sweep --resume)."""
+    from sim.stats.precision import imprecise, replicate
+
+    run = GroupRun([[] for _ in scenarios], 0, [])
+
+    def more(first: int, last: int) -> None:
+        work = [(scenario, seed, r) for scenario in scenarios for r in range(first, last)]
+        keys = [cache.key(*item) for item in work] if cache else []
+        found: list[ReplicationResult | None] = [None] * len(work)
+        if cache:
+            found = [cache.get(key, *item) for key, item in zip(keys, work, strict=True)]
+        missing = [i for i, result in enumerate(found) if result is None]
+        run.reused += len(work) - len(missing)
+
+        def keep(position: int, result: ReplicationResult) -> None:
+            if cache:
+                index = missing[position]
+                cache.put(keys[index], *work[index], result)
+
+        fresh = iter(run_batch([work[i] for i in missing], jobs, progress(), keep, scheduler))
+        results = [result if result is not None else next(fresh) for result in found]
+        size = last - first
+        for index, group in enumerate(run.groups):
+            group.extend(results[index * size : (index + 1) * size])
+
+    checked_maximum = maximum if precision is not None else None
+    run.replications, run.imprecise = replicate(
+        more, lambda: imprecise(run.groups, metrics, precision), start, checked_maximum
+    )
+    return run

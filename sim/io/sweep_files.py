@@ -1,0 +1,147 @@
+"""Sweep result files: sweep.csv, sweep_differences.csv, sweep.md, one plot per chosen metric.
+
+Numbers use the format of `summary.csv` (`sim.output.fmt`), so an arm equal to the base scenario
+has exactly the numbers `run` writes for it. Files are written atomically; a folder without
+`manifest.json` is an incomplete sweep.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.common.files import csv_text, fmt
+from sim.experiments.arms import Arm, metric_order, paired_differences, show_value
+from sim.io.output import SUMMARY_COLUMNS, manifest
+from sim.metrics import ReplicationResult
+from sim.scenario.schema import Scenario
+from sim.stats.intervals import Summary
+from sim.stats.summaries import summarise_metrics
+
+if TYPE_CHECKING:
+    from sim.io.folder import ResultsFolder
+
+
+DIFFERENCE_COLUMNS = ("metric", "mean_difference", "std", "ci95_low", "ci95_high", "replications")
+UNDEFINED = Summary(math.nan, math.nan, math.nan, math.nan, 0)
+
+
+def _cell(value: Any) -> Any:
+    """A varied value in a CSV cell: numbers through `fmt`, anything else as compact TOML."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return show_value(value)
+
+
+def _stats(s: Summary) -> list[Any]:
+    return [s.mean, s.std, s.ci95_low, s.ci95_high, s.replications]
+
+
+def write_sweep(
+    folder: ResultsFolder,
+    arms: list[Arm],
+    arm_results: list[list[ReplicationResult]],
+    baseline_index: int,
+    plot_metrics: list[str],
+    scenario_path: Path | None,
+    seed: int,
+    jobs: int,
+    started_at: datetime,
+    plots: bool = True,
+    base: Scenario | None = None,
+) -> tuple[list[dict[str, Summary]], list[dict[str, Summary]]]:
+    """Write the sweep's files into `folder` (held by this process); return each arm's summaries
+    and its paired differences. The manifest describes `base`, the scenario the arms vary (default:
+    the first arm)."""
+    keys = list(arms[0].values)
+    summaries = [summarise_metrics(results) for results in arm_results]
+    metrics = list(dict.fromkeys(name for arm_summaries in summaries for name in arm_summaries))
+    per_replication = metric_order(arm_results)
+    differences = [
+        paired_differences(results, arm_results[baseline_index], per_replication) for results in arm_results
+    ]
+    sweep_rows = [
+        [*(_cell(arm.values[k]) for k in keys), name, *_stats(arm_summaries.get(name, UNDEFINED))]
+        for arm, arm_summaries in zip(arms, summaries, strict=True)
+        for name in metrics
+    ]
+    difference_rows = [
+        [*(_cell(arm.values[k]) for k in keys), name, *_stats(arm_differences[name])]
+        for index, (arm, arm_differences) in enumerate(zip(arms, differences, strict=True))
+        if index != baseline_index
+        for name in per_replication
+    ]
+    replications = len(arm_results[0])
+    tables = {
+        "sweep.csv": csv_text((*keys, *SUMMARY_COLUMNS), sweep_rows),
+        "sweep_differences.csv": csv_text((*keys, *DIFFERENCE_COLUMNS), difference_rows),
+        "sweep.md": sweep_markdown(
+            arms, summaries, differences, baseline_index, plot_metrics, seed, replications
+        ),
+    }
+    figures = [f"sweep_{name}.png" for name in plot_metrics] if plots else []
+    folder.start([*tables, *figures], keep_resume_cache=True)  # a folder holds one command's files
+    for name, text in tables.items():
+        folder.write_text(name, text)
+    files = list(tables)
+    if plots:
+        from sim.io.plots import sweep_plot
+
+        for name, file_name in zip(plot_metrics, figures, strict=True):
+            folder.write_bytes(file_name, sweep_plot(arms, summaries, name))
+            files.append(file_name)
+    files.append("manifest.json")
+    document = manifest(base or arms[0].scenario, scenario_path, seed, replications, jobs, started_at, files,
+                        kind="sweep")  # fmt: skip
+    document["varied"] = {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys}
+    document["baseline_arm"] = arms[baseline_index].label()
+    document["metrics"] = list(plot_metrics)
+    folder.finish(document)
+    return summaries, differences
+
+
+def sweep_markdown(
+    arms: list[Arm],
+    summaries: list[dict[str, Summary]],
+    differences: list[dict[str, Summary]],
+    baseline_index: int,
+    plot_metrics: list[str],
+    seed: int,
+    replications: int,
+) -> str:
+    """sweep.md: per chosen metric, each arm's mean and CI and its paired difference from the baseline."""
+    keys = list(arms[0].values)
+    lines = [
+        f"# Sweep: {arms[0].scenario.scenario.name}",
+        "",
+        f"- arms: {len(arms)} (full factorial of {', '.join(keys)})",
+        f"- seed: {seed}; replications per arm: {replications}; common random numbers across arms",
+        f"- baseline arm: {arms[baseline_index].label()}",
+        "- intervals: 95 % confidence over replications (replication noise only, not the uncertainty of "
+        "the assumptions); differences are paired by replication",
+        "",
+    ]
+
+    def ci(s: Summary) -> str:
+        return f"{fmt(s.ci95_low)} to {fmt(s.ci95_high)}" if s.replications > 1 else ""
+
+    for name in plot_metrics:
+        lines += [
+            f"## {name}",
+            "",
+            "| " + " | ".join(keys) + " | mean | 95 % CI | difference from baseline | paired 95 % CI |",
+            "|" + "---|" * len(keys) + "---:|---:|---:|---:|",
+        ]
+        for index, arm in enumerate(arms):
+            s = summaries[index].get(name, UNDEFINED)
+            d = differences[index].get(name, UNDEFINED)
+            shown = ("(baseline)", "") if index == baseline_index else (fmt(d.mean), ci(d))
+            values = " | ".join(show_value(arm.values[k]) for k in keys)
+            lines.append(f"| {values} | {fmt(s.mean)} | {ci(s)} | {shown[0]} | {shown[1]} |")
+        lines.append("")
+    lines.append(
+        "Every metric of every arm is in `sweep.csv`; every paired difference in `sweep_differences.csv`."
+    )
+    return "\n".join(lines) + "\n"

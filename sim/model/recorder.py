@@ -1,0 +1,470 @@
+"""The recorder: one replication's statistics collected as the model runs (definitions in `sim.metrics`).
+
+Nothing is kept per report once it is done: per-report values are appended to short lists that are
+folded into fixed-size histograms once a simulated day.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sim.metrics import SPENDING, WITHIN_HOURS, ReplicationResult, metric_names, priority_classes
+from sim.model.intake import FAST_TRACKED, MERGED, IntakeChunk
+from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
+from sim.scenario.schema import ROUTES, Scenario
+from sim.stats.histogram import LogHistogram
+
+
+def _mean(total: float, count: int) -> float:
+    """total / count, NaN when there is nothing to average."""
+    return total / count if count else math.nan
+
+
+def _share(part: float, whole: float) -> float:
+    """part / whole, with float noise of a full share (1 + 1e-15) rounded to 1; NaN if whole is 0."""
+    if whole <= 0:
+        return math.nan
+    share = part / whole
+    return 1.0 if 1.0 < share < 1.0 + 1e-9 else share
+
+
+class Recorder:
+    """Collects one replication's statistics as the model runs."""
+
+    def __init__(self, scenario: Scenario, rostered_hours: float, rostered_days: int, absent_days: int):
+        self.horizon = horizon_hours = scenario.horizon_hours
+        self.warmup = scenario.warmup_hours
+        self.sla_hours = scenario.sla.assessment_hours
+        self.sla_cut = horizon_hours - self.sla_hours
+        self.days = max(1, math.ceil(horizon_hours / HOURS_PER_DAY - TIME_TOLERANCE_HOURS))
+        self.rostered_hours = rostered_hours
+        self.rostered_days = rostered_days
+        self.absent_days = absent_days
+        self.metric_names = metric_names(scenario)
+        host_count = len(scenario.takedown.hosts)
+        self.counts = dict.fromkeys(
+            (
+                *("received", "merged", "fast_tracked", "queued", "sla_due", "sla_met", "notices", "removed"),
+                *("rechecks", "escalations", "reuploaded", "reuploads_blocked", "reuploads_reported"),
+            ),
+            0,
+        )
+        # the takedown loop (follow-ups with escalation) records removals once they are final
+        self.defer_removals = scenario.takedown.max_follow_ups is not None
+        self.host_routes = [h.route for h in scenario.takedown.hosts]
+        self.hotline_hours_sum = 0.0
+        self.host_hours_sum = 0.0
+        self.recheck_hours = 0.0
+        self.host_rechecks = [0] * host_count
+        self.host_escalations = [0] * host_count
+        self.host_within = np.zeros((host_count, len(WITHIN_HOURS)), dtype=np.int64)
+        self.fast_tracked_per_day = np.zeros(self.days, dtype=np.int64)
+        self.merged_per_day = np.zeros(self.days, dtype=np.int64)
+        self.found_count = 0
+        self.arrivals_per_day = np.zeros(self.days, dtype=np.int64)
+        self.assessed_per_day = np.zeros(self.days, dtype=np.int64)
+        self.removed_per_day = np.zeros(self.days, dtype=np.int64)
+        self.backlog_per_day = np.zeros(self.days, dtype=np.int64)
+        # by arrival day, warm-up included: reports due for the SLA share, and those that met it
+        self.sla_due_per_day = np.zeros(self.days, dtype=np.int64)
+        self.sla_met_per_day = np.zeros(self.days, dtype=np.int64)
+        self._sla_met_arrivals: list[float] = []
+        # arrival times of reports counted one at a time (finds, re-uploads), by what they count in
+        self._single_arrivals: list[float] = []
+        self._single_fast_tracked: list[float] = []
+        self._single_merged: list[float] = []
+        self._single_sla_due: list[float] = []
+        self.waits = LogHistogram()
+        self.time_to_assessment = LogHistogram()
+        self.time_to_removal = LogHistogram()
+        self.host_delays = [LogHistogram() for _ in range(host_count)]
+        self.host_notices = [0] * host_count
+        self.host_removed = [0] * host_count
+        self.queue_area = 0.0
+        self.assessing_hours = 0.0
+        self.overrun_hours = 0.0
+        self.spent_hours = dict.fromkeys(SPENDING, 0.0)
+        self.viewing_days = 0
+        self.viewing_sum_hours = 0.0
+        self.viewing_max_hours = math.nan
+        self.clear_days = math.nan
+        self.backlog_start = 0
+        self.in_assessment_start = 0
+        # priority classes: per-class waits and counts (only with two or more classes)
+        classes = priority_classes(scenario)
+        self.classes = classes if len(classes) > 1 else []
+        self.class_of_source = [classes.index(src.priority) for src in scenario.intake.sources.values()]
+        self.class_waits = [LogHistogram() for _ in self.classes]
+        self.class_assessed = [0] * len(self.classes)
+        self._class_waits: list[list[float]] = [[] for _ in self.classes]
+        # per-report buffers, folded into the histograms once a simulated day
+        self._waits: list[float] = []
+        self._tta: list[float] = []
+        self._done_at: list[float] = []
+        self._ttr: list[float] = []
+        self._removed_at: list[float] = []
+        self._host_delays: list[list[float]] = [[] for _ in range(host_count)]
+
+    # --- intake (vectorised per chunk) ---------------------------------------------------------
+    def arrivals(self, chunk: IntakeChunk) -> None:
+        """Count a chunk of arrivals (all of them, merged ones included)."""
+        t = chunk.times_hours
+        gate = chunk.gate_class
+        day = (t // HOURS_PER_DAY).astype(np.intp)
+        self.arrivals_per_day += np.bincount(day, minlength=self.days)[: self.days]
+        fast = gate == FAST_TRACKED
+        self.fast_tracked_per_day += np.bincount(day[fast], minlength=self.days)[: self.days]
+        self.merged_per_day += np.bincount(day[gate == MERGED], minlength=self.days)[: self.days]
+        measured = t >= self.warmup
+        queued = gate != MERGED
+        due = queued & (t < self.sla_cut)
+        self.sla_due_per_day += np.bincount(day[due], minlength=self.days)[: self.days]
+        c = self.counts
+        c["received"] += int(measured.sum())
+        c["merged"] += int((measured & ~queued).sum())
+        c["fast_tracked"] += int((measured & (gate == FAST_TRACKED)).sum())
+        c["queued"] += int((measured & queued).sum())
+        c["sla_due"] += int((measured & queued & (t < self.sla_cut)).sum())
+
+    def found(self, now: float, gate_class: int) -> None:
+        """Count one report found by proactive searching at `now`."""
+        if self.arrival(now, gate_class):
+            self.found_count += 1
+
+    def reupload_reported(self, now: float, gate_class: int) -> None:
+        """Count one re-upload arriving as a report at `now`."""
+        if self.arrival(now, gate_class):
+            self.counts["reuploads_reported"] += 1
+
+    def arrival(self, now: float, gate_class: int) -> bool:
+        """Count one report arriving at `now` with `gate_class`; whether it is in the window."""
+        self._single_arrivals.append(now)  # per-day counts: folded in once a day (`flush`)
+        if gate_class == FAST_TRACKED:
+            self._single_fast_tracked.append(now)
+        elif gate_class == MERGED:
+            self._single_merged.append(now)
+        if gate_class != MERGED and now < self.sla_cut:
+            self._single_sla_due.append(now)
+        if now < self.warmup:
+            return False
+        c = self.counts
+        c["received"] += 1
+        if gate_class == MERGED:
+            c["merged"] += 1
+            return True
+        c["fast_tracked"] += gate_class == FAST_TRACKED
+        c["queued"] += 1
+        c["sla_due"] += now < self.sla_cut
+        return True
+
+    def spend(self, kind: str, start: float, end: float) -> None:
+        """Analyst time on `kind` ("break", "searching", "other") over [start, end], in the window."""
+        begin = start if start > self.warmup else self.warmup
+        stop = end if end < self.horizon else self.horizon
+        if stop > begin:
+            self.spent_hours[kind] += stop - begin
+
+    def duty_day(self, start: float, viewing_hours: float) -> None:
+        """A worked duty day that started at `start` ends with `viewing_hours` of viewing."""
+        if start >= self.warmup - TIME_TOLERANCE_HOURS:
+            self.viewing_days += 1
+            self.viewing_sum_hours += viewing_hours
+            if not viewing_hours <= self.viewing_max_hours:  # NaN at first
+                self.viewing_max_hours = viewing_hours
+
+    def backlog_cleared(self, hours_after_reference: float) -> None:
+        """Nothing is waiting any more, `hours_after_reference` after the last surge or window."""
+        self.clear_days = hours_after_reference / HOURS_PER_DAY
+
+    # --- hot path: called once per assessment ---------------------------------------------------
+    def started(self, report: tuple, now: float, service_hours: float, overrun_hours: float) -> None:
+        """An assessment of `service_hours` starts at `now`; `overrun_hours` of it fall off the roster.
+
+        Overrun counts as on duty, so utilisation stays a share of the time analysts work.
+        """
+        arrival = report[0]
+        warmup = self.warmup
+        horizon = self.horizon
+        if now >= warmup:
+            self._waits.append(now - arrival)
+            if self.classes:
+                self._class_waits[self.class_of_source[report[5]]].append(now - arrival)
+            waited_in_window = now - (arrival if arrival > warmup else warmup)
+            if waited_in_window > 0.0:  # an arrival taken at once can be an ulp "after" now
+                self.queue_area += waited_in_window
+        end = now + service_hours
+        clipped_end = end if end < horizon else horizon
+        begin = now if now > warmup else warmup
+        if clipped_end > begin:
+            self.assessing_hours += clipped_end - begin
+        self.overrun_hours += overrun_hours
+
+    def finished(self, report: tuple, now: float) -> None:
+        """An assessment ends at `now`: record it, and the notice and removal if actionable."""
+        arrival = report[0]
+        self._done_at.append(now)
+        measured = now >= self.warmup
+        if measured:
+            self._tta.append(now - arrival)
+            if self.classes:
+                self.class_assessed[self.class_of_source[report[5]]] += 1
+        if arrival < self.sla_cut and now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
+            self._sla_met_arrivals.append(arrival)
+            if arrival >= self.warmup:
+                self.counts["sla_met"] += 1
+        if report[2]:
+            host = report[3]
+            if measured:
+                self.counts["notices"] += 1
+                if host >= 0:
+                    self.host_notices[host] += 1
+            if host >= 0 and not self.defer_removals:  # the removal time is known at the notice
+                self.removal(host, arrival, now, report[4], measured)
+
+    def removal(self, host: int, arrival: float, notice: float, delay_hours: float, measured: bool) -> None:
+        """A page noticed at `notice` (a notice of the window when `measured`) is removed
+        `delay_hours` later."""
+        removal = notice + delay_hours
+        if removal < self.horizon:
+            self._removed_at.append(removal)
+        if measured:
+            self._ttr.append(removal - arrival)
+            self._host_delays[host].append(delay_hours)
+            self.hotline_hours_sum += notice - arrival
+            self.host_hours_sum += delay_hours
+            if removal < self.horizon:
+                self.counts["removed"] += 1
+                self.host_removed[host] += 1
+
+    # --- the takedown loop -----------------------------------------------------------------------
+    def recheck_started(self, now: float, service_hours: float, overrun_hours: float) -> None:
+        """A re-check of `service_hours` starts at `now` (busy time, like an assessment)."""
+        end = now + service_hours
+        clipped_end = end if end < self.horizon else self.horizon
+        begin = now if now > self.warmup else self.warmup
+        if clipped_end > begin:
+            self.recheck_hours += clipped_end - begin
+        self.overrun_hours += overrun_hours
+
+    def rechecked(self, host: int, now: float) -> None:
+        """A re-check of a page of `host` ends at `now`."""
+        if now >= self.warmup:
+            self.counts["rechecks"] += 1
+            self.host_rechecks[host] += 1
+
+    def escalated(self, host: int, now: float) -> None:
+        """A page of `host` is escalated at `now`."""
+        if now >= self.warmup:
+            self.counts["escalations"] += 1
+            self.host_escalations[host] += 1
+
+    def reuploaded(self, now: float, blocked: bool) -> None:
+        """A removed page comes back at `now` (`blocked`: stopped at upload by the hash list)."""
+        if self.warmup <= now < self.horizon:
+            self.counts["reuploaded"] += 1
+            self.counts["reuploads_blocked"] += blocked
+
+    # --- once a day and at the ends -------------------------------------------------------------
+    def window_start(self, waiting: int, in_assessment: int) -> None:
+        """Snapshot at the end of the warm-up."""
+        self.backlog_start = waiting
+        self.in_assessment_start = in_assessment
+
+    def starting_backlog(self, waiting: int) -> None:
+        """Reports waiting at time 0: with no warm-up they are in the window, and in the SLA share."""
+        if self.sla_cut > 0:
+            self.sla_due_per_day[0] += waiting
+        if self.warmup == 0:
+            self.window_start(waiting, 0)
+            if self.sla_cut > 0:
+                self.counts["sla_due"] += waiting
+
+    def end_of_day(self, day: int, waiting: int) -> None:
+        """Record the end-of-day backlog and fold the day's per-report values into histograms."""
+        self.backlog_per_day[day] = waiting
+        self.flush()
+
+    def flush(self) -> None:
+        """Fold buffered per-report values into the fixed-size histograms and daily counts."""
+        self.waits.add(self._waits)
+        for hist, buffer in zip(self.class_waits, self._class_waits, strict=True):
+            hist.add(buffer)
+            buffer.clear()
+        self.time_to_assessment.add(self._tta)
+        self.time_to_removal.add(self._ttr)
+        limits = np.array(list(WITHIN_HOURS.values()))
+        for host, (hist, buffer) in enumerate(zip(self.host_delays, self._host_delays, strict=True)):
+            if buffer:
+                hist.add(buffer)
+                self.host_within[host] += (np.asarray(buffer)[:, None] <= limits).sum(axis=0)
+                buffer.clear()
+        for buffer, per_day in (
+            (self._done_at, self.assessed_per_day),
+            (self._removed_at, self.removed_per_day),
+            (self._sla_met_arrivals, self.sla_met_per_day),
+            (self._single_arrivals, self.arrivals_per_day),
+            (self._single_fast_tracked, self.fast_tracked_per_day),
+            (self._single_merged, self.merged_per_day),
+            (self._single_sla_due, self.sla_due_per_day),
+        ):
+            if buffer:
+                days = (np.asarray(buffer) // HOURS_PER_DAY).astype(np.intp)
+                per_day += np.bincount(days, minlength=self.days)[: self.days]
+        for buffer in (
+            self._waits,
+            self._tta,
+            self._ttr,
+            self._done_at,
+            self._removed_at,
+            self._sla_met_arrivals,
+            self._single_arrivals,
+            self._single_fast_tracked,
+            self._single_merged,
+            self._single_sla_due,
+        ):
+            buffer.clear()
+
+    def result(
+        self,
+        replication: int,
+        waiting_arrivals: list[float],
+        in_assessment: int,
+        hosts: list[tuple[str, str]],
+        backlog_peak: int,
+    ) -> ReplicationResult:
+        """Close the books at the horizon and return the replication's results."""
+        self.flush()
+        last_day = self.days - 1
+        self.backlog_per_day[last_day] = len(waiting_arrivals)
+        for arrival in waiting_arrivals:
+            self.queue_area += self.horizon - max(arrival, self.warmup)
+        window_hours = self.horizon - self.warmup
+        window_days = window_hours / HOURS_PER_DAY
+        c = self.counts
+        on_duty = self.rostered_hours + self.overrun_hours
+        spent = self.spent_hours
+        busy_hours = self.assessing_hours + self.recheck_hours
+        idle_hours = max(0.0, on_duty - busy_hours - sum(spent.values()))
+        metrics = {
+            "reports_received": c["received"],
+            "reports_merged": c["merged"],
+            "reports_fast_tracked": c["fast_tracked"],
+            "reports_queued": c["queued"],
+            "reports_assessed": self.time_to_assessment.n,
+            "reports_actionable": c["notices"],
+            "notices_sent": c["notices"],
+            "pages_removed": c["removed"],
+            "wait_hours_mean": self.waits.mean(),
+            "wait_hours_p50": self.waits.quantile(0.5),
+            "wait_hours_p95": self.waits.quantile(0.95),
+            "time_to_assessment_hours_mean": self.time_to_assessment.mean(),
+            "time_to_assessment_hours_p50": self.time_to_assessment.quantile(0.5),
+            "time_to_assessment_hours_p95": self.time_to_assessment.quantile(0.95),
+            "time_to_removal_hours_mean": self.time_to_removal.mean(),
+            "time_to_removal_hours_p50": self.time_to_removal.quantile(0.5),
+            "time_to_removal_hours_p95": self.time_to_removal.quantile(0.95),
+            "queue_length_mean": self.queue_area / window_hours,
+            "backlog_start": self.backlog_start,
+            "in_assessment_start": self.in_assessment_start,
+            "backlog_end": len(waiting_arrivals),
+            "in_assessment_end": in_assessment,
+            "analyst_utilisation": _share(busy_hours, on_duty),
+            "analyst_on_duty_hours": on_duty,
+            "analyst_assessing_hours": self.assessing_hours,
+            "sla_assessment_share": c["sla_met"] / c["sla_due"] if c["sla_due"] else math.nan,
+            "reports_per_day_mean": c["received"] / window_days,
+            "assessed_per_day_mean": self.time_to_assessment.n / window_days,
+            "reports_found": self.found_count,
+            "backlog_peak": backlog_peak,
+            "backlog_clear_days": self.clear_days,
+            "analyst_break_hours": spent["break"],
+            "analyst_searching_hours": spent["searching"],
+            "analyst_other_hours": spent["other"],
+            "time_share_assessing": _share(self.assessing_hours, on_duty),
+            "time_share_break": _share(spent["break"], on_duty),
+            "time_share_searching": _share(spent["searching"], on_duty),
+            "time_share_other": _share(spent["other"], on_duty),
+            "time_share_idle": _share(idle_hours, on_duty),
+            "viewing_hours_per_analyst_day_mean": (
+                self.viewing_sum_hours / self.viewing_days if self.viewing_days else math.nan
+            ),
+            "viewing_hours_per_analyst_day_max": self.viewing_max_hours,
+            "analyst_days_rostered": self.rostered_days,
+            "analyst_days_absent": self.absent_days,
+            "hotline_hours_mean": _mean(self.hotline_hours_sum, self.time_to_removal.n),
+            "host_hours_mean": _mean(self.host_hours_sum, self.time_to_removal.n),
+            "pages_removed_within_3_days_share": _share(
+                float(self.host_within[:, list(WITHIN_HOURS).index("3_days")].sum()), self.time_to_removal.n
+            ),
+            "rechecks": c["rechecks"],
+            "escalations": c["escalations"],
+            "analyst_recheck_hours": self.recheck_hours,
+            "time_share_rechecking": _share(self.recheck_hours, on_duty),
+            "pages_reuploaded": c["reuploaded"],
+            "reuploads_blocked": c["reuploads_blocked"],
+            "reuploads_reported": c["reuploads_reported"],
+        }
+        for p, hist, assessed in zip(self.classes, self.class_waits, self.class_assessed, strict=True):
+            metrics[f"wait_hours_mean_priority_{p}"] = hist.mean()
+            metrics[f"wait_hours_p50_priority_{p}"] = hist.quantile(0.5)
+            metrics[f"wait_hours_p95_priority_{p}"] = hist.quantile(0.95)
+            metrics[f"reports_assessed_priority_{p}"] = assessed
+        host_rows = [
+            {"country": country, "route": route, **self._takedown_row([k])}
+            for k, (country, route) in enumerate(hosts)
+        ]
+        route_rows = [
+            {"route": route, **self._takedown_row([k for k, r in enumerate(self.host_routes) if r == route])}
+            for route in ROUTES
+            if route in self.host_routes
+        ]
+        timeseries = {
+            "arrivals": self.arrivals_per_day.astype(float),
+            "assessed": self.assessed_per_day.astype(float),
+            "backlog": self.backlog_per_day.astype(float),
+            "removed": self.removed_per_day.astype(float),
+            "fast_tracked": self.fast_tracked_per_day.astype(float),
+            "merged": self.merged_per_day.astype(float),
+            "sla_due": self.sla_due_per_day.astype(float),
+            "sla_met": self.sla_met_per_day.astype(float),
+        }
+        from sim.stats.periods import PERIOD_DAYS, first_period_backlog_grows
+
+        metrics["first_period_backlog_grows"] = first_period_backlog_grows(
+            self.backlog_per_day, PERIOD_DAYS["week"], self.warmup / HOURS_PER_DAY
+        )
+        return ReplicationResult(
+            replication=replication,
+            metrics={k: float(metrics[k]) for k in self.metric_names},
+            timeseries=timeseries,
+            wait_histogram=self.waits.counts.copy(),
+            hosts=host_rows,
+            routes=route_rows,
+            removal_histograms={
+                route: LogHistogram.merged(
+                    [self.host_delays[k] for k, r in enumerate(self.host_routes) if r == route]
+                ).counts.copy()
+                for route in ROUTES
+                if route in self.host_routes
+            },
+        )
+
+    def _takedown_row(self, hosts: list[int]) -> dict[str, float]:
+        """Notices, removals, re-checks, escalations and removal delays of these hosts together."""
+        delays = LogHistogram.merged([self.host_delays[k] for k in hosts])
+        notices = sum(self.host_notices[k] for k in hosts)
+        within = self.host_within[hosts].sum(axis=0)
+        row = {
+            "notices": notices,
+            "removed": sum(self.host_removed[k] for k in hosts),
+            "rechecks": sum(self.host_rechecks[k] for k in hosts),
+            "escalations": sum(self.host_escalations[k] for k in hosts),
+            "removal_hours_mean": delays.mean(),
+            "removal_hours_p50": delays.quantile(0.5),
+            "removal_hours_p95": delays.quantile(0.95),
+        }
+        for name, count in zip(WITHIN_HOURS, within.tolist(), strict=True):
+            row[f"removed_within_{name}_share"] = _share(count, delays.n)
+        return row
