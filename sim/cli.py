@@ -58,6 +58,14 @@ class _Commands(click.Group):
     target, a job too big, ...) or a folder another command holds or that holds files hotline-sim
     did not write is one line on stderr and exit 2, whoever invokes the command."""
 
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: object
+    ) -> click.Context:
+        """The command's context; the whole command line (for the manifest) is its `obj`."""
+        if parent is None and extra.get("obj") is None:
+            extra["obj"] = {"command_line": ["hotline-sim", *args]}
+        return super().make_context(info_name, args, parent, **extra)
+
     def invoke(self, ctx: click.Context) -> object:
         """Run the command, mapping refused requests to exit 2."""
         from sim.common.messages import cut
@@ -116,8 +124,6 @@ def _run_options(default_out: str):
                 click.option(
                     "--scheduler",
                     metavar="ADDRESS",
-                    callback=_set_scheduler,
-                    expose_value=False,
                     help="Run replications as Dask tasks on the scheduler at ADDRESS (tcp://host:8786), "
                     "or 'local' for a local cluster; needs hotline-sim[dask]; never changes the numbers.",
                 ),
@@ -130,8 +136,6 @@ def _run_options(default_out: str):
                     "--quiet",
                     "-q",
                     is_flag=True,
-                    callback=_set_quiet,
-                    expose_value=False,
                     help="No progress bar.",
                 ),
                 click.option(
@@ -159,18 +163,6 @@ def _run_options(default_out: str):
     return decorate
 
 
-def _set_scheduler(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    from sim.experiments.execution import use_scheduler
-
-    use_scheduler(value)
-    return value
-
-
-def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
-    QUIET["on"] = value
-    return value
-
-
 def _maximum_replications(precision: float | None, max_replications: int | None) -> int | None:
     """The replication ceiling of --precision (None: no replication control; exit 2 if misused)."""
     from sim.stats.precision import DEFAULT_MAX_REPLICATIONS
@@ -196,6 +188,12 @@ def _one_writer() -> Iterator[Callable[[Path], None]]:
             stack.enter_context(ResultsFolder(folder)).refuse_foreign()
 
         yield hold
+
+
+def _command_line() -> list[str]:
+    """The command line being run, as the manifest records it."""
+    obj = click.get_current_context().find_root().obj
+    return list(obj.get("command_line", ())) if isinstance(obj, dict) else []
 
 
 def _starting(line: str, size: JobSize, jobs: int) -> None:
@@ -226,6 +224,8 @@ def run(
     max_replications: int | None,
     force: bool,
     overrides: tuple[str, ...],
+    scheduler: str | None,
+    quiet: bool,
 ) -> None:
     """Run replications of SCENARIO, print the summary and write the result files.
 
@@ -236,6 +236,7 @@ def run(
     """
     from sim.api import run as run_api
     from sim.api import write
+    from sim.io.run_files import run_summaries
 
     spec = _with_overrides(_load(scenario), scenario, overrides)
     maximum = _maximum_replications(precision, max_replications)
@@ -248,9 +249,11 @@ def run(
 
         done = run_api(
             spec, replications, jobs, seed, precision=precision, max_replications=maximum,
-            progress=_progress_printer, source=Path(scenario), on_start=start, force=force,
+            progress=_progress(quiet), scheduler=scheduler, source=Path(scenario), on_start=start,
+            force=force,
         )  # fmt: skip
-        summaries = write(done, out_dir, plots=not no_plots, period=period)
+        write(done, out_dir, plots=not no_plots, period=period, command_line=_command_line())
+        summaries = run_summaries(done, period)
         note = done.precision_note
         click.echo(_table(summaries, _has_backlog_events(spec)))
         if note:
@@ -310,6 +313,8 @@ def sweep(
     max_replications: int | None,
     force: bool,
     overrides: tuple[str, ...],
+    scheduler: str | None,
+    quiet: bool,
 ) -> None:
     """Run every combination of the --vary values with common random numbers and compare the arms.
 
@@ -335,8 +340,9 @@ def sweep(
 
         done = sweep_api(
             spec, [parse_vary(text) for text in varies], list(metrics) or None, baseline, replications, jobs,
-            seed, precision=precision, max_replications=maximum, progress=_progress_printer,
-            resume=out_dir if resume else None, source=Path(scenario), on_start=start, force=force,
+            seed, precision=precision, max_replications=maximum, progress=_progress(quiet),
+            scheduler=scheduler, resume=out_dir if resume else None, source=Path(scenario), on_start=start,
+            force=force,
         )  # fmt: skip
         if resume:
             total = len(done.results[0]) * len(done.arms)
@@ -353,7 +359,7 @@ def sweep(
             )
         if done.precision_note:
             click.echo(f"replications per arm: {len(done.results[0])}{done.precision_note}")
-        write(done, out_dir, plots=not no_plots)
+        write(done, out_dir, plots=not no_plots, command_line=_command_line())
         click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
         _finish(out_dir, report)
 
@@ -393,6 +399,8 @@ def staff(
     max_replications: int | None,
     force: bool,
     overrides: tuple[str, ...],
+    scheduler: str | None,
+    quiet: bool,
 ) -> None:
     """The smallest analysts.count whose whole 95 % CI meets --target, beside an Erlang C estimate.
 
@@ -419,13 +427,13 @@ def staff(
         try:
             done = staff_api(
                 spec, target, low, high, replications, jobs, seed, precision=precision,
-                max_replications=maximum, progress=_progress_printer, source=Path(scenario), on_start=start,
-                force=force,
+                max_replications=maximum, progress=_progress(quiet), scheduler=scheduler,
+                source=Path(scenario), on_start=start, force=force,
             )  # fmt: skip
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_FAILURE)
-        write(done, out_dir, plots=not no_plots)
+        write(done, out_dir, plots=not no_plots, command_line=_command_line())
         lines = done.lines()
         click.echo("\n".join(lines[:-1]))
         _finish(out_dir, report)
@@ -471,6 +479,8 @@ def sensitivity(
     max_replications: int | None,
     force: bool,
     overrides: tuple[str, ...],
+    scheduler: str | None,
+    quiet: bool,
 ) -> None:
     """Move each assumption down and up (common random numbers) and show what the answer hangs on.
 
@@ -498,10 +508,10 @@ def sensitivity(
 
         done = sensitivity_api(
             spec, chosen_keys, change, list(metrics) or None, replications, jobs, seed,
-            precision=precision, max_replications=maximum, progress=_progress_printer,
+            precision=precision, max_replications=maximum, progress=_progress(quiet), scheduler=scheduler,
             source=Path(scenario), on_start=start, force=force,
         )  # fmt: skip
-        write(done, out_dir, plots=not no_plots)
+        write(done, out_dir, plots=not no_plots, command_line=_command_line())
         click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
         _finish(out_dir, report)
 
@@ -541,13 +551,15 @@ def _with_overrides(spec, path: str, overrides: tuple[str, ...]):
         sys.exit(EXIT_INVALID)
 
 
-QUIET = {"on": False}  # --quiet of the command being run
+def _progress(quiet: bool) -> Callable[[], Callable[[int, int], None] | None]:
+    """What the library calls for a progress bar of each batch of work: none with --quiet."""
+    return (lambda: None) if quiet else _progress_printer
 
 
-def _progress_printer():
+def _progress_printer() -> Callable[[int, int], None] | None:
     """A progress bar on stderr for work that takes more than 2 seconds, when stderr is a terminal
-    and --quiet is not given (nothing in logs or pipes)."""
-    if QUIET["on"] or not sys.stderr.isatty():
+    (nothing in logs or pipes)."""
+    if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 

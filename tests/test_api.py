@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import math
 from pathlib import Path
 
@@ -35,6 +37,29 @@ def test_run_then_write_gives_the_command_lines_tables(tmp_path: Path) -> None:
     for table in TABLES:
         assert (tmp_path / "api" / table).read_bytes() == (tmp_path / "cli" / table).read_bytes(), table
     assert results.seed == 5 and [r.replication for r in results.results] == [0, 1, 2]
+    cli_manifest = json.loads((tmp_path / "cli" / "manifest.json").read_text(encoding="utf-8"))
+    assert (
+        cli_manifest["command_line"][:2] == ["hotline-sim", "run"]
+        and "--seed" in cli_manifest["command_line"]
+    )
+    api_manifest = json.loads((tmp_path / "api" / "manifest.json").read_text(encoding="utf-8"))
+    assert api_manifest["command_line"] == []  # the Python API, not the process's own arguments
+
+
+def test_writing_never_changes_the_results_it_is_given(tmp_path: Path) -> None:
+    overloaded = mmc_dict(2, 1.3, 6 * 28, 14, 3, 5)  # the backlog grows from the end of the warm-up on
+    results = sim.run(overloaded, replications=3, seed=2)
+    before = copy.deepcopy(results.results)
+    weekly = results.summaries["first_period_backlog_grows"]
+    sim.write(results, tmp_path / "months", plots=False, period="month")
+    assert repr([r.metrics for r in results.results]) == repr([r.metrics for r in before])
+    assert repr(results.summaries["first_period_backlog_grows"]) == repr(weekly)
+    sim.write(results, tmp_path / "weeks", plots=False)
+    assert (tmp_path / "months" / "summary.csv").read_bytes() != (
+        tmp_path / "weeks" / "summary.csv"
+    ).read_bytes() or (
+        math.isnan(weekly.mean)  # nothing grows in this small case: weeks and months agree on NaN
+    )
 
 
 def test_a_dict_and_overrides_by_dotted_key() -> None:

@@ -163,3 +163,17 @@ def test_only_the_version_is_taken_from_the_package_face():
 def test_the_checks_catch_an_upward_import_and_a_cycle(edges, upward, cyclic):
     assert upward_imports(edges) == upward
     assert cycles(edges) == cyclic
+
+
+def test_no_module_keeps_settings_of_the_command_being_run():
+    """The scheduler, --quiet and the command line are passed down, never kept in module globals
+    that a command sets and the library reads."""
+    import sim.cli
+    import sim.experiments.execution
+    import sim.io.output
+
+    for module in (sim.cli, sim.experiments.execution, sim.io.output):
+        for name in ("SCHEDULER", "QUIET", "use_scheduler"):
+            assert not hasattr(module, name), f"{module.__name__}.{name}"
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert "sys.argv" not in source or module is sim.cli, f"{module.__name__} reads sys.argv"

@@ -41,7 +41,7 @@ def test_notices_follow_host_shares_and_country_names_survive_the_csv(mmc, tmp_p
     import csv
 
     from sim.common.files import csv_text
-    from sim.io.output import takedown_rows
+    from sim.io.run_files import takedown_rows
     from sim.metrics import HOST_COLUMNS
 
     _, results, summary = simulate(hosts_case(mmc))

@@ -19,6 +19,7 @@ from sim.model.replication import run_replication
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
+    from sim.experiments.job import Options
     from sim.experiments.resume import ReplicationCache
 
 
@@ -30,15 +31,8 @@ class SchedulerError(RuntimeError):
     """The Dask scheduler cannot be used (the extra is missing, or the address does not answer)."""
 
 
-SCHEDULER: dict[str, str | None] = {"address": None}  # set by the command line's --scheduler
 TASK_RETRIES = 3  # a replication that fails on a worker is tried again (its numbers are the same)
 CONNECT_SECONDS = 10  # a scheduler that has not answered by then is reported
-
-
-def use_scheduler(address: str | None) -> None:
-    """Send replications to the Dask scheduler at `address` from now on ("local": a LocalCluster
-    started on this machine for each batch; None: back to processes on this machine)."""
-    SCHEDULER["address"] = address
 
 
 def _run_on_dask(work: list[tuple[Scenario, int, int]], address: str, jobs: int, collect) -> None:
@@ -90,7 +84,8 @@ def run_batch(
     scheduler: str | None = None,
 ) -> list[ReplicationResult]:
     """Run (scenario, seed, replication) items on `jobs` processes, or as tasks of the Dask
-    scheduler at `scheduler` (default: the one set by `use_scheduler`); results in the items' order.
+    scheduler at `scheduler` ("local": a LocalCluster started on this machine for the batch; None:
+    processes on this machine); results in the items' order.
 
     A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
     `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
@@ -104,9 +99,8 @@ def run_batch(
         if progress:
             progress(len(results), len(work))
 
-    address = scheduler if scheduler is not None else SCHEDULER["address"]
-    if address is not None and work:
-        _run_on_dask(work, address, jobs, collect)
+    if scheduler is not None and work:
+        _run_on_dask(work, scheduler, jobs, collect)
         return results
     if jobs <= 1 or len(work) <= 1:
         for item in work:
@@ -137,18 +131,13 @@ class GroupRun:
 
 def run_groups(
     scenarios: list[Scenario],
-    seed: int,
-    start: int,
-    jobs: int = 1,
-    precision: float | None = None,
-    maximum: int | None = None,
+    options: Options,
     metrics: Sequence[str] = (),
-    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
     cache: ReplicationCache | None = None,
-    scheduler: str | None = None,
 ) -> GroupRun:
-    """Run `start` replications of every scenario (replication r on the streams of (seed, r)), then,
-    with `precision`, batches until every group's `metrics` are precise enough or `maximum`.
+    """Run `options.replications` replications of every scenario (replication r on the streams of
+    (seed, r)), then, with `options.precision`, batches until every group's `metrics` are precise
+    enough or `options.max_replications` are done.
 
     With a `cache`, replications already finished are taken from it and new ones stored in it
     as soon as they are done (sweep --resume)."""
@@ -157,7 +146,7 @@ def run_groups(
     run = GroupRun([[] for _ in scenarios], 0, [])
 
     def more(first: int, last: int) -> None:
-        work = [(scenario, seed, r) for scenario in scenarios for r in range(first, last)]
+        work = [(scenario, options.seed, r) for scenario in scenarios for r in range(first, last)]
         keys = [cache.key(*item) for item in work] if cache else []
         found: list[ReplicationResult | None] = [None] * len(work)
         if cache:
@@ -170,14 +159,15 @@ def run_groups(
                 index = missing[position]
                 cache.put(keys[index], *work[index], result)
 
-        fresh = iter(run_batch([work[i] for i in missing], jobs, progress(), keep, scheduler))
+        batch = [work[i] for i in missing]
+        fresh = iter(run_batch(batch, options.jobs, options.progress(), keep, options.scheduler))
         results = [result if result is not None else next(fresh) for result in found]
         size = last - first
         for index, group in enumerate(run.groups):
             group.extend(results[index * size : (index + 1) * size])
 
-    checked_maximum = maximum if precision is not None else None
+    maximum = options.max_replications if options.precision is not None else None
     run.replications, run.imprecise = replicate(
-        more, lambda: imprecise(run.groups, metrics, precision), start, checked_maximum
+        more, lambda: imprecise(run.groups, metrics, options.precision), options.replications, maximum
     )
     return run

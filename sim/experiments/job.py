@@ -4,16 +4,15 @@ plan and the seed, and the job's size against the limits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sim.common.limits import MAX_REPLICATIONS, MAX_SEED
 from sim.common.messages import shown
 from sim.experiments.size import JobSize
 from sim.scenario.schema import Scenario, load_scenario
-
-if TYPE_CHECKING:
-    pass
 
 
 def resolve(
@@ -26,12 +25,40 @@ def resolve(
     return spec, Path(source) if source is not None else None
 
 
+def no_progress() -> None:
+    """No progress bar."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How an experiment's replications run, passed down explicitly (nothing is set process-wide).
+
+    `replications` is the starting count and `seed` the run's seed (both resolved from the scenario
+    file when not given); `jobs` processes, or the Dask scheduler at `scheduler` ("local": a local
+    cluster); with `precision`, batches are added up to `max_replications`. `progress()` is called
+    for each batch and may return a callback (done, total)."""
+
+    replications: int
+    seed: int
+    jobs: int = 1
+    scheduler: str | None = None
+    precision: float | None = None
+    max_replications: int | None = None
+    progress: Callable[[], Callable[[int, int], None] | None] = no_progress
+
+    @property
+    def most_replications(self) -> int:
+        """The most replications each scenario may get (for the job's size)."""
+        return self.max_replications or self.replications
+
+
 def plan_replications(
-    spec: Scenario, replications: int | None, seed: int | None, precision: float | None,
-    max_replications: int | None,
-) -> tuple[int, int, int | None]:  # fmt: skip
-    """The starting count, the seed (the arguments', else the file's) and the --precision ceiling,
-    each within the ranges a scenario file has (ExperimentError otherwise)."""
+    spec: Scenario, replications: int | None, seed: int | None, jobs: int = 1, scheduler: str | None = None,
+    precision: float | None = None, max_replications: int | None = None,
+    progress: Callable[[], Callable[[int, int], None] | None] = no_progress,
+) -> Options:  # fmt: skip
+    """The run's options: the starting count, the seed (the arguments', else the file's) and the
+    precision ceiling, each within the ranges a scenario file has (ExperimentError otherwise)."""
     from sim.experiments.arms import ExperimentError
     from sim.stats.precision import DEFAULT_MAX_REPLICATIONS
 
@@ -47,7 +74,7 @@ def plan_replications(
             raise ExperimentError(
                 f"{name}: expected a whole number from {low} to {high:,}, got {shown(value)}"
             )
-    return count, run_seed, maximum
+    return Options(count, run_seed, jobs, scheduler, precision, maximum, progress)
 
 
 def checked_size(

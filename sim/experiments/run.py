@@ -120,12 +120,12 @@ def run(
     from sim.stats.precision import PRECISION_METRICS
 
     spec, source = resolve(scenario, source)
-    count, run_seed, maximum = plan_replications(spec, replications, seed, precision, max_replications)
-    size = checked_size([spec], maximum or count, jobs, force)
-    if on_start:
-        on_start(count, run_seed, size)
-    started_at = datetime.now(UTC)
-    done = run_groups(
-        [spec], run_seed, count, jobs, precision, maximum, PRECISION_METRICS, progress, scheduler=scheduler
+    options = plan_replications(
+        spec, replications, seed, jobs, scheduler, precision, max_replications, progress
     )
-    return RunResults(spec, run_seed, done.groups[0], jobs, source, started_at, precision, done.imprecise)
+    size = checked_size([spec], options.most_replications, jobs, force)
+    if on_start:
+        on_start(options.replications, options.seed, size)
+    started_at = datetime.now(UTC)
+    done = run_groups([spec], options, PRECISION_METRICS)
+    return RunResults(spec, options.seed, done.groups[0], jobs, source, started_at, precision, done.imprecise)

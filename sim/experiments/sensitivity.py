@@ -184,16 +184,19 @@ def sensitivity_analysis(
     if unknown:
         raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
     runnable = [index for index, move in enumerate(moves) if move.scenario is not None]
-    count, run_seed, maximum = plan_replications(spec, replications, seed, precision, max_replications)
+    options = plan_replications(
+        spec, replications, seed, jobs, scheduler, precision, max_replications, progress
+    )
     scenarios = [spec, *(moves[i].scenario for i in runnable)]
-    size = checked_size(scenarios, maximum or count, jobs, force)
+    size = checked_size(scenarios, options.most_replications, jobs, force)
     if on_start:
-        on_start(len(dict.fromkeys(m.key for m in moves)), len(runnable), count, run_seed, size)
+        on_start(
+            len(dict.fromkeys(m.key for m in moves)), len(runnable), options.replications, options.seed, size
+        )
     started_at = datetime.now(UTC)
-    done = run_groups(scenarios, run_seed, count, jobs, precision, maximum, chosen, progress,
-                      scheduler=scheduler)  # fmt: skip
+    done = run_groups(scenarios, options, chosen)
     moved = {move_index: done.groups[1 + position] for position, move_index in enumerate(runnable)}
-    return SensitivityResults(spec, moves, done.groups[0], moved, chosen, change, run_seed, jobs, source,
+    return SensitivityResults(spec, moves, done.groups[0], moved, chosen, change, options.seed, jobs, source,
                               started_at)  # fmt: skip
 
 

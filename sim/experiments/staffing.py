@@ -287,7 +287,9 @@ def staff(
         )
     check_scalable(spec)
     check_reachable(spec, goal)
-    count, run_seed, maximum = plan_replications(spec, replications, seed, precision, max_replications)
+    options = plan_replications(
+        spec, replications, seed, jobs, scheduler, precision, max_replications, progress
+    )
     teams = []  # a bisection tries both ends; a team fits its shifts from the smallest on
     for flag, count_at in (("--min", low), ("--max", high)):
         try:
@@ -295,18 +297,19 @@ def staff(
         except ScenarioError as exc:
             raise ExperimentError(f"{flag} {count_at}: {exc.problems[0]}") from None
     tries = math.ceil(math.log2(high - low + 1)) + 1
-    size = checked_size(teams, maximum or count, jobs, force, repeats=math.ceil(tries / 2))
+    size = checked_size(teams, options.most_replications, jobs, force, repeats=math.ceil(tries / 2))
     if on_start:
-        on_start(goal, count, run_seed, size)
+        on_start(goal, options.replications, options.seed, size)
     started_at = datetime.now(UTC)
 
     def evaluate(analysts: int) -> Summary:
         team = spec.with_values({"analysts.count": analysts})
-        done = run_groups([team], run_seed, count, jobs, precision, maximum, [goal.metric], progress,
-                          scheduler=scheduler)  # fmt: skip
+        done = run_groups([team], options, [goal.metric])
         return summarise_metrics(done.groups[0])[goal.metric]
 
     answer, trials = search(goal, low, high, evaluate)
     estimate = erlang_estimate(spec, goal, 1, 2 * high)
-    return StaffResults(spec, goal, answer, trials, estimate, run_seed, count, jobs, source, started_at,
-                        precision is not None, high)  # fmt: skip
+    return StaffResults(
+        spec, goal, answer, trials, estimate, options.seed, options.replications, jobs, source, started_at,
+        precision is not None, high,
+    )  # fmt: skip

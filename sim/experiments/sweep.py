@@ -131,19 +131,19 @@ def sweep(
     unknown = [m for m in chosen if m not in known]
     if unknown:
         raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
-    count, run_seed, maximum = plan_replications(spec, replications, seed, precision, max_replications)
+    options = plan_replications(
+        spec, replications, seed, jobs, scheduler, precision, max_replications, progress
+    )
     scenarios = [arm.scenario for arm in arms]
-    size = checked_size(scenarios, maximum or count, jobs, force)
+    size = checked_size(scenarios, options.most_replications, jobs, force)
     if on_start:
-        on_start(len(arms), count, run_seed, size)
+        on_start(len(arms), options.replications, options.seed, size)
     started_at = datetime.now(UTC)
     cache = ReplicationCache(Path(resume)) if resume is not None else None
-    done = run_groups(
-        scenarios, run_seed, count, jobs, precision, maximum, chosen, progress, cache, scheduler=scheduler
-    )
+    done = run_groups(scenarios, options, chosen, cache)
     note = precision_note(precision, done.imprecise, chosen)
     ignored = list(cache.ignored) if cache else []
     return SweepResults(
-        arms, done.groups, baseline_index, chosen, run_seed, jobs, source, started_at, note, done.reused,
+        arms, done.groups, baseline_index, chosen, options.seed, jobs, source, started_at, note, done.reused,
         spec, ignored, cache.unusable if cache else "",
     )  # fmt: skip

@@ -1,58 +1,51 @@
 """Writing an experiment's results: one call for every command's results object.
 
-`write(results, out_dir)` takes the folder for this process (`sim.io.folder.ResultsFolder`: locked
-against other writers, its previous files cleared), writes the tables and plots of a run, a sweep, a
-staffing search or a sensitivity analysis, and the manifest last.
+`write(results, out_dir)` turns a run, a sweep, a staffing search or a sensitivity analysis into
+its files (`sim.io.output.Output`) and writes them with the one routine every command uses
+(`write_output`: the folder locked, its previous files cleared, tables, figures, manifest last).
+The results are never changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.experiments.run import RunResults
 from sim.experiments.sensitivity import SensitivityResults
 from sim.experiments.staffing import StaffResults
 from sim.experiments.sweep import SweepResults
-from sim.io.folder import ResultsFolder
-from sim.io.output import write_results
-from sim.io.sensitivity_files import write_sensitivity
-from sim.io.staffing_files import write_staffing
-from sim.io.sweep_files import write_sweep
-from sim.stats.intervals import Summary
-from sim.stats.summaries import summarise_metrics
+from sim.io.output import Output, write_output
+from sim.io.run_files import run_output
+from sim.io.sensitivity_files import sensitivity_output
+from sim.io.staffing_files import staffing_output
+from sim.io.sweep_files import sweep_output
 
 Results = RunResults | SweepResults | StaffResults | SensitivityResults
 
 
-def write(
-    results: Results, out_dir: str | Path, plots: bool = True, period: str = "week"
-) -> dict[str, Summary]:
-    """Write every result file of `results` into `out_dir`, as the command that made them does;
-    the metric summaries of a run (of the base scenario for a sensitivity analysis, else empty).
+def output_of(results: Results, plots: bool = True, period: str = "week") -> Output:
+    """The files of `results`, as the command that made them writes them."""
+    if isinstance(results, RunResults):
+        return run_output(results, plots, period)
+    if isinstance(results, SweepResults):
+        return sweep_output(results, plots)
+    if isinstance(results, StaffResults):
+        return staffing_output(results, plots)
+    if isinstance(results, SensitivityResults):
+        return sensitivity_output(results, plots)
+    raise TypeError(f"not the results of a hotline-sim experiment: {type(results).__name__}")
 
-    `period` ("week" or "month", 4 weeks) sets the rows of a run's periods.csv."""
-    with ResultsFolder(out_dir) as folder:
-        if isinstance(results, RunResults):
-            return write_results(
-                folder, results.scenario, results.source, results.seed, results.results, results.jobs,
-                results.started_at, plots=plots, replications_note=results.precision_note, period=period,
-            )  # fmt: skip
-        if isinstance(results, SweepResults):
-            write_sweep(
-                folder, results.arms, results.results, results.baseline_index, results.metrics,
-                results.source, results.seed, results.jobs, results.started_at, plots=plots,
-                base=results.base,
-            )  # fmt: skip
-            return {}
-        if isinstance(results, StaffResults):
-            write_staffing(folder, results, plots=plots)
-            return {}
-        if isinstance(results, SensitivityResults):
-            base = summarise_metrics(results.base)
-            write_sensitivity(
-                folder, results.scenario, results.source, results.rows, base, results.metrics,
-                results.change, results.seed, len(results.base), results.jobs, results.started_at,
-                plots=plots,
-            )  # fmt: skip
-            return base
-        raise TypeError(f"not the results of a hotline-sim experiment: {type(results).__name__}")
+
+def write(
+    results: Results,
+    out_dir: str | Path,
+    plots: bool = True,
+    period: str = "week",
+    command_line: Sequence[str] = (),
+) -> Path:
+    """Write every result file of `results` into `out_dir`, as the command that made them does;
+    the folder. `period` ("week" or "month", 4 weeks) sets the rows of a run's periods.csv;
+    `command_line` is what the manifest records as the command (empty: the Python API)."""
+    write_output(out_dir, output_of(results, plots, period), command_line)
+    return Path(out_dir)

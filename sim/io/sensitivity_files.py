@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sim.common.files import csv_text, fmt
 from sim.experiments.arms import show_value
-from sim.experiments.sensitivity import span
-from sim.io.output import manifest
+from sim.experiments.sensitivity import SensitivityResults, span
+from sim.io.output import Output
 from sim.scenario.schema import Scenario
 from sim.stats.intervals import Summary
+from sim.stats.summaries import summarise_metrics
 
 if TYPE_CHECKING:
-    from sim.io.folder import ResultsFolder
+    pass
 
 
 SENSITIVITY_COLUMNS = (
@@ -34,23 +34,12 @@ SENSITIVITY_COLUMNS = (
 )
 
 
-def write_sensitivity(
-    folder: ResultsFolder,
-    base_scenario: Scenario,
-    scenario_path: Path | None,
-    rows: list[dict[str, Any]],
-    base_summaries: dict[str, Summary],
-    metrics: list[str],
-    change: float,
-    seed: int,
-    replications: int,
-    jobs: int,
-    started_at: datetime,
-    plots: bool = True,
-) -> None:
-    """Write the sensitivity files into `folder` (held by this process; atomically, manifest last)."""
-    figures = [f"sensitivity_{metric}.png" for metric in metrics] if plots else []
-    folder.start(["sensitivity.csv", "sensitivity.md", *figures])
+def sensitivity_output(done: SensitivityResults, plots: bool = True) -> Output:
+    """sensitivity.csv, sensitivity.md and a tornado plot per metric; the manifest names the
+    relative change, the metrics and the keys moved."""
+    rows, metrics, change = done.rows, done.metrics, done.change
+    base_summaries = summarise_metrics(done.base)
+    replications = len(done.base)
     table = [
         [
             row["move"].key,
@@ -68,28 +57,34 @@ def write_sensitivity(
         ]
         for row in rows
     ]
-    folder.write_text("sensitivity.csv", csv_text(SENSITIVITY_COLUMNS, table))
-    text = sensitivity_markdown(base_scenario, rows, base_summaries, metrics, change, seed, replications)
-    folder.write_text("sensitivity.md", text)
-    files = ["sensitivity.csv", "sensitivity.md"]
+    tables = {
+        "sensitivity.csv": csv_text(SENSITIVITY_COLUMNS, table),
+        "sensitivity.md": sensitivity_markdown(
+            done.scenario, rows, base_summaries, metrics, change, done.seed, replications
+        ),
+    }
+    figures = {}
     if plots:
         from sim.io.plots import tornado_plot
 
         for metric in metrics:
-            name = f"sensitivity_{metric}.png"
-            bars = tornado_bars(rows, metric)
-            folder.write_bytes(
-                name, tornado_plot(base_scenario, metric, base_summaries[metric], bars, change)
+            figures[f"sensitivity_{metric}.png"] = partial(
+                tornado_plot,
+                done.scenario,
+                metric,
+                base_summaries[metric],
+                tornado_bars(rows, metric),
+                change,
             )
-            files.append(name)
-    files.append("manifest.json")
-    document = manifest(
-        base_scenario, scenario_path, seed, replications, jobs, started_at, files, kind="sensitivity"
-    )
-    document["relative_change"] = change
-    document["metrics"] = list(metrics)
-    document["keys"] = list(dict.fromkeys(row["move"].key for row in rows))
-    folder.finish(document)
+    extra = {
+        "relative_change": change,
+        "metrics": list(metrics),
+        "keys": list(dict.fromkeys(row["move"].key for row in rows)),
+    }
+    return Output(
+        "sensitivity", done.scenario, done.source, done.seed, replications, done.jobs, done.started_at,
+        tables, figures, extra,
+    )  # fmt: skip
 
 
 def tornado_bars(rows: list[dict[str, Any]], metric: str) -> list[tuple[str, float, float]]:

@@ -8,20 +8,18 @@ has exactly the numbers `run` writes for it. Files are written atomically; a fol
 from __future__ import annotations
 
 import math
-from datetime import datetime
-from pathlib import Path
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sim.common.files import csv_text, fmt
 from sim.experiments.arms import Arm, metric_order, paired_differences, show_value
-from sim.io.output import SUMMARY_COLUMNS, manifest
-from sim.metrics import ReplicationResult
-from sim.scenario.schema import Scenario
+from sim.experiments.sweep import SweepResults
+from sim.io.output import SUMMARY_COLUMNS, Output
 from sim.stats.intervals import Summary
 from sim.stats.summaries import summarise_metrics
 
 if TYPE_CHECKING:
-    from sim.io.folder import ResultsFolder
+    pass
 
 
 DIFFERENCE_COLUMNS = ("metric", "mean_difference", "std", "ci95_low", "ci95_high", "replications")
@@ -39,22 +37,16 @@ def _stats(s: Summary) -> list[Any]:
     return [s.mean, s.std, s.ci95_low, s.ci95_high, s.replications]
 
 
-def write_sweep(
-    folder: ResultsFolder,
-    arms: list[Arm],
-    arm_results: list[list[ReplicationResult]],
-    baseline_index: int,
-    plot_metrics: list[str],
-    scenario_path: Path | None,
-    seed: int,
-    jobs: int,
-    started_at: datetime,
-    plots: bool = True,
-    base: Scenario | None = None,
-) -> tuple[list[dict[str, Summary]], list[dict[str, Summary]]]:
-    """Write the sweep's files into `folder` (held by this process); return each arm's summaries
-    and its paired differences. The manifest describes `base`, the scenario the arms vary (default:
-    the first arm)."""
+def sweep_output(done: SweepResults, plots: bool = True) -> Output:
+    """A sweep's files: sweep.csv, sweep_differences.csv, sweep.md and a plot per metric; the
+    manifest describes the scenario the arms vary and keeps the resume cache of `--resume`."""
+    arms, arm_results, baseline_index, plot_metrics = (
+        done.arms,
+        done.results,
+        done.baseline_index,
+        done.metrics,
+    )
+    seed = done.seed
     keys = list(arms[0].values)
     summaries = [summarise_metrics(results) for results in arm_results]
     metrics = list(dict.fromkeys(name for arm_summaries in summaries for name in arm_summaries))
@@ -81,25 +73,20 @@ def write_sweep(
             arms, summaries, differences, baseline_index, plot_metrics, seed, replications
         ),
     }
-    figures = [f"sweep_{name}.png" for name in plot_metrics] if plots else []
-    folder.start([*tables, *figures], keep_resume_cache=True)  # a folder holds one command's files
-    for name, text in tables.items():
-        folder.write_text(name, text)
-    files = list(tables)
+    figures = {}
     if plots:
         from sim.io.plots import sweep_plot
 
-        for name, file_name in zip(plot_metrics, figures, strict=True):
-            folder.write_bytes(file_name, sweep_plot(arms, summaries, name))
-            files.append(file_name)
-    files.append("manifest.json")
-    document = manifest(base or arms[0].scenario, scenario_path, seed, replications, jobs, started_at, files,
-                        kind="sweep")  # fmt: skip
-    document["varied"] = {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys}
-    document["baseline_arm"] = arms[baseline_index].label()
-    document["metrics"] = list(plot_metrics)
-    folder.finish(document)
-    return summaries, differences
+        figures = {f"sweep_{name}.png": partial(sweep_plot, arms, summaries, name) for name in plot_metrics}
+    extra = {
+        "varied": {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys},
+        "baseline_arm": arms[baseline_index].label(),
+        "metrics": list(plot_metrics),
+    }
+    return Output(
+        "sweep", done.base or arms[0].scenario, done.source, seed, replications, done.jobs, done.started_at,
+        tables, figures, extra, keep_resume_cache=True,
+    )  # fmt: skip
 
 
 def sweep_markdown(

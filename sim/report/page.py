@@ -934,7 +934,7 @@ def build_report(folder: str | Path, question_text: str | None = None) -> str:
         scenario_toml=compact_toml(scenario),
         manifest=manifest,
         manifest_json=json.dumps(shown_manifest, indent=2),
-        command=shlex.join(manifest["command_line"]),
+        command=shlex.join(manifest["command_line"]) or "written with the Python API (sim.write)",
     )
 
 

@@ -1,0 +1,140 @@
+"""A run's files: summary, replications, time series, periods, takedown by country and route, figures.
+
+Numbers are written with one fixed format (`sim.common.files.fmt`) so equal numbers give equal
+bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from sim.common.files import csv_text, fmt
+from sim.experiments.run import RunResults
+from sim.io.output import SUMMARY_COLUMNS, Output
+from sim.metrics import HOST_COLUMNS, TIMESERIES, ReplicationResult
+from sim.scenario.schema import Scenario
+from sim.stats.intervals import Summary, summarise
+from sim.stats.periods import PERIOD_DAYS, first_period_backlog_grows, period_header, period_rows
+from sim.stats.summaries import mean_timeseries, summarise_metrics
+
+
+def summary_rows(summaries: dict[str, Summary]) -> list[list[Any]]:
+    """Rows of summary.csv."""
+    return [[name, s.mean, s.std, s.ci95_low, s.ci95_high, s.replications] for name, s in summaries.items()]
+
+
+def takedown_rows(results: list[ReplicationResult], by: str = "hosts") -> list[list[Any]]:
+    """Per host (`by="hosts"`: country, route) or per route (`by="routes"`): notices, removals,
+    re-checks, escalations and removal delays, each averaged over the replications that have a
+    value (a host with no notice in a replication has no removal delay there)."""
+    keys = ("country", "route") if by == "hosts" else ("route",)
+    rows = []
+    for index, first in enumerate(getattr(results[0], by)):
+        row: list[Any] = [first[key] for key in keys]
+        for column in HOST_COLUMNS:
+            row.append(summarise([getattr(r, by)[index][column] for r in results]).mean)
+        rows.append(row)
+    return rows
+
+
+def summary_markdown(
+    scenario: Scenario,
+    seed: int,
+    replications: int,
+    summaries: dict[str, Summary],
+    replications_note: str = "",
+) -> str:
+    """summary.md: the summary table in Markdown with the run's identity above it."""
+    meta = scenario.scenario
+    lines = [
+        f"# {meta.name}",
+        "",
+        f"- seed: {seed}",
+        f"- replications: {replications}{replications_note}",
+        f"- horizon: {fmt(meta.horizon_days)} days, warm-up: {fmt(meta.warmup_days)} days "
+        f"(measured window {fmt(meta.horizon_days - meta.warmup_days)} days)",
+        "- intervals: 95 % confidence over replications (replication noise only, not the "
+        "uncertainty of the assumptions)",
+        "",
+        "| metric | mean | 95 % CI | std | replications |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, s in summaries.items():
+        ci = f"{fmt(s.ci95_low)} to {fmt(s.ci95_high)}" if s.replications > 1 else ""
+        lines.append(f"| {name} | {fmt(s.mean)} | {ci} | {fmt(s.std)} | {s.replications} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_output(done: RunResults, plots: bool = True, period: str = "week") -> Output:
+    """A run's files: summary.csv and .md, replications.csv, timeseries.csv, periods.csv, the
+    takedown tables and three figures. The summaries come with it (`run_summaries`).
+
+    `period` ("week" or "month", 4 weeks) sets the rows of periods.csv and the unit of
+    `first_period_backlog_grows` (the replications carry it in weeks; they are not changed)."""
+    results = in_periods(done.results, period, done.scenario.scenario.warmup_days)
+    summaries = summarise_metrics(results)
+    scenario, note = done.scenario, done.precision_note
+    period_days = PERIOD_DAYS[period]
+    warmup_days = scenario.scenario.warmup_days
+    series = mean_timeseries(results)
+    tables = {
+        "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
+        "summary.md": summary_markdown(scenario, done.seed, len(results), summaries, note),
+        "replications.csv": csv_text(
+            ("replication", *results[0].metrics),
+            ([r.replication, *r.metrics.values()] for r in results),
+        ),
+        "takedown_by_country.csv": csv_text(("country", "route", *HOST_COLUMNS), takedown_rows(results)),
+        "takedown_by_route.csv": csv_text(("route", *HOST_COLUMNS), takedown_rows(results, by="routes")),
+        "periods.csv": csv_text(period_header(), period_rows(results, period_days, warmup_days)),
+        "timeseries.csv": csv_text(
+            ("day", *TIMESERIES),
+            ([day, *(series[k][day] for k in TIMESERIES)] for day in range(len(series["arrivals"]))),
+        ),
+    }
+    figures = {}
+    if plots:
+        from sim.io.plots import backlog_plot, removal_plot, wait_plot
+
+        for name, draw in (
+            ("backlog.png", backlog_plot), ("wait_distribution.png", wait_plot),
+            ("removal_by_route.png", removal_plot),  # None without hosts: no file
+        ):  # fmt: skip
+            figures[name] = partial(draw, results, scenario)
+    extra = {"replications_note": note.strip(" ()")} if note else {}
+    return Output(
+        "run",
+        scenario,
+        done.source,
+        done.seed,
+        len(results),
+        done.jobs,
+        done.started_at,
+        tables,
+        figures,
+        extra,
+    )
+
+
+def in_periods(results: list[ReplicationResult], period: str, warmup_days: float) -> list[ReplicationResult]:
+    """The replications with `first_period_backlog_grows` counted in `period`s: the same objects
+    for weeks (what the model gives), new ones for months."""
+    period_days = PERIOD_DAYS[period]
+    if period_days == PERIOD_DAYS["week"]:
+        return results
+    return [
+        replace(r, metrics={
+            **r.metrics,
+            "first_period_backlog_grows": first_period_backlog_grows(
+                r.timeseries["backlog"], period_days, warmup_days
+            ),
+        })
+        for r in results
+    ]  # fmt: skip
+
+
+def run_summaries(done: RunResults, period: str = "week") -> dict[str, Summary]:
+    """The metric summaries of a run as its summary.csv has them for `period`."""
+    return summarise_metrics(in_periods(done.results, period, done.scenario.scenario.warmup_days))
