@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from sim.stats.erlang import erlang_c, mean_wait, servers_for_wait, wait_quantile
+from sim.stats.erlang import erlang_c, mean_wait, wait_quantile
 
 
 @pytest.mark.parametrize("rho", [0.1, 0.5, 0.9, 0.99])
@@ -35,8 +35,3 @@ def test_wait_quantile_matches_the_tail_formula():
     # P(W > t) = C exp(-(c mu - lam) t)
     assert erlang_c(c, lam / mu) * math.exp(-(c * mu - lam) * p95) == pytest.approx(0.05)
     assert wait_quantile(c, lam, mu, 0.2) == 0.0  # most arrivals do not wait at all
-
-
-def test_staffing_estimate_is_the_smallest_count():
-    n = servers_for_wait(140.4, 12.0, max_mean_wait=0.01)
-    assert mean_wait(n, 140.4, 12.0) <= 0.01 < mean_wait(n - 1, 140.4, 12.0)

@@ -35,7 +35,6 @@ def test_zeros_and_empty():
     hist.add([0.0] * 70 + [2.0] * 30)
     assert hist.quantile(0.5) == 0.0
     assert hist.quantile(0.95) == pytest.approx(2.0, rel=MAX_RELATIVE_ERROR)
-    assert hist.share_at_most(1.0) == pytest.approx(0.7)
 
 
 def test_interpolation_within_the_bin_is_much_finer_than_the_bin():

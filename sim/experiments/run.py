@@ -80,18 +80,6 @@ class RunResults:
         frame.index.name = "day"
         return frame
 
-    def summary_frame(self) -> pandas.DataFrame:
-        """`summary` (kept for scripts written against the first API)."""
-        return self.summary
-
-    def replications_frame(self) -> pandas.DataFrame:
-        """`replications` (kept for scripts written against the first API)."""
-        return self.replications
-
-    def timeseries_frame(self) -> pandas.DataFrame:
-        """`timeseries` (kept for scripts written against the first API)."""
-        return self.timeseries
-
 
 def run(
     scenario: Scenario | str | Path | dict[str, Any],

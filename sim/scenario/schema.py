@@ -157,7 +157,6 @@ class ScenarioMeta(_Section):
         return warmup
 
 
-SOURCE_KINDS = ("poisson", "proactive")
 DEFAULT_SEARCH_BLOCK_MINUTES = 30.0
 
 

@@ -50,14 +50,6 @@ def wait_quantile(servers: int, arrival_rate: float, service_rate: float, q: flo
     return math.log(p_wait / (1.0 - q)) / (servers * service_rate - arrival_rate)
 
 
-def servers_for_wait(arrival_rate: float, service_rate: float, max_mean_wait: float) -> int:
-    """Smallest number of servers whose Erlang C mean wait is at most `max_mean_wait`."""
-    servers = max(1, math.floor(arrival_rate / service_rate) + 1)
-    while mean_wait(servers, arrival_rate, service_rate) > max_mean_wait:
-        servers += 1
-    return servers
-
-
 # --- a continuous number of servers, for an effective (fractional) team --------------------------
 
 

@@ -85,12 +85,6 @@ class LogHistogram:
         within = (rank - before - 0.5) / int(self.counts[index])  # in (0, 1)
         return math.exp(_LOG_LOW + (index - 1 + within) * _LOG_RATIO)
 
-    def share_at_most(self, limit_hours: float) -> float:
-        """Share of values <= limit, to within one bin (NaN when empty)."""
-        if self.n == 0:
-            return math.nan
-        return float(self.counts[: int(bin_indices(np.array([limit_hours]))[0]) + 1].sum()) / self.n
-
     @classmethod
     def merged(cls, histograms: list[LogHistogram]) -> LogHistogram:
         """One histogram holding the values of all of `histograms`."""
