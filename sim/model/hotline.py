@@ -36,8 +36,9 @@ from functools import partial
 
 import simpy
 
-from sim.model.intake import FindSupply, Report, SourceIntake, initial_backlog
+from sim.model.intake import FindSupply, SourceIntake, initial_backlog
 from sim.model.recorder import Recorder
+from sim.model.report import ACTIONABLE, ARRIVAL, ASSESSMENT, SOURCE, Report
 from sim.model.streams import Streams
 from sim.model.takedown import TakedownLoop
 from sim.model.workforce import DutyDay, plan_workforce
@@ -68,7 +69,7 @@ class PriorityQueue:
 
     def append(self, report: Report) -> None:
         """Put a report at the back of its class."""
-        self.lanes[self.lane_of_source[report[5]]].append(report)
+        self.lanes[self.lane_of_source[report[SOURCE]]].append(report)
         self.length += 1
 
     def popleft(self) -> Report:
@@ -83,7 +84,7 @@ class PriorityQueue:
         """The priority and arrival time of the report `popleft` would take."""
         for priority, lane in zip(self.priorities, self.lanes, strict=True):
             if lane:
-                return priority, lane[0][0]
+                return priority, lane[0][ARRIVAL]
         raise IndexError("an empty queue has no head")
 
     def __len__(self) -> int:
@@ -172,7 +173,7 @@ class HotlineModel:
         timeout = env.timeout
         recorder = self.recorder
         for report in intake.queued_reports(recorder.arrivals):
-            delay = report[0] - env.now
+            delay = report[ARRIVAL] - env.now
             yield timeout(delay if delay > 0.0 else 0.0)
             queue.append(report)
             waiting = len(queue)
@@ -204,7 +205,7 @@ class HotlineModel:
         if isinstance(self.queue, PriorityQueue):
             priority, arrival = self.queue.head()
         else:
-            priority, arrival = self.report_priority, self.queue[0][0]
+            priority, arrival = self.report_priority, self.queue[0][ARRIVAL]
         recheck_priority = self.takedown.recheck_priority
         if recheck_priority != priority:
             return recheck_priority < priority
@@ -331,7 +332,7 @@ class HotlineModel:
                         if not queue and self.clear_pending and now >= self.clear_from_hours - tolerance:
                             self._cleared()
                         self.in_assessment += 1
-                        service = report[1]
+                        service = report[ASSESSMENT]
                         finish = now + service
                         overrun = 0.0
                         if finish > end:  # rare: the assessment runs past the end of the day
@@ -343,7 +344,7 @@ class HotlineModel:
                         yield timeout(service)  # the clock is then at `finish`, the same sum
                         self.in_assessment -= 1
                         finished(report, finish)
-                        if takedown is not None and report[2]:
+                        if takedown is not None and report[ACTIONABLE]:
                             takedown.notice(report, finish, finish >= warmup)
                         if limited:
                             owed_search += search_share * service
@@ -418,5 +419,5 @@ class HotlineModel:
             self.takedown.close()
         hosts = [(h.country, h.route) for h in self.scenario.takedown.hosts]
         return self.recorder.result(
-            replication, [r[0] for r in self.queue], self.in_assessment, hosts, self.backlog_peak
+            replication, [r[ARRIVAL] for r in self.queue], self.in_assessment, hosts, self.backlog_peak
         )

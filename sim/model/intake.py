@@ -25,6 +25,7 @@ from operator import itemgetter
 import numpy as np
 
 from sim.model.demand import ArrivalProcess, surge_factor, week_profile
+from sim.model.report import ACTIONABLE, ASSESSMENT, Report
 from sim.model.streams import Streams
 from sim.scenario.distributions import draw
 from sim.scenario.roster import HOURS_PER_DAY
@@ -34,13 +35,6 @@ from sim.scenario.share_rules import evaluator, share_at
 NEW, FAST_TRACKED, MERGED = 0, 1, 2
 MINUTES_PER_HOUR = 60.0
 CHUNK_SIZE = 4096
-
-# A queued report is a plain tuple (the hot path indexes it): (arrival hours, assessment hours at
-# full speed, actionable, host index or -1, removal delay hours after the notice, source index),
-# and with re-uploads on three more: the page's uniform for coming back, its re-upload delay in
-# hours, and its uniform for being blocked at upload (drawn with the report, so that a page's fate
-# is tied to the page, whatever order the simulation removes pages in).
-Report = tuple  # (float, float, bool, int, float, int[, float, float, float])
 
 
 @dataclass
@@ -210,8 +204,8 @@ class OneAtATime:
         gate_class = self._classify(u, now)
         if gate_class == MERGED:
             return gate_class, None
-        service = report[1] * self._fast_factor if gate_class == FAST_TRACKED else report[1]
-        return gate_class, (now, service, *report[2:])
+        service = report[ASSESSMENT] * self._fast_factor if gate_class == FAST_TRACKED else report[ASSESSMENT]
+        return gate_class, (now, service, *report[ACTIONABLE:])
 
 
 def surge_windows(scenario: Scenario, source_name: str) -> list[tuple[float, float, float]]:

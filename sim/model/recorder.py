@@ -12,6 +12,7 @@ import numpy as np
 
 from sim.metrics import SPENDING, WITHIN_HOURS, ReplicationResult, metric_names, priority_classes
 from sim.model.intake import FAST_TRACKED, MERGED, IntakeChunk
+from sim.model.report import ACTIONABLE, ARRIVAL, HOST, REMOVAL_DELAY, SOURCE
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
 from sim.scenario.schema import ROUTES, Scenario
 from sim.stats.histogram import LogHistogram
@@ -184,13 +185,13 @@ class Recorder:
 
         Overrun counts as on duty, so utilisation stays a share of the time analysts work.
         """
-        arrival = report[0]
+        arrival = report[ARRIVAL]
         warmup = self.warmup
         horizon = self.horizon
         if now >= warmup:
             self._waits.append(now - arrival)
             if self.classes:
-                self._class_waits[self.class_of_source[report[5]]].append(now - arrival)
+                self._class_waits[self.class_of_source[report[SOURCE]]].append(now - arrival)
             waited_in_window = now - (arrival if arrival > warmup else warmup)
             if waited_in_window > 0.0:  # an arrival taken at once can be an ulp "after" now
                 self.queue_area += waited_in_window
@@ -203,25 +204,25 @@ class Recorder:
 
     def finished(self, report: tuple, now: float) -> None:
         """An assessment ends at `now`: record it, and the notice and removal if actionable."""
-        arrival = report[0]
+        arrival = report[ARRIVAL]
         self._done_at.append(now)
         measured = now >= self.warmup
         if measured:
             self._tta.append(now - arrival)
             if self.classes:
-                self.class_assessed[self.class_of_source[report[5]]] += 1
+                self.class_assessed[self.class_of_source[report[SOURCE]]] += 1
         if arrival < self.sla_cut and now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
             self._sla_met_arrivals.append(arrival)
             if arrival >= self.warmup:
                 self.counts["sla_met"] += 1
-        if report[2]:
-            host = report[3]
+        if report[ACTIONABLE]:
+            host = report[HOST]
             if measured:
                 self.counts["notices"] += 1
                 if host >= 0:
                     self.host_notices[host] += 1
             if host >= 0 and not self.defer_removals:  # the removal time is known at the notice
-                self.removal(host, arrival, now, report[4], measured)
+                self.removal(host, arrival, now, report[REMOVAL_DELAY], measured)
 
     def removal(self, host: int, arrival: float, notice: float, delay_hours: float, measured: bool) -> None:
         """A page noticed at `notice` (a notice of the window when `measured`) is removed

@@ -29,8 +29,9 @@ from collections.abc import Callable
 
 import simpy
 
-from sim.model.intake import OneAtATime, Report, ReportAttributes
+from sim.model.intake import OneAtATime, ReportAttributes
 from sim.model.recorder import Recorder
+from sim.model.report import ARRIVAL, BLOCKED_DRAW, HOST, REMOVAL_DELAY, REUPLOAD_DELAY, REUPLOAD_DRAW, Report
 from sim.model.streams import Streams
 from sim.scenario.distributions import Sampler
 from sim.scenario.schema import Scenario
@@ -46,7 +47,7 @@ class Page:
     def __init__(self, report: Report, notice: float, measured: bool):
         self.report = report
         self.notice = notice
-        self.delay = report[4]  # notice to removal, hours; an escalation may shorten it
+        self.delay = report[REMOVAL_DELAY]  # notice to removal, hours; an escalation may shorten it
         self.removal = notice + self.delay
         self.checks = 0  # re-checks that found the page still up
         self.measured = measured
@@ -104,10 +105,10 @@ class TakedownLoop:
     # --- notices and follow-ups ---------------------------------------------------------------
     def notice(self, report: Report, now: float, measured: bool) -> None:
         """An actionable report's assessment ended at `now`: its notice is sent."""
-        host = report[3]
+        host = report[HOST]
         if host < 0:
             return  # no hosts: removal is not modelled
-        delay = report[4]
+        delay = report[REMOVAL_DELAY]
         if delay > self.follow_up_hours:
             page = Page(report, now, measured)
             self._follow_up_at(page, now + self.follow_up_hours)
@@ -120,7 +121,7 @@ class TakedownLoop:
                     event.callbacks.append(lambda _event, page=page: self._host_removes(page))
                 return
         elif self.defer:
-            self.recorder.removal(host, report[0], now, delay, measured)
+            self.recorder.removal(host, report[ARRIVAL], now, delay, measured)
         self._removed(now + delay, report)  # known at the notice: recorded by the recorder already
 
     def _follow_up_at(self, page: Page, when: float) -> None:
@@ -141,7 +142,7 @@ class TakedownLoop:
     def rechecked(self, job: tuple[float, Page], now: float) -> None:
         """An analyst's re-check of a page ends at `now`."""
         page = job[1]
-        self.recorder.rechecked(page.report[3], now)
+        self.recorder.rechecked(page.report[HOST], now)
         if page.done or page.removal <= now:
             return  # removed while the re-check waited
         page.checks += 1
@@ -152,7 +153,7 @@ class TakedownLoop:
 
     def _escalate(self, page: Page, now: float) -> None:
         """Escalated at `now`: removed at the earlier of the host's removal and the escalation's."""
-        self.recorder.escalated(page.report[3], now)
+        self.recorder.escalated(page.report[HOST], now)
         escalated = now + self.escalation_delay.next()
         if escalated < page.removal:
             page.removal = escalated
@@ -170,18 +171,22 @@ class TakedownLoop:
         page.done = True
         del self.pending[page.key]
         report = page.report
-        self.recorder.removal(report[3], report[0], page.notice, page.delay, page.measured)
+        self.recorder.removal(report[HOST], report[ARRIVAL], page.notice, page.delay, page.measured)
         self._removed(page.removal, report)
 
     # --- re-uploads ---------------------------------------------------------------------------
     def _removed(self, removal: float, report: Report) -> None:
         """A page is removed at `removal` (now or later): it may come back later at a new URL."""
-        if self.reupload_share <= 0 or removal >= self.horizon or report[6] >= self.reupload_share:
+        if (
+            self.reupload_share <= 0
+            or removal >= self.horizon
+            or report[REUPLOAD_DRAW] >= self.reupload_share
+        ):
             return
-        when = removal + report[7]
+        when = removal + report[REUPLOAD_DELAY]
         if when >= self.horizon:
             return
-        if report[8] < self.block_share:
+        if report[BLOCKED_DRAW] < self.block_share:
             self.recorder.reuploaded(when, blocked=True)  # stopped at upload
         else:
             event = self.env.timeout(when - self.env.now)
