@@ -24,24 +24,6 @@ EXIT_INVALID = 2
 EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
-KEY_METRICS = (
-    ("reports_received", "reports received"),
-    ("reports_assessed", "reports assessed"),
-    ("notices_sent", "notices sent"),
-    ("pages_removed", "pages removed"),
-    ("wait_hours_mean", "wait, mean (h)"),
-    ("wait_hours_p95", "wait, 95th percentile (h)"),
-    ("time_to_assessment_hours_mean", "time to assessment, mean (h)"),
-    ("time_to_removal_hours_mean", "time to removal, mean (h)"),
-    ("queue_length_mean", "queue length, time-average"),
-    ("backlog_end", "backlog at the end"),
-    ("backlog_peak", "backlog peak"),
-    ("backlog_clear_days", "days to clear the backlog"),
-    ("backlog_never_cleared_replications", "replications where it never cleared"),
-    ("analyst_utilisation", "analyst utilisation"),
-    ("sla_assessment_share", "share assessed within SLA"),
-)
-
 
 def _load(path: str):
     from sim.scenario.schema import ScenarioError, load_scenario
@@ -75,8 +57,24 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except (ExperimentError, FolderError) as exc:
-            click.echo("\n".join(cut(line) for line in str(exc).splitlines()), err=True)
+            click.echo("\n".join(cut(line) for line in _in_options(exc).splitlines()), err=True)
             sys.exit(EXIT_INVALID)
+
+
+# the options of the library's parameters, for its messages (`ExperimentError.parameter`)
+OPTIONS = {
+    "metrics": "--metric", "vary": "--vary", "baseline": "--baseline", "target": "--target", "low": "--min",
+    "high": "--max", "keys": "--keys", "replications": "--replications", "seed": "--seed",
+    "max_replications": "--max-replications",
+}  # fmt: skip
+
+
+def _in_options(exc: Exception) -> str:
+    """A refusal worded with the command line's options where the library names its parameters."""
+    parameter = getattr(exc, "parameter", None)
+    if parameter in OPTIONS:
+        return f"{OPTIONS[parameter]}{exc.detail}"
+    return str(exc).replace("(force=True)", "with --force")
 
 
 @click.group(
@@ -255,7 +253,7 @@ def run(
         write(done, out_dir, plots=not no_plots, period=period, command_line=_command_line())
         summaries = run_summaries(done, period)
         note = done.precision_note
-        click.echo(_table(summaries, _has_backlog_events(spec)))
+        click.echo(_table(summaries, _modelled(spec)))
         if note:
             click.echo(f"replications: {len(done.results)}{note}")
         from sim.experiments.estimate import effective_capacity
@@ -575,24 +573,35 @@ def _progress_printer() -> Callable[[int, int], None] | None:
     return show
 
 
-def _has_backlog_events(spec) -> bool:
-    """Whether clearing a backlog is a question here: a starting backlog, a surge or a window."""
-    return bool(spec.intake.initial_backlog or spec.intake.surges or spec.analysts.capacity_windows)
+def _modelled(spec) -> set[str]:
+    """What the scenario models beyond the queue, as the catalogue's `shown_with` names it."""
+    found = set()
+    if spec.takedown.hosts:
+        found.add("hosts")
+    if any(source.is_proactive for source in spec.intake.sources.values()):
+        found.add("proactive")
+    if spec.intake.initial_backlog or spec.intake.surges or spec.analysts.capacity_windows:
+        found.add("backlog events")
+    return found
 
 
-def _table(summaries, backlog_events: bool = True) -> str:
+def _table(summaries, modelled: set[str]) -> str:
+    """The console's table of a run's key figures (those the scenario models), rounded to 4
+    significant figures."""
     from sim.common.files import fmt
+    from sim.metrics import KEY_FIGURES, metric
 
     def cell(x: float) -> str:
         return fmt(float(f"{x:.4g}")) if x == x else "-"
 
     rows = [("metric", "mean", "95 % CI")]
-    for key, label in KEY_METRICS:
-        if key.startswith(("backlog_peak", "backlog_clear", "backlog_never")) and not backlog_events:
+    for name in KEY_FIGURES:
+        entry = metric(name)
+        if entry.shown_with and entry.shown_with not in modelled:
             continue
-        s = summaries[key]
+        s = summaries[name]
         ci = f"{cell(s.ci95_low)} to {cell(s.ci95_high)}" if s.replications > 1 else "-"
-        rows.append((label, cell(s.mean), ci))
+        rows.append((entry.short or entry.label, cell(s.mean), ci))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
 

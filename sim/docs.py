@@ -1,8 +1,9 @@
 """The generated documents: print, write or check them (`python -m sim.docs [--write | --check]`).
 
 Each document is rendered from the code it describes (the scenario reference from the scenario
-models), so it cannot drift: a test fails when a committed copy is stale. Paths are relative to
-the folder the command runs in (the repository), never to where the package is installed.
+models, the metrics from the metric catalogue), so it cannot drift: a test fails when a committed
+copy is stale. Paths are relative to the folder the command runs in (the repository), never to
+where the package is installed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from sim import metrics
 from sim.common.files import atomic_write_text
 from sim.scenario import reference
 
 WRITE_COMMAND = "python -m sim.docs --write"
 DOCUMENTS: dict[str, Callable[[], str]] = {
     "docs/scenario-reference.md": reference.render,
+    "docs/metrics.md": metrics.render_docs,
 }
 
 

@@ -142,12 +142,13 @@ def test_experiments_refuse_bad_requests_before_simulating() -> None:
     from sim.experiments.staffing import UnreachableTarget
 
     scenario = sim.load_scenario(small())
-    with pytest.raises(ExperimentError, match="--metric: unknown no_such_metric"):
+    with pytest.raises(ExperimentError, match="^metrics: unknown metric 'no_such_metric'"):
         sim.sweep(scenario, {"analysts.count": [3, 4]}, metrics=["no_such_metric"])
     with pytest.raises(ExperimentError, match="analysts.cuont"):
         sim.sweep(scenario, {"analysts.cuont": [3, 4]})
-    with pytest.raises(ExperimentError, match="above --max"):
+    with pytest.raises(ExperimentError, match=r"^low 9 is above the most analysts to try \(3\)") as caught:
         sim.staff(scenario, "wait_hours_mean<=1", low=9, high=3)
+    assert caught.value.parameter == "low"  # the command line names its option (--min) instead
     weekday = scenario.with_values(
         {"analysts.schedule": {"days": "mon-fri", "start": "08:00", "end": "16:00"}}
     )

@@ -1,4 +1,5 @@
-"""The analytic capacity estimate (`sim.erlang.effective_capacity`) against Erlang C and simulation."""
+"""The analytic capacity estimate (`sim.experiments.estimate.effective_capacity`) against Erlang C
+and simulation."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from sim.stats.precision import PRECISION_METRICS, batch_sizes, relative_half_width, replicate
+from sim.metrics import PRECISION_METRICS
+from sim.stats.precision import batch_sizes, relative_half_width, replicate
 from tests.conftest import hotline_sim, mmc_dict
 
 

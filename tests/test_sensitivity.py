@@ -147,7 +147,7 @@ def test_default_keys_come_from_the_file(tmp_path: Path) -> None:
     ("arguments", "message"),
     [
         (["--keys", "analysts.cont"], "--keys analysts.cont: no key 'cont' here"),
-        (["--keys", "analysts.count", "--metric", "wait"], "--metric: unknown wait"),
+        (["--keys", "analysts.count", "--metric", "wait"], "--metric: unknown metric 'wait'"),
         (["--keys", "analysts.count", "--change", "0"], "--change"),
     ],
 )

@@ -142,7 +142,10 @@ def test_keys_inside_lists_can_be_varied(scenario_file: Path) -> None:
         (["--vary", "analysts.count"], "--vary: expected KEY=V1,V2,..."),
         (["--vary", "takedown.hosts[7].share=1"], "takedown.hosts[7].share: no element [7]"),
         (["--vary", "analysts.count=3,4", "--vary", "analysts.count=5"], "each key once"),
-        (["--vary", "analysts.count=3,4", "--metric", "wait_hour_mean"], "--metric: unknown wait_hour_mean"),
+        (
+            ["--vary", "analysts.count=3,4", "--metric", "wait_hour_mean"],
+            "--metric: unknown metric 'wait_hour_mean'; did you mean wait_hours_mean",
+        ),
         (["--vary", "analysts.count=3,4", "--baseline", "analysts.count=9"], "no arm has these values"),
         (["--vary", "analysts.count=3,4", "--baseline", "seed=9"], "--baseline: expected KEY=VALUE"),
     ],

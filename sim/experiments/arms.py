@@ -28,7 +28,15 @@ from sim.stats.intervals import Summary, summarise
 
 
 class ExperimentError(ValueError):
-    """A sweep, baseline or target that cannot be run as given (exit 2 at the command line)."""
+    """A request that cannot be run as given (exit 2 at the command line), refused before anything
+    is simulated. `parameter` is the argument of the library function at fault (None: the request
+    as a whole) and `detail` what follows its name, so that the command line can name its own option
+    instead: `metrics: unknown metric 'x'` here, `--metric: unknown metric 'x'` there."""
+
+    def __init__(self, detail: str, parameter: str | None = None):
+        self.detail = detail
+        self.parameter = parameter
+        super().__init__(f"{parameter}{detail}" if parameter else detail)
 
 
 def parse_value(text: str) -> Any:
@@ -44,13 +52,13 @@ def parse_vary(text: str) -> tuple[str, list[Any]]:
     key, sep, values = text.partition("=")
     key = key.strip()
     if not sep or not key or not values.strip():
-        raise ExperimentError(f"--vary: expected KEY=V1,V2,..., got {shown(text)}")
+        raise ExperimentError(f": expected KEY=V1,V2,..., got {shown(text)}", "vary")
     try:
         parsed = tomllib.loads(f"values = [{values}]")["values"]
     except (ValueError, RecursionError):
         parsed = [parse_value(v) for v in values.split(",") if v.strip()]
     if not parsed:
-        raise ExperimentError(f"--vary {key}: expected at least one value")
+        raise ExperimentError(f" {key}: expected at least one value", "vary")
     return key, parsed
 
 
@@ -84,7 +92,7 @@ def build_arms(base: Scenario, varies: list[tuple[str, list[Any]]], source: str)
     keys = [key for key, _ in varies]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise ExperimentError(f"--vary: each key once, got {', '.join(repeated)} more than once")
+        raise ExperimentError(f": each key once, got {', '.join(repeated)} more than once", "vary")
     arms = []
     for combination in itertools.product(*(values for _, values in varies)):
         values = dict(zip(keys, combination, strict=True))
@@ -92,7 +100,7 @@ def build_arms(base: Scenario, varies: list[tuple[str, list[Any]]], source: str)
         try:
             scenario = base.with_values(values, source=f"{source} with {label}")
         except KeyError as exc:
-            raise ExperimentError(f"--vary {exc.args[0]}") from None
+            raise ExperimentError(f" {exc.args[0]}", "vary") from None
         except ScenarioError as exc:
             raise ExperimentError(str(exc)) from None
         arms.append(Arm(values, scenario))
@@ -106,14 +114,14 @@ def find_arm(arms: list[Arm], text: str) -> int:
         key, sep, value = part.partition("=")
         if not sep or key.strip() not in arms[0].values:
             raise ExperimentError(
-                f"--baseline: expected KEY=VALUE with varied keys ({', '.join(arms[0].values)}), "
-                f"got {shown(part)}"
+                f": expected KEY=VALUE with varied keys ({', '.join(arms[0].values)}), got {shown(part)}",
+                "baseline",
             )
         wanted[key.strip()] = parse_value(value)
     for index, arm in enumerate(arms):
         if all(_same(arm.values[k], v) for k, v in wanted.items()):
             return index
-    raise ExperimentError(f"--baseline {text}: no arm has these values")
+    raise ExperimentError(f" {text}: no arm has these values", "baseline")
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -40,7 +40,9 @@ def _run_on_dask(work: list[tuple[Scenario, int, int]], address: str, jobs: int,
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise SchedulerError("--scheduler needs Dask distributed: pip install 'hotline-sim[dask]'") from None
+        raise SchedulerError(
+            "a Dask scheduler needs Dask distributed: pip install 'hotline-sim[dask]'"
+        ) from None
     cluster = None
     try:
         if address == "local":

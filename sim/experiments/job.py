@@ -72,7 +72,7 @@ def plan_replications(
     ):
         if value is not None and not (isinstance(value, int) and low <= value <= high):
             raise ExperimentError(
-                f"{name}: expected a whole number from {low} to {high:,}, got {shown(value)}"
+                f": expected a whole number from {low} to {high:,}, got {shown(value)}", name
             )
     return Options(count, run_seed, jobs, scheduler, precision, maximum, progress)
 
@@ -81,14 +81,10 @@ def checked_size(
     scenarios: list[Scenario], replications: int, jobs: int, force: bool, repeats: int = 1
 ) -> JobSize:
     """The job's estimated size; JobTooBig (an ExperimentError) beyond the limits unless `force`."""
-    from sim.experiments.arms import ExperimentError
-    from sim.experiments.size import JobTooBig, check, estimate
+    from sim.experiments.size import check, estimate
 
     size = estimate(scenarios, replications, jobs, repeats)
-    try:
-        check(size, force, jobs)
-    except JobTooBig as exc:
-        raise ExperimentError(str(exc)) from None
+    check(size, force, jobs)
     return size
 
 

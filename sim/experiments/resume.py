@@ -216,7 +216,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _expected_days(scenario: Scenario) -> int:
-    """The length of a replication's daily series (as `sim.metrics.Recorder` counts days)."""
+    """The length of a replication's daily series (as `sim.model.recorder.Recorder` counts days)."""
     return max(1, math.ceil(scenario.horizon_hours / HOURS_PER_DAY - TIME_TOLERANCE_HOURS))
 
 

@@ -36,7 +36,8 @@ class RunResults:
     @property
     def precision_note(self) -> str:
         """How replication control ended ('' without it), as summary.md and the CLI say it."""
-        from sim.stats.precision import PRECISION_METRICS, precision_note
+        from sim.metrics import PRECISION_METRICS
+        from sim.stats.precision import precision_note
 
         return precision_note(self.precision, self.imprecise, PRECISION_METRICS)
 
@@ -105,7 +106,7 @@ def run(
     called before simulating, with the job's estimated size (`sim.experiments.size`); a job beyond the size
     limits raises JobTooBig first, unless `force`."""
     from sim.experiments.execution import run_groups
-    from sim.stats.precision import PRECISION_METRICS
+    from sim.metrics import PRECISION_METRICS
 
     spec, source = resolve(scenario, source)
     options = plan_replications(

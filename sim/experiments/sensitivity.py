@@ -29,10 +29,11 @@ from sim.experiments.arms import paired_differences
 from sim.experiments.job import checked_size, pandas_module, plan_replications, resolve
 from sim.experiments.size import JobSize
 from sim.experiments.sweep import DEFAULT_SWEEP_METRICS
-from sim.metrics import ReplicationResult
+from sim.metrics import SUMMARY_ONLY, ReplicationResult
 from sim.scenario.assumptions import marked_keys
 from sim.scenario.schema import Scenario, ScenarioError, get_dotted
 from sim.stats.intervals import Summary, summarise
+from sim.stats.summaries import never_cleared, summary_difference
 
 if TYPE_CHECKING:
     import pandas
@@ -163,26 +164,30 @@ def sensitivity_analysis(
     ExperimentError (before any simulation) for no keys, an unknown key or metric."""
     from sim.experiments.arms import ExperimentError
     from sim.experiments.execution import run_groups
-    from sim.metrics import metric_names
+    from sim.metrics import UnknownMetric, validate_metric
 
     spec, source = resolve(scenario, source)
     if keys is None and source is None:
-        raise ExperimentError("no scenario file to read `# assumption:` keys from; give keys")
+        raise ExperimentError(": none given, and no scenario file to read `# assumption:` keys from", "keys")
     chosen_keys = list(keys) if keys else assumption_keys(source)
     if not chosen_keys:
-        raise ExperimentError(f"{source}: no `# assumption:` keys to move; give --keys K1,K2,...")
+        raise ExperimentError(f": none given, and {source} marks no `# assumption:` keys to move", "keys")
     if 2 * len(chosen_keys) > MAX_ARMS:
-        raise ExperimentError(f"--keys: {len(chosen_keys):,} keys; at most {MAX_ARMS // 2:,} in one analysis")
+        raise ExperimentError(
+            f": {len(chosen_keys):,} keys; at most {MAX_ARMS // 2:,} in one analysis", "keys"
+        )
     try:
         moves = build_moves(spec, chosen_keys, change)
     except KeyError as exc:
-        raise ExperimentError(f"--keys {exc.args[0]}") from None
+        raise ExperimentError(f" {exc.args[0]}", "keys") from None
     if not keys:  # the file's assumptions: only those a relative move changes
         moves = [m for m in moves if not m.problem.startswith(("cannot be moved", "unchanged"))]
     chosen = list(metrics or DEFAULT_SWEEP_METRICS)
-    unknown = [m for m in chosen if m not in metric_names(spec)]
-    if unknown:
-        raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
+    for name in chosen:
+        try:
+            validate_metric(name, [spec])
+        except UnknownMetric as exc:
+            raise ExperimentError(f": {exc}", "metrics") from None
     runnable = [index for index, move in enumerate(moves) if move.scenario is not None]
     options = plan_replications(
         spec, replications, seed, jobs, scheduler, precision, max_replications, progress
@@ -215,7 +220,13 @@ def effects(
         results = moved.get(index)
         differences = paired_differences(results, base, metrics) if results else {}
         for metric in metrics:
-            level = summarise([r.metrics.get(metric, math.nan) for r in results]) if results else UNDEFINED
+            if metric in SUMMARY_ONLY:  # an exact count over the replications
+                level = never_cleared(results) if results else UNDEFINED
+                differences[metric] = summary_difference(metric, results, base) if results else UNDEFINED
+            else:
+                level = (
+                    summarise([r.metrics.get(metric, math.nan) for r in results]) if results else UNDEFINED
+                )
             rows.append(
                 {
                     "move": move,

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.common import limits
+from sim.experiments.arms import ExperimentError
 from sim.model.demand import DAYS_PER_YEAR, surge_factor
 from sim.model.intake import surge_windows
 from sim.scenario.roster import HOURS_PER_DAY, HOURS_PER_WEEK
@@ -64,7 +65,7 @@ BYTES_BASE = 300e6  # Python, numpy, SimPy and matplotlib themselves
 BIG_JOB_SECONDS = 30.0  # a job estimated to take longer says how big it is when it starts
 
 
-class JobTooBig(ValueError):
+class JobTooBig(ExperimentError):
     """A job beyond the limits (exit 2 at the command line): the message says how big it is."""
 
 
@@ -258,5 +259,5 @@ def check(size: JobSize, force: bool = False, jobs: int = 1) -> None:
         raise JobTooBig(
             f"this job is too big: {size.describe(jobs)}, over {size.runs:,} replications; the limit is "
             f"{' and '.join(problems).replace('more than ', '')} (docs/limits.md). Shorten the horizon, run "
-            "fewer replications, arms or team sizes, or give --force to run it anyway"
+            "fewer replications, arms or team sizes, or force it to run anyway (force=True)"
         )

@@ -1,8 +1,9 @@
 """The staffing answer: the smallest analyst count whose whole 95 % CI meets a target.
 
-Counts are searched by bisection between `--min` and `--max` (the metric is taken to improve with
+Counts are searched by bisection between `low` and `high` (the metric is taken to improve with
 more analysts), every count run with the same seed, so counts share their random numbers. Beside
-it, an Erlang C estimate from the analytic capacity model (`sim.erlang.effective_capacity`), and a
+it, an Erlang C estimate from the analytic capacity model
+(`sim.experiments.estimate.effective_capacity`), and a
 check before any simulation that the schedule can meet the target at all.
 
 >>> parse_target("sla_assessment_share>=0.95")
@@ -63,7 +64,7 @@ def parse_target(text: str) -> Target:
     """Parse `METRIC<=VALUE` / `METRIC>=VALUE` (ExperimentError when malformed)."""
     match = _TARGET.match(text)
     if not match:
-        raise ExperimentError(f'--target: expected "METRIC<=VALUE" or "METRIC>=VALUE", got {shown(text)}')
+        raise ExperimentError(f': expected "METRIC<=VALUE" or "METRIC>=VALUE", got {shown(text)}', "target")
     return Target(match.group(1), match.group(2), float(match.group(3)))
 
 
@@ -272,18 +273,20 @@ def staff(
     the team sizes a bisection tries), before simulating; `source` as for `sweep`."""
     from sim.experiments.arms import ExperimentError
     from sim.experiments.execution import run_groups
-    from sim.metrics import metric_names
+    from sim.metrics import UnknownMetric, validate_metric
     from sim.stats.summaries import summarise_metrics
 
     spec, source = resolve(scenario, source)
     goal = parse_target(target) if isinstance(target, str) else target
-    if goal.metric not in metric_names(spec) and goal.metric != "backlog_never_cleared_replications":
-        raise ExperimentError(f"--target: unknown metric {goal.metric!r} (metrics are those of summary.csv)")
+    try:
+        validate_metric(goal.metric, [spec])
+    except UnknownMetric as exc:
+        raise ExperimentError(f": {exc}", "target") from None
     if low > high:
-        raise ExperimentError(f"--min {low} is above --max {high}")
+        raise ExperimentError(f" {low} is above the most analysts to try ({high})", "low")
     if high > MAX_ANALYSTS:
         raise ExperimentError(
-            f"--max {high} is above the most analysts a scenario may have ({MAX_ANALYSTS:,})"
+            f" {high} is above the most analysts a scenario may have ({MAX_ANALYSTS:,})", "high"
         )
     check_scalable(spec)
     check_reachable(spec, goal)
@@ -291,11 +294,11 @@ def staff(
         spec, replications, seed, jobs, scheduler, precision, max_replications, progress
     )
     teams = []  # a bisection tries both ends; a team fits its shifts from the smallest on
-    for flag, count_at in (("--min", low), ("--max", high)):
+    for parameter, count_at in (("low", low), ("high", high)):
         try:
             teams.append(spec.with_values({"analysts.count": count_at}))
         except ScenarioError as exc:
-            raise ExperimentError(f"{flag} {count_at}: {exc.problems[0]}") from None
+            raise ExperimentError(f" {count_at}: {exc.problems[0]}", parameter) from None
     tries = math.ceil(math.log2(high - low + 1)) + 1
     size = checked_size(teams, options.most_replications, jobs, force, repeats=math.ceil(tries / 2))
     if on_start:

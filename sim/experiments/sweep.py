@@ -113,7 +113,7 @@ def sweep(
     from sim.experiments.arms import ExperimentError, build_arms, find_arm
     from sim.experiments.execution import run_groups
     from sim.experiments.resume import ReplicationCache
-    from sim.metrics import metric_names
+    from sim.metrics import UnknownMetric, validate_metric
     from sim.stats.precision import precision_note
 
     spec, source = resolve(scenario, source)
@@ -121,16 +121,16 @@ def sweep(
     combinations = math.prod(len(values) for _, values in varies)
     if combinations > MAX_ARMS:  # before validating every one of them
         raise ExperimentError(
-            f"--vary: {combinations:,} arms (every combination of the values); at most {MAX_ARMS:,} allowed"
+            f": {combinations:,} arms (every combination of the values); at most {MAX_ARMS:,} allowed", "vary"
         )
     arms = build_arms(spec, varies, str(source or "<scenario>"))
     baseline_index = find_arm(arms, baseline) if baseline else 0
     chosen = list(metrics or DEFAULT_SWEEP_METRICS)
-    known = {name for arm in arms for name in metric_names(arm.scenario)}
-    known.add("backlog_never_cleared_replications")
-    unknown = [m for m in chosen if m not in known]
-    if unknown:
-        raise ExperimentError(f"--metric: unknown {', '.join(unknown)} (metrics are those of summary.csv)")
+    for name in chosen:
+        try:
+            validate_metric(name, [arm.scenario for arm in arms])
+        except UnknownMetric as exc:
+            raise ExperimentError(f": {exc}", "metrics") from None
     options = plan_replications(
         spec, replications, seed, jobs, scheduler, precision, max_replications, progress
     )

@@ -111,7 +111,7 @@ class ResultsFolder:
             planted = self.path / LOCK_NAME
             if planted.is_symlink() or (planted.exists() and not stat.S_ISREG(planted.lstat().st_mode)):
                 raise FolderError(
-                    f"{where}: {LOCK_NAME} is not a plain file; remove it, or choose another --out"
+                    f"{where}: {LOCK_NAME} is not a plain file; remove it, or choose another folder"
                 )
         except OSError as exc:
             raise FolderError(f"{where}: cannot write results there ({exc.strerror})") from None
@@ -121,7 +121,7 @@ class ResultsFolder:
         except Timeout:
             raise FolderBusy(
                 f"{where}: another hotline-sim command is writing this folder ({self._owner()}); wait "
-                "for it to finish, or choose another --out"
+                "for it to finish, or choose another folder"
             ) from None
         except OSError as exc:
             raise FolderError(f"{where}: cannot write results there ({exc.strerror})") from None
@@ -205,7 +205,7 @@ class ResultsFolder:
                 f"{self.path}: holds files that hotline-sim did not write here "
                 f"({', '.join(shown(n) for n in present[:5])}{' and more' if len(present) > 5 else ''}: in "
                 "neither its manifest nor its list of files), and a command writing here would overwrite "
-                "or remove them; move them, or choose another --out"
+                "or remove them; move them, or choose another folder"
             )
 
     def start(self, planned: list[str], keep_resume_cache: bool = False) -> None:

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from sim.metrics import ReplicationResult
+from sim.metrics import ReplicationResult, axis_label
 from sim.scenario.schema import Scenario
 from sim.stats.histogram import bin_edges_hours
 from sim.stats.intervals import t_quantile_975
@@ -37,32 +37,6 @@ STYLE = {
     "legend.frameon": False,
     "lines.linewidth": 1.3,
 }
-UNIT_SUFFIXES = (
-    ("_share", "share, 0 to 1"),
-    ("_hours", "hours"),
-    ("_days", "days"),
-    ("_replications", "replications"),
-    ("utilisation", "share of on-duty time"),
-    ("_per_day_mean", "per day"),
-    ("_per_analyst_day_mean", "hours per duty day"),
-    ("_per_analyst_day_max", "hours per duty day"),
-)
-
-
-def metric_axis_label(metric: str) -> str:
-    """A metric's name with its unit, for an axis: `wait_hours_mean (hours)`, `backlog_end (reports)`.
-
-    >>> metric_axis_label("sla_assessment_share")
-    'sla_assessment_share (share, 0 to 1)'
-    >>> metric_axis_label("pages_removed")
-    'pages_removed (count)'
-    """
-    for marker, unit in UNIT_SUFFIXES:
-        if marker in metric:
-            return f"{metric} ({unit})"
-    return f"{metric} (count)"
-
-
 KEY_UNITS = (
     ("_days", "days"), ("_hours", "hours"), ("_minutes", "minutes"), ("_share", "share, 0 to 1"),
     ("_per_day", "reports per day"), ("_per_search_hour", "reports per hour"), ("multiplier", "factor"),
@@ -285,7 +259,7 @@ def sweep_plot(arms: list, summaries: list[dict], metric: str) -> bytes:
     if not numeric:
         ax.set_xticks(range(len(xs)), [show_value(x) for x in xs])
     ax.set_xlabel(key_axis_label(first))
-    ax.set_ylabel(f"{metric_axis_label(metric)}\nmean, 95 % CI band")
+    ax.set_ylabel(f"{axis_label(metric)}\nmean, 95 % CI band")
     _title(ax, f"{arms[0].scenario.scenario.name}: {metric} by {first}")
     _legend(ax, loc="best")
     return _png(plt, fig)
@@ -311,7 +285,7 @@ def staffing_plot(
     if answer is not None:
         ax.axvline(answer, color="0.5", linestyle=":", linewidth=1.2, label=f"answer: {answer} analysts")
     ax.set_xlabel("analysts (analysts.count)")
-    ax.set_ylabel(metric_axis_label(metric))
+    ax.set_ylabel(axis_label(metric))
     _title(ax, f"{name}: {metric} by team size (counts tried)")
     _legend(ax, loc="best")
     return _png(plt, fig)
@@ -330,7 +304,7 @@ def tornado_plot(
                 ax.barh(y, value, left=base.mean, color=colour, edgecolor="black", linewidth=0.5, label=label)
     ax.axvline(base.mean, color="black", linewidth=1.0)
     ax.set_yticks(positions, [key for key, _, _ in bars])
-    ax.set_xlabel(f"{metric_axis_label(metric)}; base {base.mean:.4g}, bars: the paired change")
+    ax.set_xlabel(f"{axis_label(metric)}; base {base.mean:.4g}, bars: the paired change")
     _title(ax, f"{scenario.scenario.name}: sensitivity of {metric}")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))

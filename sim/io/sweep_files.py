@@ -1,6 +1,6 @@
 """Sweep result files: sweep.csv, sweep_differences.csv, sweep.md, one plot per chosen metric.
 
-Numbers use the format of `summary.csv` (`sim.output.fmt`), so an arm equal to the base scenario
+Numbers use the format of `summary.csv` (`sim.common.files.fmt`), so an arm equal to the base scenario
 has exactly the numbers `run` writes for it. Files are written atomically; a folder without
 `manifest.json` is an incomplete sweep.
 """

@@ -39,11 +39,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sim.common.files import atomic_write_text
 from sim.common.limits import MAX_ANALYSTS, MAX_REPLICATIONS
 from sim.common.messages import cut
-from sim.metrics import HOST_COLUMNS
+from sim.metrics import HOST_COLUMNS, KEY_FIGURES
 from sim.report.words import (
     KIND_FILES,
     RUN_FIGURES,
-    RUN_KEY_FIGURES,
     ci_words,
     key_figures,
     metric_kind,
@@ -61,7 +60,6 @@ MAX_FIGURE_BYTES = 20 * 2**20
 MAX_NESTING = 64  # a manifest nests about 7 levels deep
 MAX_PROBLEMS = 10  # problems listed in one message
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-NEVER_CLEARED = "backlog_never_cleared_replications"
 
 
 class ReportError(ValueError):
@@ -246,7 +244,7 @@ MANIFESTS: dict[str, type[Manifest]] = {
 
 
 def _cut(text: str, most: int = 60) -> str:
-    """`text` cut to about `most` characters (`sim.messages.cut`)."""
+    """`text` cut to about `most` characters (`sim.common.messages.cut`)."""
     return cut(text, most)
 
 
@@ -681,7 +679,7 @@ def _summary(path: Path) -> dict[str, Row]:
                 f"{path}: metric {_cut(repr(row['metric']))} has more than one row (row {number})"
             )
         by_metric[row["metric"]] = row
-    needed = [metric for metric, _ in RUN_KEY_FIGURES] + [NEVER_CLEARED]
+    needed = list(KEY_FIGURES)
     missing = [metric for metric in needed if metric not in by_metric]
     if missing:
         raise ReportError(f"{path}: no row for metric(s) {', '.join(missing)} (key figures of the report)")

@@ -24,6 +24,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sim.metrics import KEY_FIGURES, NEVER_CLEARED
+from sim.metrics import metric as catalogue_entry
+
 KIND_FILES = {
     "run": "summary.csv",
     "sweep": "sweep.csv",
@@ -44,15 +47,13 @@ RUN_FIGURES = (
 UNITS = {"share": " %", "hours": " hours", "days": " days", "count": ""}
 
 
-def metric_kind(metric: str) -> str:
-    """How a metric is worded: "share" (shown in %), "hours", "days" or "count"."""
-    if metric.endswith("_share") or "utilisation" in metric or metric.startswith("time_share_"):
-        return "share"
-    if "_hours" in metric:
-        return "hours"
-    if "_days" in metric and not metric.startswith("first_period"):
-        return "days"
-    return "count"
+def metric_kind(name: str) -> str:
+    """How a metric is worded (the catalogue's `words`): "share" (in %), "hours", "days" or "count";
+    a name the catalogue does not know (a folder is not trusted) is worded as a count."""
+    try:
+        return catalogue_entry(name).words
+    except KeyError:
+        return "count"
 
 
 def _decimals(half_width: float, kind: str, mean: float) -> int:
@@ -125,26 +126,6 @@ def number_words(value: float, kind: str) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
-RUN_KEY_FIGURES = (
-    ("sla_assessment_share", "Share of reports assessed within {sla} hours of arrival"),
-    ("wait_hours_mean", "Mean wait before assessment starts"),
-    ("wait_hours_p95", "Wait that 95 % of reports stay within"),
-    ("time_to_assessment_hours_mean", "Mean time from arrival to the end of assessment"),
-    ("reports_received", "Reports received in the measured {window} days"),
-    ("reports_assessed", "Reports assessed"),
-    ("reports_found", "Reports found by the analysts' proactive searching"),
-    ("notices_sent", "Takedown notices sent"),
-    ("pages_removed", "Pages removed before the end of the run"),
-    ("time_to_removal_hours_mean", "Mean time from report to removal of the page"),
-    ("pages_removed_within_3_days_share", "Share of pages removed within 3 days of the notice"),
-    ("backlog_end", "Reports waiting at the end of the run"),
-    ("backlog_peak", "Most reports waiting at once"),
-    ("backlog_clear_days", "Days to clear the backlog after the last surge or capacity dip"),
-    ("analyst_utilisation", "Share of the analysts' on-duty time spent assessing and re-checking"),
-    ("time_share_searching", "Share of on-duty time spent searching"),
-)
-
-
 def key_figures(
     kind: str, summary: dict[str, dict[str, Any]], manifest: dict[str, Any], scenario: dict[str, Any],
     rows: list[dict[str, Any]],
@@ -171,29 +152,21 @@ def _run_figures(
     runs = int(manifest["replications"])
     shown = set(_modelled(scenario))
     figures = []
-    for metric, label in RUN_KEY_FIGURES:
-        s = summary.get(metric)
-        if s is None or (metric in _OPTIONAL and _OPTIONAL[metric] not in shown):
+    for name in KEY_FIGURES:
+        entry, s = catalogue_entry(name), summary.get(name)
+        if s is None or name == NEVER_CLEARED or (entry.shown_with and entry.shown_with not in shown):
             continue
-        kind = metric_kind(metric)
+        label, kind = entry.label, entry.words
         text = ci_words(s["mean"], s["ci95_low"], s["ci95_high"], int(s["replications"]), kind)
         if kind == "hours" and s["mean"] >= 48:
             text += f", about {s['mean'] / 24:.1f} days"
         if 0 < s["replications"] < runs:
             text += f" (over the {int(s['replications'])} of {runs} replications where it is defined)"
         figures.append((label.format(**words), text))
-    never = summary.get("backlog_never_cleared_replications")
+    never = summary.get(NEVER_CLEARED)
     if "backlog events" in shown and never and never["mean"] > 0:
         figures.append(("Replications where the backlog never cleared", f"{never['mean']:g} of {runs}"))
     return figures
-
-
-_OPTIONAL = {
-    "reports_found": "proactive", "time_share_searching": "proactive",
-    "notices_sent": "hosts", "pages_removed": "hosts", "time_to_removal_hours_mean": "hosts",
-    "pages_removed_within_3_days_share": "hosts",
-    "backlog_peak": "backlog events", "backlog_clear_days": "backlog events",
-}  # fmt: skip
 
 
 def _modelled(scenario: dict[str, Any]) -> list[str]:

@@ -3,7 +3,7 @@
 Every key carries its unit in its name. Every optional feature defaults to off, so a file that does
 not mention a feature behaves as if the feature did not exist. Every field carries a `description`
 and reference metadata (`_about`): docs/scenario-reference.md is generated from them by
-`python -m sim.scenario.reference --write`, and `hotline-sim check FILE` shows a file with every default.
+`python -m sim.docs --write`, and `hotline-sim check FILE` shows a file with every default.
 """
 
 from __future__ import annotations

@@ -18,13 +18,6 @@ from collections.abc import Callable, Sequence
 from sim.metrics import ReplicationResult
 from sim.stats.intervals import summarise
 
-PRECISION_METRICS = (
-    "reports_assessed",
-    "wait_hours_mean",
-    "time_to_assessment_hours_mean",
-    "sla_assessment_share",
-    "analyst_utilisation",
-)
 DEFAULT_MAX_REPLICATIONS = 100
 
 

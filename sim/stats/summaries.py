@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.metrics import TIMESERIES, ReplicationResult
+from sim.metrics import NEVER_CLEARED, TIMESERIES, ReplicationResult
 from sim.stats.intervals import Summary, summarise
-
-if TYPE_CHECKING:
-    pass
 
 
 def summarise_metrics(results: list[ReplicationResult]) -> dict[str, Summary]:
@@ -22,11 +18,24 @@ def summarise_metrics(results: list[ReplicationResult]) -> dict[str, Summary]:
     interval has no width).
     """
     summaries = {m: summarise([r.metrics[m] for r in results]) for m in results[0].metrics}
-    never = sum(math.isnan(r.metrics["backlog_clear_days"]) for r in results)
-    summaries["backlog_never_cleared_replications"] = Summary(
-        float(never), 0.0, float(never), float(never), len(results)
-    )
+    summaries[NEVER_CLEARED] = never_cleared(results)
     return summaries
+
+
+def never_cleared(results: list[ReplicationResult]) -> Summary:
+    """`backlog_never_cleared_replications`: how many replications end with a backlog that never
+    cleared, an exact count (its interval has no width)."""
+    never = float(sum(math.isnan(r.metrics["backlog_clear_days"]) for r in results))
+    return Summary(never, 0.0, never, never, len(results))
+
+
+def summary_difference(name: str, arm: list[ReplicationResult], base: list[ReplicationResult]) -> Summary:
+    """The difference of a summary-only metric (an exact count over the replications) between an
+    arm and its base: exact too."""
+    if name != NEVER_CLEARED:
+        raise KeyError(name)
+    difference = never_cleared(arm).mean - never_cleared(base).mean
+    return Summary(difference, 0.0, difference, difference, min(len(arm), len(base)))
 
 
 def mean_timeseries(results: list[ReplicationResult]) -> dict[str, np.ndarray]:
