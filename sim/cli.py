@@ -702,34 +702,45 @@ def _invoke(argv: list[str]) -> int | None:
     return 0
 
 
-def main() -> None:
-    """Console entry point: map failures to exit codes 2 (invalid input), 130 (Ctrl-C) and 1
-    (anything else)."""
-    from sim.common.interrupts import handle_interrupts, interrupted
+def execute(argv: list[str]) -> int:
+    """Run one command line in this process and map its end to an exit code: 0 success, 2 invalid
+    input, 130 Ctrl-C, 1 anything else (one clear line on stderr, never a traceback). The console
+    entry point and the in-process tests both run commands through it."""
+    from sim.common.interrupts import interrupted
 
-    handle_interrupts()  # first: a Ctrl-C while numpy and the model load is exit 130 too
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=argv, prog_name="hotline-sim", standalone_mode=False)
         if interrupted():  # a Ctrl-C swallowed by a library's clean-up still ends the command as one
             raise KeyboardInterrupt
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except click.ClickException as exc:
         from sim.common.messages import cut
 
         exc.message = cut(exc.message)  # a long value never buries the message
         exc.show()
-        sys.exit(EXIT_INVALID if isinstance(exc, click.UsageError) else EXIT_FAILURE)
+        return EXIT_INVALID if isinstance(exc, click.UsageError) else EXIT_FAILURE
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         click.echo(
             "interrupted: no table was left half-written; a folder without manifest.json is incomplete, "
             "and the next command into it clears it",
             err=True,
         )
-        sys.exit(EXIT_INTERRUPTED)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:  # a command's own exit (2 for invalid input, 1 for no answer)
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILURE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one clear line, exit 1
         click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_FAILURE)
+        return EXIT_FAILURE
+    return 0
+
+
+def main() -> None:
+    """Console entry point: Ctrl-C handled from the first moment, then the command line run."""
+    from sim.common.interrupts import handle_interrupts
+
+    handle_interrupts()  # first: a Ctrl-C while numpy and the model load is exit 130 too
+    sys.exit(execute(sys.argv[1:]))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +17,8 @@ from sim.experiments.execution import run_replications
 from sim.scenario.schema import Scenario, scenario_from_dict
 from sim.stats.intervals import Summary
 from sim.stats.summaries import summarise_metrics
+
+REPO = Path(__file__).resolve().parent.parent  # the repository: scenarios/, docs/, results/
 
 
 def mmc_dict(
@@ -85,7 +90,25 @@ def cli_command() -> list[str]:
 
 
 def hotline_sim(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the command line as a planner would, capturing its output."""
+    """Run the command line as a planner would, in a new process, capturing its output."""
     return subprocess.run(
         [*cli_command(), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
     )
+
+
+def hotline_sim_here(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the command line in this process (`sim.cli.execute`, what the console script runs after
+    installing its Ctrl-C handler), from `cwd`: the same exit code, stdout and stderr as
+    `hotline_sim`, without starting Python again. For the many bad-input cases."""
+    from sim.cli import execute
+
+    argv = [str(arg) for arg in args]
+    out, err = io.StringIO(), io.StringIO()
+    before = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = execute(argv)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["hotline-sim", *argv], code, out.getvalue(), err.getvalue())

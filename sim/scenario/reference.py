@@ -50,7 +50,7 @@ class Param(NamedTuple):
 
 
 # sim.scenario.distributions and sim.scenario.share_rules carry no field descriptions: their
-# parameters are described here, and tests/test_reference.py checks that every field of those
+# parameters are described here, and tests/scenario/test_reference.py checks that every field of those
 # models has an entry.
 PARAMETERS: dict[tuple[type[BaseModel], str], Param] = {
     (Exponential, "dist"): Param("Names the distribution."),
@@ -528,7 +528,7 @@ def render() -> str:
         "",
         "Generated from the scenario models (`sim/scenario/schema.py`, `sim/scenario/distributions.py`, "
         f"`sim/scenario/share_rules.py`) by `{WRITE_COMMAND}`: change those, not this file. "
-        "`python -m sim.docs --check` and `tests/test_reference.py` fail when it is stale.",
+        "`python -m sim.docs --check` and `tests/scenario/test_reference.py` fail when it is stale.",
         "",
         *_general_rules(),
         "",

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import hotline_sim
+from tests.conftest import REPO, hotline_sim
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 CHROMIUM = next(
     (
         p

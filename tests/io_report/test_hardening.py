@@ -3,8 +3,8 @@ jobs of no bounded size, two writers in one folder, Ctrl-C, stale and foreign fi
 writing outside its root, and values echoed in full. Each is now refused with exit 2 and a message,
 or runs and gives finite numbers.
 
-(The resume cache: tests/test_resume_cache.py; damaged folders given to `report`:
-tests/test_report_damaged.py; any value of the schema: tests/test_fuzz.py.)
+(The resume cache: tests/experiments/test_resume_cache.py; damaged folders given to `report`:
+tests/io_report/test_report_damaged.py; any value of the schema: tests/scenario/test_fuzz.py.)
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from sim import cli
 from sim.common import limits
 from sim.experiments import size
 from sim.io import folder
-from tests.conftest import cli_command, hotline_sim, mmc_dict
+from tests.conftest import REPO, cli_command, hotline_sim, mmc_dict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 EXIT_INVALID = 2
 EXIT_INTERRUPTED = 130
 

@@ -32,8 +32,9 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli
+from tests.conftest import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 COPIED = {"scenarios": (), "results": ("*.png", "manifest.json"), "docs/examples": ()}
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\s]*)")

@@ -1,16 +1,17 @@
 """The bundled lockdown scenario: the 2020 shock (public +50 %, half the team for 4 weeks) on the
 calibrated year builds a backlog during the shock that clears after it."""
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from sim.experiments.execution import run_replications
 from sim.scenario.schema import load_scenario
 from sim.stats.summaries import summarise_metrics
+from tests.conftest import REPO
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "lockdown-2020.toml"
+pytestmark = pytest.mark.slow  # long statistical tests: CI runs them (pyproject.toml)
+
+SCENARIO = REPO / "scenarios" / "lockdown-2020.toml"
 
 
 @pytest.fixture(scope="module")

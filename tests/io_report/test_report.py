@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from sim.scenario.assumptions import assumption_notes
-from tests.conftest import hotline_sim
+from tests.conftest import REPO, hotline_sim
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 BASELINE = ROOT / "scenarios" / "baseline-2018.toml"
 SHORT = ("--set", "scenario.horizon_days=63", "-n", "3", "-q")  # 5 measured weeks: about a second
 

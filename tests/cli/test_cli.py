@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import sim
-from tests.conftest import hotline_sim
+from tests.conftest import REPO, hotline_sim
 
 SCENARIO_NAME = "cli-small"
 SEED = 7
@@ -329,7 +329,7 @@ def test_manifest(run_a, scenario_path: Path) -> None:
     assert versions["python"] == platform.python_version()
     assert versions["simpy"] == metadata.version("simpy")
     assert versions["numpy"] == np.__version__
-    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     for requirement in pyproject["project"]["dependencies"]:
         name = re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]
         assert versions.get(name) == metadata.version(name), name

@@ -24,7 +24,7 @@ import pytest
 import tomli_w
 
 from sim.scenario.schema import ScenarioError, load_scenario, scenario_from_dict
-from tests.conftest import hotline_sim
+from tests.conftest import hotline_sim_here
 from tests.scenario_edits import (
     EXIT_INVALID,
     assert_invalid_message,
@@ -860,7 +860,7 @@ def test_new_keys_default_to_off(tmp_path: Path) -> None:
 
 def test_check_accepts_a_file_with_every_new_key(tmp_path: Path) -> None:
     path = write_scenario(tmp_path / "full.toml", FULL)
-    result = hotline_sim("check", path, cwd=tmp_path)
+    result = hotline_sim_here("check", path, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith(f"# {path}: valid; resolved scenario with defaults:")
@@ -880,7 +880,7 @@ def test_check_fills_in_proactive_source_defaults(tmp_path: Path) -> None:
     del data["intake"]["sources"]["search"]["search_when_idle"]
     del data["intake"]["sources"]["search"]["search_block_minutes"]
     path = write_scenario(tmp_path / "proactive-defaults.toml", data)
-    result = hotline_sim("check", path, cwd=tmp_path)
+    result = hotline_sim_here("check", path, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     sources = resolved(result.stdout)["intake"]["sources"]
     assert sources["search"]["kind"] == "proactive"
@@ -897,7 +897,7 @@ def test_run_rejects_invalid_workforce_file(tmp_path: Path, case_id: str) -> Non
     _, mutate, key, fragment, problems = CASES_BY_ID[case_id]
     path = broken_file(tmp_path, case_id, FULL, mutate)
     out = tmp_path / "out"
-    result = hotline_sim("run", path, "--out", out, "--no-plots", cwd=tmp_path)
+    result = hotline_sim_here("run", path, "--out", out, "--no-plots", cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
     assert_invalid_message(result.stderr, str(path), key, fragment, problems)
     assert "replications, seed" not in result.stderr, "a simulation was started"
@@ -909,7 +909,7 @@ def test_run_rejects_invalid_workforce_file(tmp_path: Path, case_id: str) -> Non
 def test_check_rejects_invalid_workforce_file(tmp_path: Path) -> None:
     _, mutate, key, fragment, problems = CASES_BY_ID["surge-start-not-on-an-hour"]
     path = broken_file(tmp_path, "surge-start-not-on-an-hour", FULL, mutate)
-    result = hotline_sim("check", path, cwd=tmp_path)
+    result = hotline_sim_here("check", path, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
     assert_invalid_message(result.stderr, str(path), key, fragment, problems)
     assert "valid; resolved" not in result.stdout

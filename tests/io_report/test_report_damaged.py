@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 import sim.report.page as report_module
 from sim.cli import cli
 from sim.metrics import METRICS
+from tests.conftest import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 BASELINE = ROOT / "scenarios" / "baseline-2018.toml"
 # 7 measured days of a tenth of the 2018 volume: well under a second per command
 SMALL = ("--set", "scenario.horizon_days=35", "--set", "intake.volume_multiplier=0.1",

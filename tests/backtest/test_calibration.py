@@ -4,16 +4,17 @@ One full-year run with 4 replications: reports assessed and pages removed within
 published counts, and the weekday-only team of 13 keeps up while waiting stays visible.
 """
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from sim.experiments.execution import run_replications
 from sim.scenario.schema import load_scenario
 from sim.stats.summaries import summarise_metrics
+from tests.conftest import REPO
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "baseline-2018.toml"
+pytestmark = pytest.mark.slow  # long statistical tests: CI runs them (pyproject.toml)
+
+SCENARIO = REPO / "scenarios" / "baseline-2018.toml"
 PUBLISHED_ASSESSED_2018 = 229_328
 PUBLISHED_REMOVED_2018 = 105_047
 PUBLISHED_UK_PAGES_2018 = 41

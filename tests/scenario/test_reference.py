@@ -6,7 +6,6 @@ import subprocess
 import sys
 import tomllib
 import typing
-from pathlib import Path
 from typing import Annotated, Literal
 
 import pytest
@@ -27,8 +26,9 @@ from sim.scenario.reference import (
 )
 from sim.scenario.schema import Scenario, get_dotted, scenario_from_dict
 from sim.scenario.share_rules import GrowthRule, PointsRule, PointTable
+from tests.conftest import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 DOC = ROOT / "docs" / "scenario-reference.md"
 STALE = "docs/scenario-reference.md is stale: run `python -m sim.docs --write` and commit it"
 

@@ -1,13 +1,12 @@
 """The scenario object: defaults, immutability, round trip, dotted-key overrides."""
 
-from pathlib import Path
-
 import pydantic
 import pytest
 
 from sim.scenario.schema import ScenarioError, load_scenario, scenario_from_dict
+from tests.conftest import REPO
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = REPO / "scenarios"
 
 
 @pytest.mark.parametrize("name", ["baseline-2018.toml", "mmc-check.toml"])

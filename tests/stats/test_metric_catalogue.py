@@ -26,9 +26,9 @@ from sim.metrics import (
     validate_metric,
 )
 from sim.stats.summaries import summarise_metrics
-from tests.conftest import mmc_dict, with_changes
+from tests.conftest import REPO, mmc_dict, with_changes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 
 
 def two_classes() -> dict:

@@ -10,6 +10,8 @@ import pytest
 from sim.stats.erlang import mean_wait, wait_quantile
 from tests.conftest import simulate, with_changes
 
+pytestmark = pytest.mark.slow  # long statistical tests: CI runs them (pyproject.toml)
+
 RELATIVE_TOLERANCE = 0.03
 SERVICE_RATE_PER_HOUR = 12.0  # 5-minute exponential assessments
 

@@ -1,4 +1,7 @@
-"""Bad input through the real command line: exit 2, a message naming file and key, nothing written.
+"""Bad input through the command line: exit 2, a message naming file and key, nothing written.
+
+The cases run the command line in this process (`hotline_sim_here`: the console script's own
+`sim.cli.execute`); a few smoke tests run it as a new process, as a planner does.
 
 Every case starts from a small valid scenario (the M/M/c check scenario shortened to 3 days and 2
 replications, with a second source and three hosts so list indices and source names appear in the
@@ -20,8 +23,17 @@ from typing import Any
 import pytest
 import tomli_w
 
-from tests.conftest import hotline_sim
-from tests.scenario_edits import EXIT_INVALID, LIBRARY_WORDING, drop, put, rename, write_scenario
+from tests.conftest import hotline_sim, hotline_sim_here
+from tests.scenario_edits import (
+    EXIT_INVALID,
+    LIBRARY_WORDING,
+    assert_invalid_message,
+    broken_file,
+    drop,
+    put,
+    rename,
+    write_scenario,
+)
 
 # The M/M/c check scenario (scenarios/mmc-check.toml), short and with 2 replications so that an
 # accidental run is fast, plus a second source and three hosts (one per route and distribution).
@@ -433,25 +445,6 @@ RUN_CASES = [pytest.param(*case, id=case[0]) for case in CASES]
 CHECK_CASES = [pytest.param(*case, id=case[0]) for case in CASES]
 
 
-def broken_file(folder: Path, case_id: str, mutate: Callable[[dict[str, Any]], None]) -> Path:
-    data = copy.deepcopy(BASE)
-    mutate(data)
-    return write_scenario(folder / f"{case_id}.toml", data)
-
-
-def assert_invalid_message(stderr: str, source: str, key: str, fragment: str, problems: int | None) -> None:
-    """The message names the file, the count of problems and the key, with the expected text."""
-    lines = stderr.splitlines()
-    header = f"{source}: invalid scenario ("
-    assert any(line.startswith(header) for line in lines), stderr
-    if problems is not None:
-        assert f"{header}{problems} problem(s))" in stderr, stderr
-    key_lines = [line for line in lines if line.startswith(f"  {key}: ")]
-    assert key_lines, f"no line for key {key!r} in:\n{stderr}"
-    assert any(fragment in line for line in key_lines), f"{fragment!r} not on the {key!r} line:\n{stderr}"
-    assert "Traceback" not in stderr, stderr
-
-
 # --- the base file is valid (so each case fails because of its one change) ---------------------
 
 
@@ -484,9 +477,9 @@ def test_case_ids_and_files_are_distinct() -> None:
 def test_run_rejects_invalid_scenario(
     tmp_path: Path, case_id: str, mutate: Callable, key: str, fragment: str, problems: int
 ) -> None:
-    path = broken_file(tmp_path, case_id, mutate)
+    path = broken_file(tmp_path, case_id, BASE, mutate)
     out = tmp_path / "out"
-    result = hotline_sim("run", path, "--out", out, cwd=tmp_path)
+    result = hotline_sim_here("run", path, "--out", out, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
     assert path.name in result.stderr
     assert_invalid_message(result.stderr, str(path), key, fragment, problems)
@@ -501,8 +494,8 @@ def test_run_rejects_invalid_scenario(
 def test_check_rejects_invalid_scenario(
     tmp_path: Path, case_id: str, mutate: Callable, key: str, fragment: str, problems: int
 ) -> None:
-    path = broken_file(tmp_path, case_id, mutate)
-    result = hotline_sim("check", path, cwd=tmp_path)
+    path = broken_file(tmp_path, case_id, BASE, mutate)
+    result = hotline_sim_here("check", path, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
     assert path.name in result.stderr
     assert f"{path}: invalid scenario (" in result.stderr
@@ -516,11 +509,12 @@ def test_run_into_existing_folder_writes_nothing(tmp_path: Path) -> None:
     path = broken_file(
         tmp_path,
         "dedup-shares-above-1",
+        BASE,
         put("dedup", value={"duplicate_share": 0.9, "hash_match_share": 0.2}),
     )
     out = tmp_path / "existing"
     out.mkdir()
-    result = hotline_sim("run", path, "--out", out, cwd=tmp_path)
+    result = hotline_sim_here("run", path, "--out", out, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID
     assert_invalid_message(result.stderr, str(path), "dedup.hash_match_share", "<= 1", 1)
     assert list(out.iterdir()) == []
@@ -532,7 +526,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     data["takedown"]["hosts"][2]["share"] = 1.5
     data["scenario"]["warmup_days"] = 5
     path = write_scenario(tmp_path / "three-problems.toml", data)
-    result = hotline_sim("run", path, "--out", tmp_path / "out", cwd=tmp_path)
+    result = hotline_sim_here("run", path, "--out", tmp_path / "out", cwd=tmp_path)
     assert result.returncode == EXIT_INVALID
     assert_invalid_message(result.stderr, str(path), "analysts.count", "got '13'", 3)
     assert_invalid_message(result.stderr, str(path), "takedown.hosts[2].share", "got 1.5", 3)
@@ -572,7 +566,7 @@ def test_unreadable_scenario_file(tmp_path: Path, make: Callable, fragment: str,
     path = make(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     args = ["run", path, "--out", tmp_path / "out"] if command == "run" else ["check", path]
-    result = hotline_sim(*args, cwd=tmp_path)
+    result = hotline_sim_here(*args, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, result.stderr
     assert str(path) in result.stderr
     assert f"{path}: invalid scenario (1 problem(s))" in result.stderr
@@ -600,7 +594,7 @@ def test_unreadable_scenario_file(tmp_path: Path, make: Callable, fragment: str,
 def test_run_rejects_bad_arguments(tmp_path: Path, extra: list[str], named: str) -> None:
     path = write_scenario(tmp_path / "valid.toml", BASE)
     out = tmp_path / "out"
-    result = hotline_sim("run", path, "--out", out, *extra, cwd=tmp_path)
+    result = hotline_sim_here("run", path, "--out", out, *extra, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
     assert named in result.stderr
     assert "Traceback" not in result.stderr

@@ -30,12 +30,12 @@ import pytest
 
 from sim.scenario.distributions import draw
 from sim.scenario.schema import load_scenario
-from tests.conftest import hotline_sim, simulate
+from tests.conftest import REPO, hotline_sim, simulate
 from tests.scenario_edits import write_scenario
 
 Z = 4.0  # standard errors allowed in a statistical check
 REL = 1e-9  # float noise in sums of many hours
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 
 REPORTS_PER_HOUR = 20.0
 ACTIONABLE = 0.5

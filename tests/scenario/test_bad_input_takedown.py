@@ -25,7 +25,7 @@ import pytest
 import tomli_w
 
 from sim.scenario.schema import ScenarioError, load_scenario, scenario_from_dict
-from tests.conftest import hotline_sim
+from tests.conftest import hotline_sim_here
 from tests.scenario_edits import (
     EXIT_INVALID,
     assert_invalid_message,
@@ -859,7 +859,7 @@ def test_new_keys_default_to_off(tmp_path: Path) -> None:
 
 def test_check_accepts_a_file_with_every_new_key(tmp_path: Path) -> None:
     path = write_scenario(tmp_path / "full.toml", FULL)
-    result = hotline_sim("check", path, cwd=tmp_path)
+    result = hotline_sim_here("check", path, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith(f"# {path}: valid; resolved scenario with defaults:")
@@ -878,7 +878,7 @@ def test_check_accepts_a_file_with_every_new_key(tmp_path: Path) -> None:
 def test_run_writes_the_takedown_tables_for_the_full_file(tmp_path: Path) -> None:
     path = write_scenario(tmp_path / "full.toml", FULL)
     out = tmp_path / "out"
-    result = hotline_sim(
+    result = hotline_sim_here(
         "run", path, "--out", out, "-n", "2", "--seed", "3", "--no-plots", "-q", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
@@ -894,7 +894,7 @@ def test_run_rejects_invalid_takedown_file(tmp_path: Path, case_id: str) -> None
     _, mutate, key, fragment, problems = CASES_BY_ID[case_id]
     path = broken_file(tmp_path, case_id, FULL, mutate)
     out = tmp_path / "out"
-    result = hotline_sim(
+    result = hotline_sim_here(
         "run", path, "--out", out, "-n", "2", "--seed", "1", "--no-plots", "-q", cwd=tmp_path
     )
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
@@ -909,7 +909,7 @@ def test_run_rejects_invalid_takedown_file(tmp_path: Path, case_id: str) -> None
 def test_check_rejects_invalid_takedown_file(tmp_path: Path) -> None:
     _, mutate, key, fragment, problems = CASES_BY_ID["reuploads-source-unknown"]
     path = broken_file(tmp_path, "reuploads-source-unknown", FULL, mutate)
-    result = hotline_sim("check", path, cwd=tmp_path)
+    result = hotline_sim_here("check", path, cwd=tmp_path)
     assert result.returncode == EXIT_INVALID, (result.returncode, result.stderr)
     assert_invalid_message(result.stderr, str(path), key, fragment, problems)
     assert "valid; resolved" not in result.stdout

@@ -8,9 +8,9 @@ import pytest
 import tomli_w
 
 from sim.experiments.reproduce import load_jobs
-from tests.conftest import hotline_sim, mmc_dict
+from tests.conftest import REPO, hotline_sim, mmc_dict
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 TABLE_SUFFIXES = (".csv", ".md")
 
 
