@@ -38,7 +38,7 @@ import simpy
 
 from sim.model.intake import FindSupply, SourceIntake, initial_backlog
 from sim.model.recorder import Recorder
-from sim.model.report import ACTIONABLE, ARRIVAL, ASSESSMENT, SOURCE, Report
+from sim.model.report import ACTIONABLE, ARRIVAL, ASSESSMENT, HOST, REMOVAL_DELAY, SOURCE, Report
 from sim.model.streams import Streams
 from sim.model.takedown import TakedownLoop
 from sim.model.workforce import DutyDay, plan_workforce
@@ -344,8 +344,17 @@ class HotlineModel:
                         yield timeout(service)  # the clock is then at `finish`, the same sum
                         self.in_assessment -= 1
                         finished(report, finish)
-                        if takedown is not None and report[ACTIONABLE]:
-                            takedown.notice(report, finish, finish >= warmup)
+                        if report[ACTIONABLE]:  # a notice: the page's removal
+                            if takedown is not None:
+                                takedown.notice(report, finish, finish >= warmup)
+                            elif report[HOST] >= 0:  # known at the notice
+                                recorder.removal(
+                                    report[HOST],
+                                    report[ARRIVAL],
+                                    finish,
+                                    report[REMOVAL_DELAY],
+                                    finish >= warmup,
+                                )
                         if limited:
                             owed_search += search_share * service
                         continue

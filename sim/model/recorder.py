@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.metrics import SPENDING, WITHIN_HOURS, ReplicationResult, metric_names, priority_classes
 from sim.model.intake import FAST_TRACKED, MERGED, IntakeChunk
-from sim.model.report import ACTIONABLE, ARRIVAL, HOST, REMOVAL_DELAY, SOURCE
+from sim.model.report import ACTIONABLE, ARRIVAL, HOST, SOURCE
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
 from sim.scenario.schema import ROUTES, Scenario
 from sim.stats.histogram import LogHistogram
@@ -52,8 +52,6 @@ class Recorder:
             ),
             0,
         )
-        # the takedown loop (follow-ups with escalation) records removals once they are final
-        self.defer_removals = scenario.takedown.max_follow_ups is not None
         self.host_routes = [h.route for h in scenario.takedown.hosts]
         self.hotline_hours_sum = 0.0
         self.host_hours_sum = 0.0
@@ -203,7 +201,8 @@ class Recorder:
         self.overrun_hours += overrun_hours
 
     def finished(self, report: tuple, now: float) -> None:
-        """An assessment ends at `now`: record it, and the notice and removal if actionable."""
+        """An assessment ends at `now`: record it, and its notice if actionable (the model decides
+        the page's removal and records it with `removal`)."""
         arrival = report[ARRIVAL]
         self._done_at.append(now)
         measured = now >= self.warmup
@@ -221,8 +220,6 @@ class Recorder:
                 self.counts["notices"] += 1
                 if host >= 0:
                     self.host_notices[host] += 1
-            if host >= 0 and not self.defer_removals:  # the removal time is known at the notice
-                self.removal(host, arrival, now, report[REMOVAL_DELAY], measured)
 
     def removal(self, host: int, arrival: float, notice: float, delay_hours: float, measured: bool) -> None:
         """A page noticed at `notice` (a notice of the window when `measured`) is removed

@@ -77,7 +77,7 @@ class TakedownLoop:
         self.recheck_hours = takedown.recheck_minutes / MINUTES_PER_HOUR
         self.recheck_priority = takedown.recheck_priority
         self.max_follow_ups = takedown.max_follow_ups
-        self.defer = recorder.defer_removals  # escalation may bring a removal forward
+        self.defer = takedown.max_follow_ups is not None  # escalation may bring a removal forward
         self.rechecks: deque[tuple[float, Page]] = deque()  # (queued at, page), first in first out
         self.pending: dict[int, Page] = {}  # deferred pages whose removal is not final yet
         self._next_key = 0
@@ -120,9 +120,8 @@ class TakedownLoop:
                     event = self.env.timeout(delay)
                     event.callbacks.append(lambda _event, page=page: self._host_removes(page))
                 return
-        elif self.defer:
-            self.recorder.removal(host, report[ARRIVAL], now, delay, measured)
-        self._removed(now + delay, report)  # known at the notice: recorded by the recorder already
+        self.recorder.removal(host, report[ARRIVAL], now, delay, measured)  # known at the notice
+        self._removed(now + delay, report)
 
     def _follow_up_at(self, page: Page, when: float) -> None:
         if when < self.horizon:
