@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 invalid input (scenario or arguments), 1 anything else.
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +27,8 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
 def _load(path: str):
-    from sim.scenario.schema import ScenarioError, load_scenario
+    from sim.scenario.schema import load_scenario
+    from sim.scenario.section import ScenarioError
 
     try:
         return load_scenario(path)
@@ -536,7 +538,7 @@ def _with_overrides(spec, path: str, overrides: tuple[str, ...]):
     """The scenario with `--set` overrides applied and validated (exit 2 naming the key)."""
     if not overrides:
         return spec
-    from sim.scenario.schema import ScenarioError
+    from sim.scenario.section import ScenarioError
 
     values = dict(parse_override(text) for text in overrides)
     try:
@@ -740,7 +742,12 @@ def main() -> None:
     from sim.common.interrupts import handle_interrupts
 
     handle_interrupts()  # first: a Ctrl-C while numpy and the model load is exit 130 too
-    sys.exit(execute(sys.argv[1:]))
+    try:
+        code = execute(sys.argv[1:])
+    except KeyboardInterrupt:  # in the instant between the command's end and its exit code
+        code = EXIT_INTERRUPTED
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command has ended: a late Ctrl-C changes nothing
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ import numpy as np
 
 from sim.common.messages import shown
 from sim.metrics import ReplicationResult
-from sim.scenario.schema import Scenario, ScenarioError
+from sim.scenario.schema import Scenario
+from sim.scenario.section import ScenarioError
 from sim.stats.intervals import Summary, summarise
 
 

@@ -12,7 +12,8 @@ from sim.scenario.share_rules import mean_share
 from sim.stats.erlang import erlang_c_continuous
 
 if TYPE_CHECKING:
-    from sim.scenario.schema import Breaks, Scenario
+    from sim.scenario.schema import Scenario
+    from sim.scenario.workforce import Breaks
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def break_hours(duty_hours: float, breaks: Breaks | None) -> float:
     of duty since the day's start or the last break; the last one cut at the day's end), ignoring
     the wait for an assessment in progress.
 
-    >>> from sim.scenario.schema import Breaks
+    >>> from sim.scenario.workforce import Breaks
     >>> round(break_hours(8.0, Breaks(every_minutes=60, length_minutes=10)), 9)  # 09:00 ... 14:50
     1.0
     """

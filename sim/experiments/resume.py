@@ -55,7 +55,8 @@ from sim import __version__
 from sim.common.files import atomic_write_text
 from sim.metrics import HOST_COLUMNS, TIMESERIES, ReplicationResult, metric_names
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
-from sim.scenario.schema import ROUTES, Scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.takedown import ROUTES
 from sim.stats.histogram import N_BINS
 
 FORMAT = "hotline-sim-replication"

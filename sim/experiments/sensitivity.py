@@ -31,7 +31,9 @@ from sim.experiments.size import JobSize
 from sim.experiments.sweep import DEFAULT_SWEEP_METRICS
 from sim.metrics import SUMMARY_ONLY, ReplicationResult
 from sim.scenario.assumptions import marked_keys
-from sim.scenario.schema import Scenario, ScenarioError, get_dotted
+from sim.scenario.dotted import get_dotted
+from sim.scenario.schema import Scenario
+from sim.scenario.section import ScenarioError
 from sim.stats.intervals import Summary, summarise
 from sim.stats.summaries import never_cleared, summary_difference
 

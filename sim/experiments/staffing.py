@@ -30,7 +30,9 @@ from sim.experiments.job import checked_size, pandas_module, plan_replications, 
 from sim.experiments.size import JobSize
 from sim.model.demand import week_profile
 from sim.scenario.roster import HOURS_PER_WEEK, TIME_TOLERANCE_HOURS
-from sim.scenario.schema import Scenario, ScenarioError, Shift
+from sim.scenario.schema import Scenario
+from sim.scenario.section import ScenarioError
+from sim.scenario.workforce import Shift
 from sim.stats.intervals import Summary
 
 if TYPE_CHECKING:

@@ -28,8 +28,9 @@ from sim.model.demand import ArrivalProcess, surge_factor, week_profile
 from sim.model.report import ACTIONABLE, ASSESSMENT, Report
 from sim.model.streams import Streams
 from sim.scenario.distributions import draw
+from sim.scenario.intake import Dedup
 from sim.scenario.roster import HOURS_PER_DAY
-from sim.scenario.schema import Dedup, Scenario
+from sim.scenario.schema import Scenario
 from sim.scenario.share_rules import evaluator, share_at
 
 NEW, FAST_TRACKED, MERGED = 0, 1, 2

@@ -14,7 +14,8 @@ from sim.metrics import SPENDING, WITHIN_HOURS, ReplicationResult, metric_names,
 from sim.model.intake import FAST_TRACKED, MERGED, IntakeChunk
 from sim.model.report import ACTIONABLE, ARRIVAL, HOST, SOURCE
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
-from sim.scenario.schema import ROUTES, Scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.takedown import ROUTES
 from sim.stats.histogram import LogHistogram
 
 

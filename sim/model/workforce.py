@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from sim.model.streams import Streams
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
-from sim.scenario.schema import Analysts
+from sim.scenario.workforce import Analysts
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ from sim.report.words import (
     question,
     target_value,
 )
-from sim.scenario.schema import ROUTES
+from sim.scenario.takedown import ROUTES
 
 REPORT_NAME = "report.html"
 MAX_MANIFEST_BYTES = 10 * 2**20
@@ -336,7 +336,8 @@ def _file_bytes(path: Path, most: int, what: str) -> bytes:
 def load_manifest(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """manifest.json, validated: its data and the resolved scenario validated again (as plain data,
     every default filled in). ReportError naming the file and each problem."""
-    from sim.scenario.schema import ScenarioError, scenario_from_dict
+    from sim.scenario.schema import scenario_from_dict
+    from sim.scenario.section import ScenarioError
 
     raw = _file_bytes(path, MAX_MANIFEST_BYTES, "manifest")
     try:

@@ -1,9 +1,9 @@
 """The scenario reference, docs/scenario-reference.md, generated from the scenario models.
 
-Each key's type, default and valid range are read from the pydantic models in `sim.scenario.schema`
+Each key's type, default and valid range are read from the pydantic models of `sim.scenario`
 (field constraints, `Literal` choices, patterns, lengths, defaults); its unit, its description and
 the checks those constraints cannot carry (made by validators or across keys) come from each
-field's `description` and `json_schema_extra` (see `sim.scenario.schema._about`). The
+field's `description` and `json_schema_extra` (see `sim.scenario.section.about`). The
 distributions and the shares over time are read from `sim.scenario.distributions` and
 `sim.scenario.share_rules`; their parameters are described here (`PARAMETERS`), as those models
 carry no descriptions. So the reference cannot drift from the schema: `python -m sim.docs --write`
@@ -33,8 +33,9 @@ from sim.scenario.distributions import (
     LogNormal,
     Triangular,
 )
-from sim.scenario.schema import Scenario, Shift
+from sim.scenario.schema import Scenario
 from sim.scenario.share_rules import GrowthRule, PointsRule, PointTable
+from sim.scenario.workforce import Shift
 
 WRITE_COMMAND = "python -m sim.docs --write"
 
@@ -347,7 +348,7 @@ def _walk(model: type[BaseModel], prefix: str, walk: _Walk) -> None:
         elif origin is dict and _is_model(typing.get_args(base)[1]):
             if "key" not in extra:
                 raise ValueError(
-                    f"{key}: a table of tables needs a placeholder for its keys (_about(key=...))"
+                    f"{key}: a table of tables needs a placeholder for its keys (about(key=...))"
                 )
             walk.tables.append((f"{key}.{extra['key']}", typing.get_args(base)[1]))
             _walk(typing.get_args(base)[1], f"{key}.{extra['key']}", walk)
@@ -526,8 +527,8 @@ def render() -> str:
         "",
         "# Scenario reference",
         "",
-        "Generated from the scenario models (`sim/scenario/schema.py`, `sim/scenario/distributions.py`, "
-        f"`sim/scenario/share_rules.py`) by `{WRITE_COMMAND}`: change those, not this file. "
+        "Generated from the scenario models (the sections of `sim/scenario/`, its distributions and "
+        f"share rules) by `{WRITE_COMMAND}`: change those, not this file. "
         "`python -m sim.docs --check` and `tests/scenario/test_reference.py` fail when it is stale.",
         "",
         *_general_rules(),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim.scenario.schema import ScenarioError
+from sim.scenario.section import ScenarioError
 from tests.conftest import hotline_sim, mmc_dict, with_changes
 from tests.scenario_edits import write_scenario
 

@@ -77,7 +77,7 @@ def write(path: Path, data: dict[str, Any]) -> Path:
 
 def changed(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     """A copy with one dotted key set (created as needed)."""
-    from sim.scenario.schema import set_dotted
+    from sim.scenario.dotted import set_dotted
 
     out = copy.deepcopy(data)
     set_dotted(out, key, value)

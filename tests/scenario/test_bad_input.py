@@ -6,7 +6,7 @@ The cases run the command line in this process (`hotline_sim_here`: the console 
 Every case starts from a small valid scenario (the M/M/c check scenario shortened to 3 days and 2
 replications, with a second source and three hosts so list indices and source names appear in the
 key paths), breaks one thing, writes the file with `tomli_w` and runs `hotline-sim run` on it in
-a fresh working directory. The expected message format (sim/scenario/schema.py) is
+a fresh working directory. The expected message format (sim/scenario/wording.py) is
 
     <file>: invalid scenario (N problem(s))
       <dotted.key.path>: <what is wrong>; got <value>

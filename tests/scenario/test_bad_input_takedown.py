@@ -7,7 +7,7 @@ source, an empirical delay, a growth rule and points for the dedup shares), brea
 writes the file with `tomli_w` and loads it the way the command line does (`load_scenario`):
 validation only, nothing is simulated. One case per new key (and per kind of rule) also goes
 through the real `hotline-sim run` for the exit code and for nothing written. The expected
-message format (sim/scenario/schema.py) is
+message format (sim/scenario/wording.py) is
 
     <file>: invalid scenario (N problem(s))
       <dotted.key.path>: <what is wrong>; got <value>
@@ -24,7 +24,8 @@ from typing import Any
 import pytest
 import tomli_w
 
-from sim.scenario.schema import ScenarioError, load_scenario, scenario_from_dict
+from sim.scenario.schema import load_scenario, scenario_from_dict
+from sim.scenario.section import ScenarioError
 from tests.conftest import hotline_sim_here
 from tests.scenario_edits import (
     EXIT_INVALID,

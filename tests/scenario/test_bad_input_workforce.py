@@ -6,7 +6,7 @@ proactive one, two capacity windows, two headcount changes and two surges, so li
 source names appear in the key paths), breaks one thing, writes the file with `tomli_w` and loads
 it the way the command line does (`load_scenario`): validation only, nothing is simulated. A few
 cases also go through the real `hotline-sim run` / `check` for the exit code and for nothing
-written. The expected message format (sim/scenario/schema.py) is
+written. The expected message format (sim/scenario/wording.py) is
 
     <file>: invalid scenario (N problem(s))
       <dotted.key.path>: <what is wrong>; got <value>
@@ -23,7 +23,8 @@ from typing import Any
 import pytest
 import tomli_w
 
-from sim.scenario.schema import ScenarioError, load_scenario, scenario_from_dict
+from sim.scenario.schema import load_scenario, scenario_from_dict
+from sim.scenario.section import ScenarioError
 from tests.conftest import hotline_sim_here
 from tests.scenario_edits import (
     EXIT_INVALID,

@@ -28,7 +28,8 @@ from sim.common import limits
 from sim.common.limits import MAX_CV, MAX_VALUE
 from sim.experiments import size
 from sim.experiments.arms import ExperimentError
-from sim.scenario.schema import ScenarioError, scenario_from_dict
+from sim.scenario.schema import scenario_from_dict
+from sim.scenario.section import ScenarioError
 
 FUZZ_MAX_STEPS = 40_000  # what the fuzz lets run: a fraction of a second of simulation
 SECONDS_LIMIT = 30  # a run the estimate accepted must end well within this

@@ -3,7 +3,8 @@
 import pydantic
 import pytest
 
-from sim.scenario.schema import ScenarioError, load_scenario, scenario_from_dict
+from sim.scenario.schema import load_scenario, scenario_from_dict
+from sim.scenario.section import ScenarioError
 from tests.conftest import REPO
 
 SCENARIOS = REPO / "scenarios"

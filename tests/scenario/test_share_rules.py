@@ -20,7 +20,8 @@ import pytest
 from pydantic import TypeAdapter
 
 from sim.scenario.distributions import Distribution, draw
-from sim.scenario.schema import ScenarioError, scenario_from_dict
+from sim.scenario.schema import scenario_from_dict
+from sim.scenario.section import ScenarioError
 from sim.scenario.share_rules import (
     GrowthRule,
     PointsRule,

@@ -1,0 +1,303 @@
+"""The team's sections: analysts, their shifts, breaks, viewing cap, absence, headcount changes,
+holidays and capacity windows (`[analysts]`), and assessment times (`[assessment]`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+)
+
+from sim.common.limits import (
+    MAX_ANALYSTS,
+    MAX_DAYS,
+    MAX_LIST,
+    MIN_MINUTES,
+)
+from sim.common.messages import shown
+from sim.scenario.distributions import Distribution
+from sim.scenario.intake import Window
+from sim.scenario.roster import (
+    DAY_NAMES,
+    WeeklyShift,
+    build_rosters,
+    check_team_fits,
+    parse_clock_hours,
+    parse_days,
+    shift_length_hours,
+)
+from sim.scenario.section import Section, Share, about
+
+
+class CapacityWindow(Window):
+    """`[[analysts.capacity_windows]]`: only `available_share` of the team on the rota."""
+
+    available_share: Share = Field(
+        description=(
+            "Share of the team on the rota in the window: each analyst works this share of the days, "
+            "in turns (overlapping windows multiply)."
+        ),
+        json_schema_extra=about("share of the team"),
+    )
+
+
+class HeadcountChange(Section):
+    """`[[analysts.changes]]`: hires (positive) or leavers (negative) from `day` on."""
+
+    day: int = Field(
+        ge=0,
+        le=MAX_DAYS,
+        description="Day the hires join or the leavers go.",
+        json_schema_extra=about("day number"),
+    )
+    count_delta: int = Field(
+        ge=-MAX_ANALYSTS,
+        le=MAX_ANALYSTS,
+        description=(
+            "Hires (> 0; they work the shifts of analyst `number mod count` of the original roster) "
+            "or leavers (< 0; the most recently joined go first)."
+        ),
+        json_schema_extra=about("analysts", valid="not 0"),
+    )
+    ramp_days: float = Field(
+        default=0.0,
+        ge=0,
+        le=MAX_DAYS,
+        description=(
+            "A hire's share of full output rises linearly from 0 on the joining day to 1 after "
+            "`ramp_days` (the rest of the duty day is training, counted as other work)."
+        ),
+        json_schema_extra=about("days"),
+    )
+
+    @field_validator("count_delta")
+    @classmethod
+    def _not_zero(cls, delta: int) -> int:
+        if delta == 0:
+            raise ValueError("expected a non-zero count_delta (hires > 0, leavers < 0), got 0")
+        return delta
+
+
+class Breaks(Section):
+    """`analysts.breaks`: a `length_minutes` break after every `every_minutes` on duty."""
+
+    every_minutes: float = Field(
+        ge=MIN_MINUTES,
+        le=1440,
+        description=(
+            "On-duty time from the start of the duty day, or the end of the last break, to the next "
+            "break (taken when the assessment in progress ends)."
+        ),
+        json_schema_extra=about("minutes"),
+    )
+    length_minutes: float = Field(
+        ge=MIN_MINUTES,
+        le=1440,
+        description="Length of each break (cut at the day's end); on duty, not available.",
+        json_schema_extra=about("minutes"),
+    )
+
+
+class Shift(Section):
+    """One shift table: `{ days = "mon-fri", start = "08:00", end = "16:00", analysts = 13 }`."""
+
+    days: str = Field(
+        description=(
+            'The days the shift starts on: ranges and lists (`"mon-fri"`, `"mon,wed,fri"`, `"fri-mon"` '
+            'wraps past Sunday) or `"daily"`.'
+        ),
+        json_schema_extra=about(
+            "days of the week", valid=f"day names {', '.join(DAY_NAMES)}, in ranges or lists; or `daily`"
+        ),
+    )
+    start: str = Field(
+        description="Start of the shift on each of its days.",
+        json_schema_extra=about("time `HH:MM`", valid="00:00 to 23:59"),
+    )
+    end: str = Field(
+        description='End of the shift: `end <= start` crosses midnight (`"22:00"` to `"06:00"`).',
+        json_schema_extra=about(
+            "time `HH:MM`", valid='00:00 to 24:00, not equal to `start` (a whole day: "00:00" to "24:00")'
+        ),
+    )
+    analysts: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_ANALYSTS,
+        description=(
+            "Analysts on this shift; in a list, each shift takes analysts who are not on an "
+            "overlapping shift (the least-rostered first)."
+        ),
+        json_schema_extra=about(
+            "analysts",
+            default="all of `analysts.count`, so changing the count scales the shift",
+            valid="overlapping shifts never need more than `analysts.count` at one moment",
+        ),
+    )
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, days: str) -> str:
+        parse_days(days)
+        return days
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, start: str) -> str:
+        parse_clock_hours(start, allow_24=False)
+        return start
+
+    @field_validator("end")
+    @classmethod
+    def _end(cls, end: str, info: ValidationInfo) -> str:
+        end_hour = parse_clock_hours(end, allow_24=True)
+        start = info.data.get("start")
+        if start is not None and parse_clock_hours(start, allow_24=False) == end_hour:
+            raise ValueError(
+                f"expected end != start (use start = '00:00', end = '24:00' for a whole day), "
+                f"got start {shown(start)} and end {shown(end)}"
+            )
+        return end
+
+    def weekly(self, default_analysts: int) -> WeeklyShift:
+        """Resolve to hours; `analysts` defaults to the whole team (`analysts.count`)."""
+        start_hour = parse_clock_hours(self.start, allow_24=False)
+        end_hour = parse_clock_hours(self.end, allow_24=True)
+        return WeeklyShift(
+            days=parse_days(self.days),
+            start_hour=start_hour,
+            length_hours=shift_length_hours(start_hour, end_hour),
+            analysts=default_analysts if self.analysts is None else self.analysts,
+        )
+
+
+def _schedule_kind(value: Any) -> str:
+    if isinstance(value, str):
+        return "always"
+    if isinstance(value, list):
+        return "shifts"
+    return "shift"
+
+
+Schedule = Annotated[
+    Annotated[Literal["24/7"], Tag("always")]
+    | Annotated[Shift, Tag("shift")]
+    | Annotated[list[Shift], Tag("shifts")],
+    Discriminator(_schedule_kind),
+]
+
+
+DEFAULT_SHIFT = Shift(days="mon-fri", start="08:00", end="16:00")
+
+
+class Analysts(Section):
+    """`[analysts]`: team size, when they work, and what takes them away from the queue."""
+
+    count: int = Field(
+        default=13,
+        ge=1,
+        le=MAX_ANALYSTS,
+        description="The team at day 0.",
+        json_schema_extra=about("analysts"),
+    )
+    schedule: Schedule = Field(
+        default=DEFAULT_SHIFT,
+        description=(
+            'When the team is on duty: `"24/7"` (the whole team always), a shift table or a list of them. '
+            "Day 0 is a Monday, 00:00. An assessment in progress at the end of a shift is finished; "
+            "no new one starts off shift."
+        ),
+        json_schema_extra=about(
+            valid="a list is not empty; the shifts never need more than `count` analysts at one moment"
+        ),
+    )
+    breaks: Breaks | None = Field(
+        default=None,
+        description="A break of `length_minutes` after every `every_minutes` on duty.",
+        json_schema_extra=about(default="no breaks"),
+    )
+    max_viewing_hours_per_day: float | None = Field(
+        default=None,
+        gt=0,
+        le=24,
+        description=(
+            "Cap on viewing (assessing, searching and re-checks) per duty day: once reached, no new "
+            "assessment or search starts that day and the rest of it is other work."
+        ),
+        json_schema_extra=about("hours of viewing a duty day", default="no cap"),
+    )
+    absence_share: Share = Field(
+        default=0.0,
+        description="Each duty day is lost with this probability (drawn from the analyst's own stream).",
+        json_schema_extra=about("share of duty days"),
+    )
+    capacity_windows: list[CapacityWindow] = Field(
+        default_factory=list,
+        max_length=MAX_LIST,
+        description="Windows in which only part of the team is on the rota.",
+        json_schema_extra=about("capacity window tables"),
+    )
+    changes: list[HeadcountChange] = Field(
+        default_factory=list,
+        max_length=MAX_LIST,
+        description="Hires and leavers over time.",
+        json_schema_extra=about(
+            "headcount change tables", valid=f"the team never below 0 or above {MAX_ANALYSTS:,} analysts"
+        ),
+    )
+    holidays: list[Annotated[int, Field(ge=0, le=MAX_DAYS)]] = Field(
+        default_factory=list,
+        max_length=MAX_DAYS,
+        description=(
+            "Days on which no duty day starts (a night shift that starts the evening before still "
+            "runs into it)."
+        ),
+        json_schema_extra=about("day numbers"),
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _fits_team(cls, schedule: Any, info: ValidationInfo) -> Any:
+        count = info.data.get("count")
+        if count is not None and schedule != "24/7":
+            shifts = [schedule] if isinstance(schedule, Shift) else schedule
+            if not shifts:
+                raise ValueError('expected "24/7", a shift table or a non-empty list of them')
+            check_team_fits([s.weekly(count) for s in shifts], count)
+        return schedule
+
+    @field_validator("changes")
+    @classmethod
+    def _headcount_never_negative(cls, changes: list[HeadcountChange], info: ValidationInfo):
+        headcount = info.data.get("count")
+        if headcount is None:
+            return changes
+        for change in sorted(changes, key=lambda c: c.day):
+            headcount += change.count_delta
+            if not 0 <= headcount <= MAX_ANALYSTS:
+                raise ValueError(
+                    f"expected the team never below 0 or above {MAX_ANALYSTS:,} analysts, got {headcount} "
+                    f"from day {change.day}"
+                )
+        return changes
+
+    def rosters(self, horizon_hours: float) -> list[list[tuple[float, float]]]:
+        """Each analyst's on-duty intervals over [0, horizon] (hours from Monday 00:00 of day 0)."""
+        if self.schedule == "24/7":
+            return [[(0.0, horizon_hours)] for _ in range(self.count)]
+        shifts = [self.schedule] if isinstance(self.schedule, Shift) else self.schedule
+        return build_rosters([s.weekly(self.count) for s in shifts], self.count, horizon_hours)
+
+
+class Assessment(Section):
+    """`[assessment]`: one analyst's time to assess one report (minutes)."""
+
+    time_minutes: Distribution = Field(
+        description="One analyst's time to assess one report.", json_schema_extra=about("minutes")
+    )
