@@ -20,13 +20,24 @@ writes the planner report of any results folder. The functions live in their lay
 (`sim.scenario`, `sim.experiments`, `sim.io`, `sim.report`); this module only gathers them.
 """
 
+from pathlib import Path
+
 from sim.experiments.run import RunResults, run
 from sim.experiments.sensitivity import SensitivityResults, sensitivity_analysis
 from sim.experiments.staffing import StaffResults, staff
 from sim.experiments.sweep import SweepResults, sweep
 from sim.io.results import write
-from sim.report.page import write_report
 from sim.scenario.schema import load_scenario
+
+
+def write_report(folder: str | Path, out: str | Path | None = None, question: str | None = None) -> Path:
+    """Write the planner report (one self-contained HTML page) of a results folder written by run,
+    sweep, staff or sensitivity; to `out`, default `folder/report.html`. Its path. (The report's
+    module loads only when a report is written, so the command line starts quickly.)"""
+    from sim.report.page import write_report as write_page
+
+    return write_page(folder, out, question)
+
 
 __all__ = [
     "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "write", "write_report",
