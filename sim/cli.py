@@ -6,6 +6,7 @@ Exit codes: 0 success, 2 invalid input (scenario or arguments), 1 anything else.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -565,9 +566,23 @@ def _progress_printer() -> Callable[[int, int], None] | None:
 
     bar: dict[str, tqdm] = {}
 
+    try:  # a terminal that reports no size (some emulators, `script`) would get no bar at all
+        sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):
+        sized = False
+    width, height = (None, None) if sized else (80, 24)
+
     def show(done: int, total: int) -> None:
         if "bar" not in bar:
-            bar["bar"] = tqdm(total=total, unit="replication", delay=2.0, file=sys.stderr, leave=False)
+            bar["bar"] = tqdm(
+                total=total,
+                unit="replication",
+                delay=2.0,
+                file=sys.stderr,
+                leave=False,
+                ncols=width,
+                nrows=height,
+            )
         bar["bar"].update(done - bar["bar"].n)
         if done == total:
             bar.pop("bar").close()

@@ -93,6 +93,8 @@ def run_batch(
     `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
     """
     results: list[ReplicationResult] = []
+    if progress and work:
+        progress(0, len(work))  # the batch starts: a progress bar counts from here
 
     def collect(result: ReplicationResult) -> None:
         if on_result:

@@ -84,11 +84,11 @@ class JobSize:
         return max(one_core / max(1, min(jobs, self.runs)), self.largest_replication_steps * SECONDS_PER_STEP)
 
     def describe(self, jobs: int = 1) -> str:
-        """The estimate in words: `about 120 million steps (about 8 min on 2 cores), memory about 0.4 GB`."""
+        """The estimate in words: `about 120 million steps (about 8 min on 2 cores), memory about 0.4 GiB`."""
         cores = "1 core" if jobs == 1 else f"{jobs} cores"
         return (
             f"about {_count_words(self.steps)} steps (about {_duration_words(self.seconds(jobs))} on "
-            f"{cores}), memory about {self.memory_bytes / 1e9:.2g} GB"
+            f"{cores}), memory about {_two_digits(self.memory_bytes / 2**30)} GiB"
         )
 
     def is_big(self, jobs: int = 1) -> bool:
@@ -96,10 +96,24 @@ class JobSize:
         return self.seconds(jobs) > BIG_JOB_SECONDS
 
 
+def _two_digits(value: float) -> str:
+    """A number to two significant digits, never in scientific notation: 3.2, 32, 320, 3,200, 3."""
+    if not math.isfinite(value):
+        return f"{value:g}"
+    digits = max(0, 1 - math.floor(math.log10(value))) if value > 0 else 0
+    text = f"{round(value, digits):,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _count_words(steps: float) -> str:
+    """Steps in words: `320 million`, `3.2 billion`.
+
+    >>> _count_words(3.2e8), _count_words(3.24e9), _count_words(3e9), _count_words(12_345)
+    ('320 million', '3.2 billion', '3 billion', '12,345')
+    """
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if steps >= size:
-            return f"{steps / size:.2g} {word}"
+            return f"{_two_digits(steps / size)} {word}"
     return f"{steps:,.0f}"
 
 
@@ -109,7 +123,7 @@ def _duration_words(seconds: float) -> str:
     if seconds < 90 * 60:
         return f"{round(seconds / 60)} min"
     if seconds < 48 * 3600:
-        return f"{seconds / 3600:.2g} h"
+        return f"{_two_digits(seconds / 3600)} h"
     return f"{seconds / 86400:,.0f} days"
 
 

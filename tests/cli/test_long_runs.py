@@ -88,3 +88,42 @@ def test_quiet_and_pipes_print_no_progress(scenario: Path, tmp_path: Path) -> No
     result = hotline_sim("run", scenario, "--out", tmp_path / "q", "--no-plots", "--quiet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "replication" not in result.stderr.replace("2 replications", "")
+
+
+@pytest.mark.parametrize("columns", [0, 100])  # 0: a terminal that reports no size (`script`, some IDEs)
+def test_a_terminal_gets_a_progress_bar_and_quiet_none(columns: int, tmp_path: Path) -> None:
+    """Work longer than 2 seconds shows a bar on stderr when it is a terminal, whatever size the
+    terminal reports; --quiet turns it off."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    path = tmp_path / "long.toml"
+    path.write_text(tomli_w.dumps(mmc_dict(13, 0.9, 40, 1, 3, 6)), encoding="utf-8")  # about 1-2 s each
+
+    def stderr_on_a_terminal(*extra: str) -> str:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24 if columns else 0, columns, 0, 0))
+        process = subprocess.Popen(
+            [*cli_command(), "run", str(path), "--no-plots", "--out", str(tmp_path / "out"), *extra],
+            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=slave,
+        )  # fmt: skip
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=120) == 0
+        os.close(master)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    shown = stderr_on_a_terminal()
+    assert "%|" in shown and "3/3" in shown, shown
+    assert "%|" not in stderr_on_a_terminal("--quiet")

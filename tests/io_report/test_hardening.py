@@ -215,7 +215,7 @@ def test_a_job_beyond_the_size_limit_is_refused_with_its_estimate_before_anythin
     result = hotline("run", path, "-n", "1000", "--out", tmp_path / "out")
     assert result.code == EXIT_INVALID, result.err
     assert time.monotonic() - started < 30  # refused, not simulated
-    assert "this job is too big: about" in result.err and "steps" in result.err and "GB" in result.err
+    assert "this job is too big: about" in result.err and "steps" in result.err and "GiB" in result.err
     assert "--force" in result.err and "docs/limits.md" in result.err
     assert not (tmp_path / "out").exists()
 
