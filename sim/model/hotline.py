@@ -40,7 +40,7 @@ from sim.model.intake import FindSupply, SourceIntake, initial_backlog
 from sim.model.recorder import Recorder
 from sim.model.report import ACTIONABLE, ARRIVAL, ASSESSMENT, HOST, REMOVAL_DELAY, SOURCE, Report
 from sim.model.streams import Streams
-from sim.model.takedown import TakedownLoop
+from sim.model.takedown import Page, TakedownLoop
 from sim.model.workforce import DutyDay, plan_workforce
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, off_roster_hours
 from sim.scenario.schema import Scenario
@@ -95,6 +95,30 @@ class PriorityQueue:
             yield from lane
 
 
+class Analyst:
+    """One analyst's running state, which the steps of its process read and change: the duty day
+    in progress (its index, start, end and the end of a hire's work), the next break, the viewing
+    so far today, the searching owed, the search time to the next find and an idle search spell."""
+
+    __slots__ = (
+        "analyst_id", "intervals", "index", "start", "end", "work_until", "next_break", "viewing",
+        "owed_search", "to_find", "searching_since", "day_open",
+    )  # fmt: skip
+
+    def __init__(self, analyst_id: int, days: list[DutyDay], finds: FindSupply | None):
+        self.analyst_id = analyst_id
+        self.intervals = [(d.start_hours, d.end_hours) for d in days]
+        self.index = 0
+        self.start = self.end = 0.0
+        self.work_until = math.inf
+        self.next_break = math.inf
+        self.viewing = 0.0
+        self.owed_search = 0.0
+        self.to_find = finds.search_hours_to_next_find() if finds else math.inf
+        self.searching_since = math.nan  # the start of a spell of idle searching in progress
+        self.day_open = False  # inside a duty day (for the accounts at the horizon)
+
+
 class HotlineModel:
     """One replication's SimPy model of the hotline."""
 
@@ -133,6 +157,12 @@ class HotlineModel:
         self.break_hours = breaks.length_minutes / MINUTES_PER_HOUR if breaks else 0.0
         cap = analysts.max_viewing_hours_per_day
         self.viewing_cap_hours = math.inf if cap is None else cap
+        finds = self.finds
+        self.search_share = finds.search_share if finds else 0.0
+        self.block_hours = finds.block_hours if finds and self.search_share > 0 else math.inf
+        self.search_when_idle = bool(finds and finds.search_when_idle)
+        # whether a break, the viewing cap or a block of searching can come before the next job
+        self.limited = self.break_every_hours < math.inf or cap is not None or self.block_hours < math.inf
         self.plan = plan_workforce(analysts, self.horizon_hours, self.warmup_hours, streams)
         windows = [*scenario.intake.surges, *analysts.capacity_windows]
         self.clear_from_hours = max((w.end_day * HOURS_PER_DAY for w in windows), default=0.0)
@@ -232,166 +262,191 @@ class HotlineModel:
             self.idle.pop(next(iter(self.idle))).succeed()
 
     def _analyst(self, analyst_id: int, days: list[DutyDay]):
+        """One analyst's working life: its duty days, and in each, whenever it is free, the first of
+        the steps of the module docstring that applies: `_take_break`, `_other_work`, `_search`,
+        `_recheck` or an assessment (`_assessment_starts`, `_assessment_ends`: the next job), else a
+        wait (`_idle_starts`, `_idle_ends`)."""
         env = self.env
         queue = self.queue
-        idle = self.idle
-        timeout = env.timeout
-        recorder = self.recorder
-        started = recorder.started
-        finished = recorder.finished
-        warmup, horizon = self.warmup_hours, self.horizon_hours
-        tolerance = TIME_TOLERANCE_HOURS
-        every, break_hours, cap = self.break_every_hours, self.break_hours, self.viewing_cap_hours
-        finds = self.finds
-        takedown = self.takedown
         rechecks = self.rechecks
-        search_share = finds.search_share if finds else 0.0
-        block_hours = finds.block_hours if finds and search_share > 0 else math.inf
-        search_when_idle = bool(finds and finds.search_when_idle)
-        to_find = finds.search_hours_to_next_find() if finds else math.inf
-        intervals = [(d.start_hours, d.end_hours) for d in days]
-        next_break = math.inf
-        owed_search = 0.0
-        limited = every < math.inf or cap < math.inf or block_hours < math.inf  # steps 1-3 can apply
-        start = viewing = 0.0
-        day_open = False  # inside a duty day (for the accounts at the horizon)
-        searching_since = math.nan  # the start of a spell of idle searching in progress
+        recorder = self.recorder
+        horizon = self.horizon_hours
+        tolerance = TIME_TOLERANCE_HOURS
+        every, cap, block_hours = self.break_every_hours, self.viewing_cap_hours, self.block_hours
+        take_break, other_work, search = self._take_break, self._other_work, self._search
+        recheck = self._recheck
+        # the two steps taken most often are plain calls around their one timeout or wait (a
+        # generator per report would cost about 8 % of an M/M/13 run)
+        assessment_starts, assessment_ends = self._assessment_starts, self._assessment_ends
+        idle_starts, idle_ends = self._idle_starts, self._idle_ends
+        timeout = env.timeout
+        a = Analyst(analyst_id, days, self.finds)  # draws the first find gap when the process starts
         try:
             for index, day in enumerate(days):
                 start, end = day.start_hours, day.end_hours
                 if env.now >= end - tolerance:
                     continue  # an assessment longer than the gap ran through this whole day
                 if env.now < start:
-                    yield timeout(start - env.now)
+                    yield env.timeout(start - env.now)
                 if not day.continues:
-                    next_break = start + every
+                    a.next_break = start + every
                 if end < horizon:
-                    timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id, None))
+                    env.timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id, None))
                 # a hire ramping up works a share of the day, then trains (other work) to its end
-                work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
-                day_limited = limited or work_until < math.inf
-                viewing = 0.0
-                day_open = True
+                a.index, a.start, a.end = index, start, end
+                a.work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
+                day_limited = self.limited or a.work_until < math.inf
+                a.viewing = 0.0
+                a.day_open = True
                 on_duty_until = end - tolerance
                 while True:
                     now = env.now
                     if now >= on_duty_until:
                         break
                     if day_limited and (
-                        now >= next_break - tolerance
-                        or viewing >= cap - tolerance
-                        or now >= work_until - tolerance
-                        or owed_search >= block_hours - tolerance
+                        now >= a.next_break - tolerance
+                        or a.viewing >= cap - tolerance
+                        or now >= a.work_until - tolerance
+                        or a.owed_search >= block_hours - tolerance
                     ):
-                        if now >= next_break - tolerance:  # 1. a break
-                            stop = min(now + break_hours, end)
-                            recorder.spend("break", now, stop)
-                            self._pass_on()
-                            yield timeout(stop - now)
-                            next_break = env.now + every
-                        elif viewing >= cap - tolerance or now >= work_until - tolerance:  # 2. other work
-                            stop = min(next_break, end)
-                            recorder.spend("other", now, stop)
-                            self._pass_on()
-                            yield timeout(stop - now)  # nothing owed: searching is viewing too
+                        if now >= a.next_break - tolerance:  # 1. a break
+                            yield from take_break(a, now)
+                        elif a.viewing >= cap - tolerance or now >= a.work_until - tolerance:  # 2.
+                            yield from other_work(a, now)
                         else:  # 3. a block of searching
-                            remaining = min(
-                                block_hours, end - now, next_break - now, cap - viewing, work_until - now
-                            )
-                            recorder.spend("searching", now, now + remaining)
-                            viewing += remaining
-                            owed_search -= (1.0 - search_share) * remaining
-                            self._pass_on()
-                            while remaining > tolerance:
-                                step = min(remaining, to_find)
-                                yield timeout(step)
-                                remaining -= step
-                                to_find -= step
-                                if to_find <= tolerance:
-                                    self._found(wake_another=True)
-                                    to_find = finds.search_hours_to_next_find()
+                            yield from search(a, now)
                         continue
                     if rechecks and self._recheck_first():  # 4. the next job: a re-check ...
-                        job = rechecks.popleft()
-                        service = self.takedown.recheck_hours
-                        finish = now + service
-                        overrun = 0.0
-                        if finish > end:
-                            overrun = off_roster_hours(
-                                intervals, index + 1, max(end, warmup), min(finish, horizon)
-                            )
-                        recorder.recheck_started(now, service, overrun)
-                        viewing += service  # looking at the page is viewing
-                        yield timeout(service)
-                        self.takedown.rechecked(job, finish)
-                        if limited:
-                            owed_search += search_share * service
-                        continue
-                    if queue:  # ... or the next report
+                        yield from recheck(a, now, rechecks.popleft())
+                    elif queue:  # ... or the next report
                         report = queue.popleft()
-                        if not queue and self.clear_pending and now >= self.clear_from_hours - tolerance:
-                            self._cleared()
-                        self.in_assessment += 1
-                        service = report[ASSESSMENT]
-                        finish = now + service
-                        overrun = 0.0
-                        if finish > end:  # rare: the assessment runs past the end of the day
-                            overrun = off_roster_hours(
-                                intervals, index + 1, max(end, warmup), min(finish, horizon)
-                            )
-                        started(report, now, service, overrun)
-                        viewing += service  # an assessment's viewing counts in the day it starts
-                        yield timeout(service)  # the clock is then at `finish`, the same sum
-                        self.in_assessment -= 1
-                        finished(report, finish)
-                        if report[ACTIONABLE]:  # a notice: the page's removal
-                            if takedown is not None:
-                                takedown.notice(report, finish, finish >= warmup)
-                            elif report[HOST] >= 0:  # known at the notice
-                                recorder.removal(
-                                    report[HOST],
-                                    report[ARRIVAL],
-                                    finish,
-                                    report[REMOVAL_DELAY],
-                                    finish >= warmup,
-                                )
-                        if limited:
-                            owed_search += search_share * service
-                        continue
-                    # 5. nothing to do: wait (or search) until woken
-                    deadline = min(next_break, end, work_until)
-                    if search_share > 0:  # the searching owed reaches a block
-                        deadline = min(deadline, now + (block_hours - owed_search) / search_share)
-                    if search_when_idle:
-                        deadline = min(deadline, now + to_find, now + cap - viewing)
-                        searching_since = now
-                    if deadline < end - tolerance:  # a timer; a stale one only makes a harmless extra wake-up
-                        token = self.idle_token[analyst_id] + 1
-                        self.idle_token[analyst_id] = token
-                        timeout(deadline - now).callbacks.append(partial(self._wake, analyst_id, token))
-                    wake = env.event()
-                    idle[analyst_id] = wake
-                    yield wake
-                    waited = env.now - now
-                    owed_search += search_share * waited
-                    searching_since = math.nan
-                    if search_when_idle and waited > 0:
-                        recorder.spend("searching", now, env.now)
-                        viewing += waited
-                        to_find -= waited
-                        if to_find <= tolerance:
-                            self._found(wake_another=False)
-                            to_find = finds.search_hours_to_next_find()
-                recorder.duty_day(start, viewing)
-                day_open = False
+                        service = assessment_starts(a, now, report)
+                        yield timeout(service)  # the clock is then at now + service, the same sum
+                        assessment_ends(a, report, now + service, service)
+                    else:  # 5. nothing to do: wait (or search) until woken
+                        yield idle_starts(a, now)
+                        idle_ends(a, now)
+                recorder.duty_day(start, a.viewing)
+                a.day_open = False
                 self._pass_on()  # woken by an arrival at the very end of the day: pass it on
         except GeneratorExit:  # the horizon: close the spell and the duty day in progress
             now = env.now
-            if not math.isnan(searching_since):
-                recorder.spend("searching", searching_since, now)
-                viewing += now - searching_since
-            if day_open and end <= horizon + tolerance:
-                recorder.duty_day(start, viewing)
+            if not math.isnan(a.searching_since):
+                recorder.spend("searching", a.searching_since, now)
+                a.viewing += now - a.searching_since
+            if a.day_open and a.end <= horizon + tolerance:
+                recorder.duty_day(a.start, a.viewing)
+
+    # --- the analyst's steps: each a generator the analyst's process runs with `yield from` -----
+    def _take_break(self, a: Analyst, now: float):
+        """1. A break (cut at the day's end); the next is due `every_minutes` after it ends."""
+        stop = min(now + self.break_hours, a.end)
+        self.recorder.spend("break", now, stop)
+        self._pass_on()
+        yield self.env.timeout(stop - now)
+        a.next_break = self.env.now + self.break_every_hours
+
+    def _other_work(self, a: Analyst, now: float):
+        """2. Other work (the viewing cap reached, or a hire's training) until the next break or
+        the day's end; nothing is owed to searching, which is viewing too."""
+        stop = min(a.next_break, a.end)
+        self.recorder.spend("other", now, stop)
+        self._pass_on()
+        yield self.env.timeout(stop - now)
+
+    def _search(self, a: Analyst, now: float):
+        """3. A block of searching (cut at the day's end, the next break, the cap or the end of a
+        hire's work); its finds enter the queue as they are found."""
+        remaining = min(self.block_hours, a.end - now, a.next_break - now, self.viewing_cap_hours - a.viewing,
+                        a.work_until - now)  # fmt: skip
+        self.recorder.spend("searching", now, now + remaining)
+        a.viewing += remaining
+        a.owed_search -= (1.0 - self.search_share) * remaining
+        self._pass_on()
+        timeout = self.env.timeout
+        tolerance = TIME_TOLERANCE_HOURS
+        while remaining > tolerance:
+            step = min(remaining, a.to_find)
+            yield timeout(step)
+            remaining -= step
+            a.to_find -= step
+            if a.to_find <= tolerance:
+                self._found(wake_another=True)
+                a.to_find = self.finds.search_hours_to_next_find()
+
+    def _overrun(self, a: Analyst, finish: float) -> float:
+        """The hours of a job ending at `finish`, past the end of the day, that fall off the
+        roster (rare)."""
+        return off_roster_hours(a.intervals, a.index + 1, max(a.end, self.warmup_hours),
+                                min(finish, self.horizon_hours))  # fmt: skip
+
+    def _recheck(self, a: Analyst, now: float, job: tuple[float, Page]):
+        """4. A re-check of a page still up (takedown follow-ups): viewing, like an assessment."""
+        service = self.takedown.recheck_hours
+        finish = now + service
+        self.recorder.recheck_started(now, service, 0.0 if finish <= a.end else self._overrun(a, finish))
+        a.viewing += service  # looking at the page is viewing
+        yield self.env.timeout(service)
+        self.takedown.rechecked(job, finish)
+        if self.limited:
+            a.owed_search += self.search_share * service
+
+    def _assessment_starts(self, a: Analyst, now: float, report: Report) -> float:
+        """4. The next report: its assessment starts now; its length in hours."""
+        if not self.queue and self.clear_pending and now >= self.clear_from_hours - TIME_TOLERANCE_HOURS:
+            self._cleared()
+        self.in_assessment += 1
+        service = report[ASSESSMENT]
+        finish = now + service
+        self.recorder.started(report, now, service, 0.0 if finish <= a.end else self._overrun(a, finish))
+        a.viewing += service  # an assessment's viewing counts in the day it starts
+        return service
+
+    def _assessment_ends(self, a: Analyst, report: Report, finish: float, service: float) -> None:
+        """4. The assessment ends at `finish`: the notice and the page's removal if actionable."""
+        self.in_assessment -= 1
+        self.recorder.finished(report, finish)
+        if report[ACTIONABLE]:  # a notice: the page's removal
+            measured = finish >= self.warmup_hours
+            if self.takedown is not None:
+                self.takedown.notice(report, finish, measured)
+            elif report[HOST] >= 0:  # known at the notice
+                self.recorder.removal(report[HOST], report[ARRIVAL], finish, report[REMOVAL_DELAY], measured)
+        if self.limited:
+            a.owed_search += self.search_share * service
+
+    def _idle_starts(self, a: Analyst, now: float) -> simpy.Event:
+        """5. Nothing to do: wait (or search, with `search_when_idle`) for the event an arrival, a
+        timer or the day's end triggers."""
+        search_share = self.search_share
+        deadline = min(a.next_break, a.end, a.work_until)
+        if search_share > 0:  # the searching owed reaches a block
+            deadline = min(deadline, now + (self.block_hours - a.owed_search) / search_share)
+        if self.search_when_idle:
+            deadline = min(deadline, now + a.to_find, now + self.viewing_cap_hours - a.viewing)
+            a.searching_since = now
+        if deadline < a.end - TIME_TOLERANCE_HOURS:  # a timer; a stale one makes a harmless extra wake-up
+            token = self.idle_token[a.analyst_id] + 1
+            self.idle_token[a.analyst_id] = token
+            self.env.timeout(deadline - now).callbacks.append(partial(self._wake, a.analyst_id, token))
+        wake = self.env.event()
+        self.idle[a.analyst_id] = wake
+        return wake
+
+    def _idle_ends(self, a: Analyst, since: float) -> None:
+        """5. Woken after waiting since `since`: the searching owed grows, and an idle search
+        spell is accounted (its finds too)."""
+        now = self.env.now
+        waited = now - since
+        a.owed_search += self.search_share * waited
+        a.searching_since = math.nan
+        if self.search_when_idle and waited > 0:
+            self.recorder.spend("searching", since, now)
+            a.viewing += waited
+            a.to_find -= waited
+            if a.to_find <= TIME_TOLERANCE_HOURS:
+                self._found(wake_another=False)
+                a.to_find = self.finds.search_hours_to_next_find()
 
     # --- watchers -----------------------------------------------------------------------------
     def _cleared(self) -> None:
