@@ -1,0 +1,267 @@
+"""What the `hotline-sim` commands share: exit codes, loading a scenario with `--set` overrides,
+the options of every simulating command, the results folder held for the command, the progress
+bar, and the console's table of key figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sim.common.limits import MAX_JOBS, MAX_REPLICATIONS, MAX_SEED
+
+if TYPE_CHECKING:
+    from sim.experiments.size import JobSize
+
+EXIT_INVALID = 2
+EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+
+
+def load(path: str):
+    """The scenario at `path`, validated; exit 2 with the file, key path and what was expected."""
+    from sim.scenario.schema import load_scenario
+    from sim.scenario.section import ScenarioError
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def run_options(default_out: str):
+    """The options every simulating command shares: replications, seed, output, jobs, plots, --set."""
+
+    def decorate(command):
+        for option in reversed(
+            [
+                click.option(
+                    "--replications",
+                    "-n",
+                    type=click.IntRange(min=2, max=MAX_REPLICATIONS),
+                    help="Override the file's count.",
+                ),
+                click.option(
+                    "--seed", type=click.IntRange(min=0, max=MAX_SEED), help="Override the file's seed."
+                ),
+                click.option(
+                    "--out", type=click.Path(file_okay=False), help=f"Output folder [{default_out}]."
+                ),
+                click.option(
+                    "--jobs",
+                    "-j",
+                    type=click.IntRange(min=1, max=MAX_JOBS),
+                    default=1,
+                    show_default=True,
+                    help="Processes; never changes the numbers.",
+                ),
+                click.option("--no-plots", is_flag=True, help="Skip the PNG figures."),
+                click.option(
+                    "--report",
+                    is_flag=True,
+                    help="Also write report.html: the planner report of the results (see `report`).",
+                ),
+                click.option(
+                    "--scheduler",
+                    metavar="ADDRESS",
+                    help="Run replications as Dask tasks on the scheduler at ADDRESS (tcp://host:8786), "
+                    "or 'local' for a local cluster; needs hotline-sim[dask]; never changes the numbers.",
+                ),
+                click.option(
+                    "--precision",
+                    type=click.FloatRange(min=0, min_open=True),
+                    help="Add replications until the key metrics' relative 95 % CI half-width is <= this.",
+                ),
+                click.option(
+                    "--quiet",
+                    "-q",
+                    is_flag=True,
+                    help="No progress bar.",
+                ),
+                click.option(
+                    "--max-replications",
+                    type=click.IntRange(min=2, max=MAX_REPLICATIONS),
+                    help="With --precision: the most replications [100].",
+                ),
+                click.option(
+                    "--force",
+                    is_flag=True,
+                    help="Run a job beyond the size limits (docs/limits.md) anyway.",
+                ),
+                click.option(
+                    "--set",
+                    "overrides",
+                    multiple=True,
+                    metavar="KEY=VALUE",
+                    help="Override one scenario key (dotted, TOML value), e.g. analysts.count=15.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def maximum_replications(precision: float | None, max_replications: int | None) -> int | None:
+    """The replication ceiling of --precision (None: no replication control; exit 2 if misused)."""
+    from sim.stats.precision import DEFAULT_MAX_REPLICATIONS
+
+    if precision is None:
+        if max_replications is not None:
+            click.echo("--max-replications needs --precision", err=True)
+            sys.exit(EXIT_INVALID)
+        return None
+    return max_replications or DEFAULT_MAX_REPLICATIONS
+
+
+@contextlib.contextmanager
+def one_writer() -> Iterator[Callable[[Path], None]]:
+    """`hold(folder)` takes the results folder for this command until the block ends: created, locked
+    against other writers and checked for files hotline-sim did not write, before anything is
+    simulated (a FolderError: exit 2)."""
+    from sim.io.folder import ResultsFolder
+
+    with contextlib.ExitStack() as stack:
+
+        def hold(folder: Path) -> None:
+            stack.enter_context(ResultsFolder(folder)).refuse_foreign()
+
+        yield hold
+
+
+def command_line() -> list[str]:
+    """The command line being run, as the manifest records it."""
+    obj = click.get_current_context().find_root().obj
+    return list(obj.get("command_line", ())) if isinstance(obj, dict) else []
+
+
+def starting(line: str, size: JobSize, jobs: int) -> None:
+    """The command's first line on stderr: what runs, and for a big job how big it is."""
+    click.echo(f"{line}; {size.describe(jobs)}" if size.is_big(jobs) else line, err=True)
+
+
+def finish(out_dir: Path, report: bool) -> None:
+    """Say where the results are; with --report, write the planner report there first."""
+    if report:
+        from sim.report.page import ReportError, write_report
+
+        try:
+            click.echo(f"report written to {write_report(out_dir)}")
+        except ReportError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_INVALID)
+    click.echo(f"results written to {out_dir}/")
+
+
+def parse_override(text: str) -> tuple[str, object]:
+    """`KEY=VALUE` with a TOML value (`17`, `0.5`, `true`, `"24/7"`, `{ dist = "fixed", value = 5 }`);
+    a bare word that is not TOML is taken as a string.
+
+    >>> parse_override("analysts.count=17")
+    ('analysts.count', 17)
+    >>> parse_override("analysts.schedule=24/7")
+    ('analysts.schedule', '24/7')
+    """
+    from sim.common.messages import shown
+    from sim.experiments.arms import parse_value
+
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"expected KEY=VALUE, got {shown(text)}", param_hint="--set")
+    return key.strip(), parse_value(value)
+
+
+def with_overrides(spec, path: str, overrides: tuple[str, ...]):
+    """The scenario with `--set` overrides applied and validated (exit 2 naming the key)."""
+    if not overrides:
+        return spec
+    from sim.scenario.section import ScenarioError
+
+    values = dict(parse_override(text) for text in overrides)
+    try:
+        return spec.with_values(values, source=f"{path} with --set")
+    except KeyError as exc:
+        click.echo(f"--set: {exc.args[0]}", err=True)
+        sys.exit(EXIT_INVALID)
+    except ScenarioError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def progress(quiet: bool) -> Callable[[], Callable[[int, int], None] | None]:
+    """What the library calls for a progress bar of each batch of work: none with --quiet."""
+    return (lambda: None) if quiet else progress_printer
+
+
+def progress_printer() -> Callable[[int, int], None] | None:
+    """A progress bar on stderr for work that takes more than 2 seconds, when stderr is a terminal
+    (nothing in logs or pipes)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    try:  # a terminal that reports no size (some emulators, `script`) would get no bar at all
+        sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+    except (OSError, ValueError):
+        sized = False
+    width, height = (None, None) if sized else (80, 24)
+
+    def show(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(
+                total=total,
+                unit="replication",
+                delay=2.0,
+                file=sys.stderr,
+                leave=False,
+                ncols=width,
+                nrows=height,
+            )
+        bar["bar"].update(done - bar["bar"].n)
+        if done == total:
+            bar.pop("bar").close()
+
+    return show
+
+
+def modelled(spec) -> set[str]:
+    """What the scenario models beyond the queue, as the catalogue's `shown_with` names it."""
+    found = set()
+    if spec.takedown.hosts:
+        found.add("hosts")
+    if any(source.is_proactive for source in spec.intake.sources.values()):
+        found.add("proactive")
+    if spec.intake.initial_backlog or spec.intake.surges or spec.analysts.capacity_windows:
+        found.add("backlog events")
+    return found
+
+
+def key_figure_table(summaries, modelled: set[str]) -> str:
+    """The console's table of a run's key figures (those the scenario models), rounded to 4
+    significant figures."""
+    from sim.common.files import fmt
+    from sim.metrics import KEY_FIGURES, metric
+
+    def cell(x: float) -> str:
+        return fmt(float(f"{x:.4g}")) if x == x else "-"
+
+    rows = [("metric", "mean", "95 % CI")]
+    for name in KEY_FIGURES:
+        entry = metric(name)
+        if entry.shown_with and entry.shown_with not in modelled:
+            continue
+        s = summaries[name]
+        ci = f"{cell(s.ci95_low)} to {cell(s.ci95_high)}" if s.replications > 1 else "-"
+        rows.append((entry.short or entry.label, cell(s.mean), ci))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
