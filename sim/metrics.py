@@ -783,6 +783,26 @@ def priority_classes(scenario: Scenario) -> list[int]:
     return sorted({source.priority for source in scenario.intake.sources.values()})
 
 
+def modelled(scenario: Scenario) -> frozenset[str]:
+    """What `scenario` models beyond the queue, as `Metric.shown_with` names it: "hosts" (takedown),
+    "proactive" (a proactive source) and "backlog events" (a starting backlog, a surge or a
+    capacity window)."""
+    found = set()
+    if scenario.takedown.hosts:
+        found.add("hosts")
+    if any(source.is_proactive for source in scenario.intake.sources.values()):
+        found.add("proactive")
+    if scenario.intake.initial_backlog or scenario.intake.surges or scenario.analysts.capacity_windows:
+        found.add("backlog events")
+    return frozenset(found)
+
+
+def shown_key_figures(scenario: Scenario) -> list[str]:
+    """The key figures a run of `scenario` shows, in KEY_FIGURES order: those it models."""
+    shown = modelled(scenario)
+    return [name for name in KEY_FIGURES if not metric(name).shown_with or metric(name).shown_with in shown]
+
+
 def metric_names(scenario: Scenario) -> list[str]:
     """Every metric of a replication of `scenario`, in table order."""
     names = list(METRICS)

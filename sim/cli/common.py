@@ -234,32 +234,18 @@ def progress_printer() -> Callable[[int, int], None] | None:
     return show
 
 
-def modelled(spec) -> set[str]:
-    """What the scenario models beyond the queue, as the catalogue's `shown_with` names it."""
-    found = set()
-    if spec.takedown.hosts:
-        found.add("hosts")
-    if any(source.is_proactive for source in spec.intake.sources.values()):
-        found.add("proactive")
-    if spec.intake.initial_backlog or spec.intake.surges or spec.analysts.capacity_windows:
-        found.add("backlog events")
-    return found
-
-
-def key_figure_table(summaries, modelled: set[str]) -> str:
-    """The console's table of a run's key figures (those the scenario models), rounded to 4
+def key_figure_table(summaries, spec) -> str:
+    """The console's table of a run's key figures (those the scenario `spec` models), rounded to 4
     significant figures."""
     from sim.common.files import fmt
-    from sim.metrics import KEY_FIGURES, metric
+    from sim.metrics import metric, shown_key_figures
 
     def cell(x: float) -> str:
         return fmt(float(f"{x:.4g}")) if x == x else "-"
 
     rows = [("metric", "mean", "95 % CI")]
-    for name in KEY_FIGURES:
+    for name in shown_key_figures(spec):
         entry = metric(name)
-        if entry.shown_with and entry.shown_with not in modelled:
-            continue
         s = summaries[name]
         ci = f"{cell(s.ci95_low)} to {cell(s.ci95_high)}" if s.replications > 1 else "-"
         rows.append((entry.short or entry.label, cell(s.mean), ci))

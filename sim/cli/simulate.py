@@ -19,7 +19,6 @@ from sim.cli.common import (
     key_figure_table,
     load,
     maximum_replications,
-    modelled,
     one_writer,
     progress,
     run_options,
@@ -86,7 +85,7 @@ def run(
         write(done, out_dir, plots=not no_plots, period=period, command_line=command_line())
         summaries = run_summaries(done, period)
         note = done.precision_note
-        click.echo(key_figure_table(summaries, modelled(spec)))
+        click.echo(key_figure_table(summaries, spec))
         if note:
             click.echo(f"replications: {len(done.results)}{note}")
         from sim.experiments.estimate import effective_capacity

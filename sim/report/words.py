@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sim.metrics import KEY_FIGURES, NEVER_CLEARED
+from sim.metrics import KEY_FIGURES, NEVER_CLEARED, modelled
 from sim.metrics import metric as catalogue_entry
 
 KIND_FILES = {
@@ -169,17 +169,11 @@ def _run_figures(
     return figures
 
 
-def _modelled(scenario: dict[str, Any]) -> list[str]:
-    """What the scenario models beyond the queue: hosts, a proactive source, backlog events."""
-    found = []
-    if scenario.get("takedown", {}).get("hosts"):
-        found.append("hosts")
-    if any(s.get("kind") == "proactive" for s in scenario["intake"]["sources"].values()):
-        found.append("proactive")
-    intake, team = scenario["intake"], scenario["analysts"]
-    if intake.get("initial_backlog") or intake.get("surges") or team.get("capacity_windows"):
-        found.append("backlog events")
-    return found
+def _modelled(scenario: dict[str, Any]) -> frozenset[str]:
+    """What the (validated, resolved) scenario models beyond the queue (`sim.metrics.modelled`)."""
+    from sim.scenario.schema import scenario_from_dict
+
+    return modelled(scenario_from_dict(scenario, "resolved_scenario"))
 
 
 def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> list[tuple[str, str]]:
