@@ -123,11 +123,13 @@ def test_every_module_is_in_a_layer():
 
 
 def test_no_import_goes_up_the_layers():
-    assert upward_imports(graph()) == []
+    found = upward_imports(graph())
+    assert not found, "imports that go up the layers:\n" + "\n".join(found)
 
 
 def test_no_modules_import_each_other_in_a_cycle():
-    assert cycles(graph()) == []
+    found = cycles(graph())
+    assert not found, "import cycles:\n" + "\n".join(" -> ".join(cycle) for cycle in found)
 
 
 def test_the_package_face_imports_only_the_api():
@@ -141,6 +143,18 @@ def test_only_the_version_is_taken_from_the_package_face():
                 names = {alias.name for alias in node.names}
                 modules = {name for name in names if is_module(f"sim.{name}")}
                 assert names - modules <= {"__version__"}, f"{path}: from sim import {names}"
+
+
+def test_no_module_reaches_the_api_through_the_package_face():
+    """`import sim` then `sim.run(...)` would reach the API (the face's lazy attributes) from any
+    layer unseen by the import graph; every module names the module it imports instead, and none
+    imports one by a computed name."""
+    for path in SIM.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                assert all(alias.name != "sim" for alias in node.names), f"{path}: import sim"
+        assert "import_module(" not in source and "__import__(" not in source, f"{path}: a computed import"
 
 
 @pytest.mark.parametrize(

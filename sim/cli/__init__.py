@@ -13,9 +13,10 @@ import sys
 import click
 
 from sim import __version__
-from sim.cli.common import EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_INVALID, parse_override
+from sim.cli.common import EXIT_FAILURE, EXIT_INVALID, parse_override
 from sim.cli.files import check, report, reproduce
 from sim.cli.simulate import run, sensitivity, staff, sweep
+from sim.common.interrupts import EXIT_INTERRUPTED
 
 __all__ = ["cli", "execute", "main", "parse_override"]
 

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
-EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
 
 
 def load(path: str):

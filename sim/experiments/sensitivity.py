@@ -34,7 +34,7 @@ from sim.scenario.assumptions import marked_keys
 from sim.scenario.dotted import get_dotted
 from sim.scenario.schema import Scenario
 from sim.scenario.section import ScenarioError
-from sim.stats.intervals import Summary, summarise
+from sim.stats.intervals import UNDEFINED, summarise
 from sim.stats.summaries import never_cleared, summary_difference
 
 if TYPE_CHECKING:
@@ -205,9 +205,6 @@ def sensitivity_analysis(
     moved = {move_index: done.groups[1 + position] for position, move_index in enumerate(runnable)}
     return SensitivityResults(spec, moves, done.groups[0], moved, chosen, change, options.seed, jobs, source,
                               started_at)  # fmt: skip
-
-
-UNDEFINED = Summary(math.nan, math.nan, math.nan, math.nan, 0)
 
 
 def effects(

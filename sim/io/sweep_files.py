@@ -7,7 +7,6 @@ has exactly the numbers `run` writes for it. Files are written atomically; a fol
 
 from __future__ import annotations
 
-import math
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ from sim.common.files import csv_text, fmt
 from sim.experiments.arms import Arm, metric_order, paired_differences, show_value
 from sim.experiments.sweep import SweepResults
 from sim.io.output import SUMMARY_COLUMNS, Output
-from sim.stats.intervals import Summary
+from sim.stats.intervals import UNDEFINED, Summary
 from sim.stats.summaries import summarise_metrics
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 
 
 DIFFERENCE_COLUMNS = ("metric", "mean_difference", "std", "ci95_low", "ci95_high", "replications")
-UNDEFINED = Summary(math.nan, math.nan, math.nan, math.nan, 0)
 
 
 def _cell(value: Any) -> Any:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sim.metrics import ReplicationResult
 from sim.scenario.schema import Scenario
-
-if TYPE_CHECKING:
-    pass
 
 
 def run_replication(scenario: Scenario, seed: int, replication: int) -> ReplicationResult:

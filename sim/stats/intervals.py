@@ -35,6 +35,9 @@ class Summary:
         return (self.ci95_high - self.ci95_low) / 2.0
 
 
+UNDEFINED = Summary(math.nan, math.nan, math.nan, math.nan, 0)  # a metric with no defined value
+
+
 @lru_cache(maxsize=256)
 def t_quantile_975(dof: int) -> float:
     """Two-sided 95 % Student t critical value for `dof` degrees of freedom."""
