@@ -1,19 +1,21 @@
 """The `hotline-sim` command: a thin layer that parses arguments and calls the library.
 
-Exit codes: 0 success, 2 invalid input (scenario or arguments), 1 anything else, 130 Ctrl-C.
+Exit codes: 0 success, 2 invalid input (scenario or arguments), 1 anything else, 130 Ctrl-C,
+141 the reader of the output stopped early (`| head`; every file is written by then).
 The commands are in `sim.cli.simulate` (run, sweep, staff, sensitivity) and `sim.cli.files`
 (check, report, reproduce); what they share is in `sim.cli.common`.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
 import click
 
 from sim import __version__
-from sim.cli.common import EXIT_FAILURE, EXIT_INVALID, parse_override
+from sim.cli.common import EXIT_CLOSED_PIPE, EXIT_FAILURE, EXIT_INVALID, parse_override
 from sim.cli.files import check, report, reproduce
 from sim.cli.simulate import run, sensitivity, staff, sweep
 from sim.common.interrupts import EXIT_INTERRUPTED
@@ -42,6 +44,10 @@ class _Commands(click.Group):
 
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # the files are written before anything is printed: nothing is lost
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit has nowhere to fail
+            sys.exit(EXIT_CLOSED_PIPE)
         except (ExperimentError, FolderError) as exc:
             click.echo("\n".join(cut(line) for line in _in_options(exc).splitlines()), err=True)
             sys.exit(EXIT_INVALID)

@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 EXIT_INVALID = 2
 EXIT_FAILURE = 1
+EXIT_CLOSED_PIPE = 141  # the reader of the output stopped early (`| head`), as a shell reports SIGPIPE
 
 
 def load(path: str):
@@ -147,17 +148,24 @@ def starting(line: str, size: JobSize, jobs: int) -> None:
     click.echo(f"{line}; {size.describe(jobs)}" if size.is_big(jobs) else line, err=True)
 
 
-def finish(out_dir: Path, report: bool) -> None:
-    """Say where the results are; with --report, write the planner report there first."""
+def write_results(done: Any, out_dir: Path, report: bool, **options: Any) -> list[str]:
+    """Write the command's files (`sim.api.write` with `options`), then with --report the planner
+    report, before the command prints anything: a reader that stops early (`| head`) cannot stop
+    them. The lines that say where they are, for the command to print last."""
+    from sim.api import write
+
+    write(done, out_dir, command_line=command_line(), **options)
+    said = []
     if report:
         from sim.report.page import ReportError, write_report
 
         try:
-            click.echo(f"report written to {write_report(out_dir)}")
+            said.append(f"report written to {write_report(out_dir)}")
         except ReportError as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_INVALID)
-    click.echo(f"results written to {out_dir}/")
+    said.append(f"results written to {out_dir}/")
+    return said
 
 
 def parse_override(text: str) -> tuple[str, object]:

@@ -14,8 +14,6 @@ import click
 from sim.cli.common import (
     EXIT_FAILURE,
     EXIT_INVALID,
-    command_line,
-    finish,
     key_figure_table,
     load,
     maximum_replications,
@@ -24,6 +22,7 @@ from sim.cli.common import (
     run_options,
     starting,
     with_overrides,
+    write_results,
 )
 from sim.common.limits import MAX_ANALYSTS
 
@@ -65,7 +64,6 @@ def run(
       hotline-sim run scenarios/baseline-2018.toml --set analysts.max_viewing_hours_per_day=24
     """
     from sim.api import run as run_api
-    from sim.api import write
     from sim.io.run_files import run_summaries
 
     spec = with_overrides(load(scenario), scenario, overrides)
@@ -82,7 +80,7 @@ def run(
             progress=progress(quiet), scheduler=scheduler, source=Path(scenario), on_start=start,
             force=force,
         )  # fmt: skip
-        write(done, out_dir, plots=not no_plots, period=period, command_line=command_line())
+        said = write_results(done, out_dir, report, plots=not no_plots, period=period)
         summaries = run_summaries(done, period)
         note = done.precision_note
         click.echo(key_figure_table(summaries, spec))
@@ -91,7 +89,7 @@ def run(
         from sim.experiments.estimate import effective_capacity
 
         click.echo(effective_capacity(spec).describe())
-        finish(out_dir, report)
+        click.echo("\n".join(said))
 
 
 @click.command()
@@ -141,7 +139,6 @@ def sweep(
           --vary analysts.count=13,17,21 --metric sla_assessment_share --jobs 2
     """
     from sim.api import sweep as sweep_api
-    from sim.api import write
     from sim.common.messages import cut
     from sim.experiments.arms import parse_vary
 
@@ -176,9 +173,9 @@ def sweep(
             )
         if done.precision_note:
             click.echo(f"replications per arm: {len(done.results[0])}{done.precision_note}")
-        write(done, out_dir, plots=not no_plots, command_line=command_line())
+        said = write_results(done, out_dir, report, plots=not no_plots)
         click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
-        finish(out_dir, report)
+        click.echo("\n".join(said))
 
 
 @click.command()
@@ -226,7 +223,6 @@ def staff(
       hotline-sim staff scenarios/baseline-2018.toml --target "sla_assessment_share>=0.95" --jobs 2
     """
     from sim.api import staff as staff_api
-    from sim.api import write
     from sim.experiments.staffing import UnreachableTarget
 
     spec = with_overrides(load(scenario), scenario, overrides)
@@ -250,10 +246,10 @@ def staff(
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_FAILURE)
-        write(done, out_dir, plots=not no_plots, command_line=command_line())
+        said = write_results(done, out_dir, report, plots=not no_plots)
         lines = done.lines()
         click.echo("\n".join(lines[:-1]))
-        finish(out_dir, report)
+        click.echo("\n".join(said))
     if done.answer is None:
         click.echo(
             f"even --max {high} analysts do not meet {done.target}: raise --max or change the scenario",
@@ -306,7 +302,6 @@ def sensitivity(
       hotline-sim sensitivity scenarios/baseline-2018.toml --metric sla_assessment_share --jobs 2
     """
     from sim.api import sensitivity_analysis as sensitivity_api
-    from sim.api import write
 
     spec = with_overrides(load(scenario), scenario, overrides)
     maximum = maximum_replications(precision, max_replications)
@@ -328,6 +323,6 @@ def sensitivity(
             precision=precision, max_replications=maximum, progress=progress(quiet), scheduler=scheduler,
             source=Path(scenario), on_start=start, force=force,
         )  # fmt: skip
-        write(done, out_dir, plots=not no_plots, command_line=command_line())
+        said = write_results(done, out_dir, report, plots=not no_plots)
         click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
-        finish(out_dir, report)
+        click.echo("\n".join(said))

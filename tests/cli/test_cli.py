@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import sim
-from tests.conftest import REPO, hotline_sim
+from tests.conftest import REPO, cli_command, hotline_sim
 
 SCENARIO_NAME = "cli-small"
 SEED = 7
@@ -479,3 +479,26 @@ def test_help_shows_an_example(tmp_path: Path, command: str, options: tuple[str,
     for option in options:
         assert option in result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_stops_early_loses_nothing(workdir: Path, scenario_path: Path) -> None:
+    """`hotline-sim run ... --report | head -1`: the reader has gone before the first line is
+    printed; every file, the report included, is still written, and the exit is 141 (as a shell
+    reports a closed pipe) with no traceback."""
+    out = workdir / "closed-pipe"
+    process = subprocess.Popen(
+        [*cli_command(), "run", str(scenario_path), "-n", "2", "--no-plots", "--report", "--out", str(out)],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    process.stdout.close()  # the reader stops before the command prints anything
+    stderr = process.stderr.read()
+    assert process.wait(timeout=300) == 141, stderr
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert (out / "report.html").is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "report.html" not in manifest["files"] or (out / "report.html").stat().st_size > 0
+    for name in ("summary.csv", "replications.csv", "timeseries.csv"):
+        assert (out / name).stat().st_size > 0
