@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.scenario.intake import source_key
 from sim.scenario.schema import Scenario
 
 
@@ -163,6 +164,16 @@ FAMILIES = (
             "(`intake.sources.NAME.priority`); P is the class number, lower first (e.g.\n"
             "`wait_hours_mean_priority_0` and `wait_hours_mean_priority_1`). None of the bundled "
             "scenarios has\nthem."
+        ),
+        "",
+    ),
+    Family(
+        "source",
+        "Per source",
+        (
+            "One set per source of the scenario; S is the source's name (characters other than letters, "
+            "digits\nand `_` written as `_`), e.g. `sla_assessment_share_source_public`. The service level "
+            "of a\nsource counts its own reports whether or not the source is in `sla.sources`."
         ),
         "",
     ),
@@ -412,7 +423,8 @@ CATALOGUE: tuple[Metric, ...] = (
         "share (0 to 1)",
         "Share of reports assessed within {sla} hours of arrival",
         (
-            "of the queued reports arriving in [W, H - `sla.assessment_hours`), the share assessed "
+            "of the queued reports of the service level's sources (`sla.sources`; by default every "
+            "source but proactive searching) arriving in [W, H - `sla.assessment_hours`), the share assessed "
             "within `sla.assessment_hours` of arrival; a report not assessed by then counts as a miss"
             " (reports arriving in the last `sla.assessment_hours` are left out, as their outcome is "
             "not known)"
@@ -725,14 +737,49 @@ CATALOGUE: tuple[Metric, ...] = (
         "Reports of priority class {p} assessed",
         "`reports_assessed` of class P",
     ),
+    Metric(
+        "reports_assessed_source_S",
+        "source",
+        "count",
+        "reports",
+        "Reports from {s} assessed",
+        "`reports_assessed` of source S",
+    ),
+    Metric(
+        "wait_hours_mean_source_S",
+        "source",
+        "hours",
+        "hours",
+        "Mean wait before assessment starts, reports from {s}",
+        "`wait_hours_mean` over the reports of source S",
+    ),
+    Metric(
+        "wait_hours_p95_source_S",
+        "source",
+        "hours",
+        "hours",
+        "Wait that 95 % of reports from {s} stay within",
+        "`wait_hours_p95` over the reports of source S",
+    ),
+    Metric(
+        "sla_assessment_share_source_S",
+        "source",
+        "share",
+        "share (0 to 1)",
+        "Share of reports from {s} assessed within {sla} hours of arrival",
+        "`sla_assessment_share` over the reports of source S",
+    ),
 )
 _BY_NAME = {m.name: m for m in CATALOGUE}
 
 PRIORITY_SUFFIX = "_priority_P"  # the per-class family: P is the class number
 PRIORITY_METRICS = tuple(m.name.removesuffix(PRIORITY_SUFFIX) for m in CATALOGUE if m.family == "priority")
+SOURCE_SUFFIX = "_source_S"  # the per-source family: S is the source's name (`source_key`)
+SOURCE_METRICS = tuple(m.name.removesuffix(SOURCE_SUFFIX) for m in CATALOGUE if m.family == "source")
+PER_GROUP = ("priority", "source")  # families with one metric per class or source
 NEVER_CLEARED = "backlog_never_cleared_replications"  # how many replications end with it not cleared
 SUMMARY_ONLY = (NEVER_CLEARED,)  # in summary.csv, not per replication
-METRICS = tuple(m.name for m in CATALOGUE if m.family != "priority" and m.name not in SUMMARY_ONLY)
+METRICS = tuple(m.name for m in CATALOGUE if m.family not in PER_GROUP and m.name not in SUMMARY_ONLY)
 # a run's key figures, the answer first: the console table and the report show them in this order
 KEY_FIGURES = (
     "sla_assessment_share",
@@ -775,6 +822,12 @@ def metric(name: str) -> Metric:
         family = _BY_NAME[match[1] + PRIORITY_SUFFIX]
         return Metric(name, family.family, family.kind, family.unit, family.label.replace("{p}", match[2]),
                       family.definition)  # fmt: skip
+    for prefix in SOURCE_METRICS:
+        source = name.removeprefix(f"{prefix}_source_")
+        if source != name and re.fullmatch(r"[A-Za-z0-9_]+", source):
+            family = _BY_NAME[prefix + SOURCE_SUFFIX]
+            return Metric(name, family.family, family.kind, family.unit, family.label.replace("{s}", source),
+                          family.definition)  # fmt: skip
     raise KeyError(name)
 
 
@@ -809,6 +862,9 @@ def metric_names(scenario: Scenario) -> list[str]:
     classes = priority_classes(scenario)
     if len(classes) > 1:
         names += [f"{metric}_priority_{p}" for p in classes for metric in PRIORITY_METRICS]
+    names += [
+        f"{metric}_source_{source_key(s)}" for s in scenario.intake.sources for metric in SOURCE_METRICS
+    ]
     return names
 
 

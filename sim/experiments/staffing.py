@@ -29,6 +29,7 @@ from sim.experiments.estimate import effective_capacity
 from sim.experiments.job import checked_size, pandas_module, plan_replications, resolve
 from sim.experiments.size import JobSize
 from sim.model.demand import week_profile
+from sim.scenario.intake import source_key
 from sim.scenario.roster import HOURS_PER_WEEK, TIME_TOLERANCE_HOURS
 from sim.scenario.schema import Scenario
 from sim.scenario.section import ScenarioError
@@ -87,12 +88,22 @@ class UnreachableTarget(ValueError):
 
 
 def check_reachable(scenario: Scenario, target: Target) -> None:
-    """For an `sla_assessment_share>=` target, raise UnreachableTarget when the schedule cannot meet
-    it with any team (see `best_sla_share`). Not with a proactive source: its finds arrive while
-    analysts are on duty and their number grows with the team, so no bound from the schedule holds."""
-    if target.metric != "sla_assessment_share" or target.operator != ">=":
+    """For an `sla_assessment_share>=` target (or a source's), raise UnreachableTarget when the
+    schedule cannot meet it with any team (see `best_sla_share`). Not when the share counts a
+    proactive source: its finds arrive while analysts are on duty and their number grows with the
+    team, so no bound from the schedule holds."""
+    sources = scenario.intake.sources
+    if target.operator != ">=":
         return
-    if any(source.is_proactive for source in scenario.intake.sources.values()):
+    if target.metric == "sla_assessment_share":
+        counted = scenario.sla_sources
+    else:
+        counted = [
+            name for name in sources if target.metric == f"sla_assessment_share_source_{source_key(name)}"
+        ]
+        if not counted:
+            return
+    if any(sources[name].is_proactive for name in counted):
         return  # finds arrive on duty and grow with the team, so no schedule bound holds
     best = best_sla_share(scenario)
     if best < target.value - 1e-9:

@@ -180,7 +180,7 @@ class HotlineModel:
         for report in initial_backlog(scenario, streams):
             self.queue.append(report)
         self.backlog_peak = len(self.queue)
-        self.recorder.starting_backlog(len(self.queue))
+        self.recorder.starting_backlog([report[SOURCE] for report in self.queue])
         for intake in self.intakes:
             env.process(self._source(intake))
         self.analyst_processes = []

@@ -40,8 +40,10 @@ CHUNK_SIZE = 4096
 
 @dataclass
 class IntakeChunk:
-    """A batch of arrivals of one source: all times and gate classes, and the queued reports."""
+    """A batch of arrivals of one source (its index): all times and gate classes, and the queued
+    reports."""
 
+    source: int
     times_hours: np.ndarray
     gate_class: np.ndarray
     queued: list[Report]
@@ -258,11 +260,11 @@ class SourceIntake:
             if self.keep_share is not None:
                 u = self.rng_thinning.random(times.size)
                 kept = u < self.keep_share[np.minimum(times.astype(np.intp), self.keep_share.size - 1)]
-                yield IntakeChunk(times[kept], gate[kept], self.attributes.reports(times, gate, kept))
-            else:
                 yield IntakeChunk(
-                    times_hours=times, gate_class=gate, queued=self.attributes.reports(times, gate)
+                    self.source_index, times[kept], gate[kept], self.attributes.reports(times, gate, kept)
                 )
+            else:
+                yield IntakeChunk(self.source_index, times, gate, self.attributes.reports(times, gate))
 
     def extra_chunks(self) -> Iterator[IntakeChunk]:
         """Yield the extra arrivals of surges above 1, chunk by chunk, in time order."""
@@ -270,7 +272,7 @@ class SourceIntake:
             return
         for times in self.extra.chunks(self.rng_extra, CHUNK_SIZE):
             gate = self.extra_attributes.gate(times)
-            yield IntakeChunk(times, gate, self.extra_attributes.reports(times, gate))
+            yield IntakeChunk(self.source_index, times, gate, self.extra_attributes.reports(times, gate))
 
     def queued_reports(self, count: Callable[[IntakeChunk], None]) -> Iterator[Report]:
         """Every queued report of the source in time order; `count` sees each chunk as it is made."""

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from sim.metrics import SPENDING, WITHIN_HOURS, ReplicationResult, metric_names, priority_classes
+from sim.metrics import SPENDING, WITHIN_HOURS, ReplicationResult, metric_names, priority_classes, source_key
 from sim.model.intake import FAST_TRACKED, MERGED, IntakeChunk
 from sim.model.report import ACTIONABLE, ARRIVAL, HOST, SOURCE
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
@@ -99,6 +99,21 @@ class Recorder:
         self.class_waits = [LogHistogram() for _ in self.classes]
         self.class_assessed = [0] * len(self.classes)
         self._class_waits: list[list[float]] = [[] for _ in self.classes]
+        # per source (the file's order): waits, assessments and the service level of each; which
+        # sources count in the overall service level (`Scenario.sla_sources`); the sources of finds
+        # and of re-uploads
+        names = list(scenario.intake.sources)
+        self.source_names = names
+        self.sla_counts = [name in scenario.sla_sources for name in names]
+        self.find_source = next(
+            (k for k, s in enumerate(scenario.intake.sources.values()) if s.is_proactive), -1
+        )
+        self.reupload_source = names.index(scenario.reupload_source)
+        self.source_waits = [LogHistogram() for _ in names]
+        self._source_waits: list[list[float]] = [[] for _ in names]
+        self.source_assessed = [0] * len(names)
+        self.source_sla_due = [0] * len(names)
+        self.source_sla_met = [0] * len(names)
         # per-report buffers, folded into the histograms once a simulated day
         self._waits: list[float] = []
         self._tta: list[float] = []
@@ -120,32 +135,38 @@ class Recorder:
         measured = t >= self.warmup
         queued = gate != MERGED
         due = queued & (t < self.sla_cut)
-        self.sla_due_per_day += np.bincount(day[due], minlength=self.days)[: self.days]
+        due_in_window = int((measured & due).sum())
+        self.source_sla_due[chunk.source] += due_in_window
         c = self.counts
+        if self.sla_counts[chunk.source]:
+            self.sla_due_per_day += np.bincount(day[due], minlength=self.days)[: self.days]
+            c["sla_due"] += due_in_window
         c["received"] += int(measured.sum())
         c["merged"] += int((measured & ~queued).sum())
         c["fast_tracked"] += int((measured & (gate == FAST_TRACKED)).sum())
         c["queued"] += int((measured & queued).sum())
-        c["sla_due"] += int((measured & queued & (t < self.sla_cut)).sum())
 
     def found(self, now: float, gate_class: int) -> None:
         """Count one report found by proactive searching at `now`."""
-        if self.arrival(now, gate_class):
+        if self.arrival(now, gate_class, self.find_source):
             self.found_count += 1
 
     def reupload_reported(self, now: float, gate_class: int) -> None:
         """Count one re-upload arriving as a report at `now`."""
-        if self.arrival(now, gate_class):
+        if self.arrival(now, gate_class, self.reupload_source):
             self.counts["reuploads_reported"] += 1
 
-    def arrival(self, now: float, gate_class: int) -> bool:
-        """Count one report arriving at `now` with `gate_class`; whether it is in the window."""
+    def arrival(self, now: float, gate_class: int, source: int) -> bool:
+        """Count one report of `source` arriving at `now` with `gate_class`; whether it is in the
+        window."""
         self._single_arrivals.append(now)  # per-day counts: folded in once a day (`flush`)
         if gate_class == FAST_TRACKED:
             self._single_fast_tracked.append(now)
         elif gate_class == MERGED:
             self._single_merged.append(now)
-        if gate_class != MERGED and now < self.sla_cut:
+        due = gate_class != MERGED and now < self.sla_cut
+        counts = self.sla_counts[source]
+        if due and counts:
             self._single_sla_due.append(now)
         if now < self.warmup:
             return False
@@ -156,7 +177,9 @@ class Recorder:
             return True
         c["fast_tracked"] += gate_class == FAST_TRACKED
         c["queued"] += 1
-        c["sla_due"] += now < self.sla_cut
+        if due:
+            self.source_sla_due[source] += 1
+            c["sla_due"] += counts
         return True
 
     def spend(self, kind: str, start: float, end: float) -> None:
@@ -189,6 +212,7 @@ class Recorder:
         horizon = self.horizon
         if now >= warmup:
             self._waits.append(now - arrival)
+            self._source_waits[report[SOURCE]].append(now - arrival)
             if self.classes:
                 self._class_waits[self.class_of_source[report[SOURCE]]].append(now - arrival)
             waited_in_window = now - (arrival if arrival > warmup else warmup)
@@ -207,14 +231,19 @@ class Recorder:
         arrival = report[ARRIVAL]
         self._done_at.append(now)
         measured = now >= self.warmup
+        source = report[SOURCE]
         if measured:
             self._tta.append(now - arrival)
+            self.source_assessed[source] += 1
             if self.classes:
-                self.class_assessed[self.class_of_source[report[SOURCE]]] += 1
+                self.class_assessed[self.class_of_source[source]] += 1
         if arrival < self.sla_cut and now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
-            self._sla_met_arrivals.append(arrival)
+            counts = self.sla_counts[source]
+            if counts:
+                self._sla_met_arrivals.append(arrival)
             if arrival >= self.warmup:
-                self.counts["sla_met"] += 1
+                self.source_sla_met[source] += 1
+                self.counts["sla_met"] += counts
         if report[ACTIONABLE]:
             host = report[HOST]
             if measured:
@@ -271,14 +300,18 @@ class Recorder:
         self.backlog_start = waiting
         self.in_assessment_start = in_assessment
 
-    def starting_backlog(self, waiting: int) -> None:
-        """Reports waiting at time 0: with no warm-up they are in the window, and in the SLA share."""
+    def starting_backlog(self, sources: list[int]) -> None:
+        """Reports waiting at time 0, of these sources: with no warm-up they are in the window, and
+        in the service level of their source."""
+        due = sum(self.sla_counts[source] for source in sources)
         if self.sla_cut > 0:
-            self.sla_due_per_day[0] += waiting
+            self.sla_due_per_day[0] += due
         if self.warmup == 0:
-            self.window_start(waiting, 0)
+            self.window_start(len(sources), 0)
             if self.sla_cut > 0:
-                self.counts["sla_due"] += waiting
+                self.counts["sla_due"] += due
+                for source in sources:
+                    self.source_sla_due[source] += 1
 
     def end_of_day(self, day: int, waiting: int) -> None:
         """Record the end-of-day backlog and fold the day's per-report values into histograms."""
@@ -289,6 +322,9 @@ class Recorder:
         """Fold buffered per-report values into the fixed-size histograms and daily counts."""
         self.waits.add(self._waits)
         for hist, buffer in zip(self.class_waits, self._class_waits, strict=True):
+            hist.add(buffer)
+            buffer.clear()
+        for hist, buffer in zip(self.source_waits, self._source_waits, strict=True):
             hist.add(buffer)
             buffer.clear()
         self.time_to_assessment.add(self._tta)
@@ -410,6 +446,13 @@ class Recorder:
             metrics[f"wait_hours_p50_priority_{p}"] = hist.quantile(0.5)
             metrics[f"wait_hours_p95_priority_{p}"] = hist.quantile(0.95)
             metrics[f"reports_assessed_priority_{p}"] = assessed
+        for k, name in enumerate(self.source_names):
+            key = source_key(name)
+            metrics[f"reports_assessed_source_{key}"] = self.source_assessed[k]
+            metrics[f"wait_hours_mean_source_{key}"] = self.source_waits[k].mean()
+            metrics[f"wait_hours_p95_source_{key}"] = self.source_waits[k].quantile(0.95)
+            due = self.source_sla_due[k]
+            metrics[f"sla_assessment_share_source_{key}"] = self.source_sla_met[k] / due if due else math.nan
         host_rows = [
             {"country": country, "route": route, **self._takedown_row([k])}
             for k, (country, route) in enumerate(hosts)

@@ -40,6 +40,16 @@ from sim.scenario.share_rules import (
 DEFAULT_SEARCH_BLOCK_MINUTES = 30.0
 
 
+def source_key(name: str) -> str:
+    """A source's name as metric names spell it: characters other than letters, digits and `_`
+    as `_` (`partner referral` -> `partner_referral`).
+
+    >>> source_key("partner referral")
+    'partner_referral'
+    """
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
 class Source(Section):
     """`[intake.sources.NAME]`: a Poisson source of reports, or analysts' proactive searching.
 
@@ -363,6 +373,14 @@ class Intake(Section):
             if not re.match(NAME_PATTERN, name):
                 raise ValueError(
                     f"expected source names of letters, digits, ' ', '.', '_', '-'; got {shown(name)}"
+                )
+        keys: dict[str, str] = {}
+        for name in sources:
+            other = keys.setdefault(source_key(name), name)
+            if other != name:
+                raise ValueError(
+                    f"expected source names that differ in more than ' ', '.' and '-' (metric names spell "
+                    f"them with '_'), got {shown(other)} and {shown(name)}"
                 )
         proactive = [name for name, source in sources.items() if source.is_proactive]
         if len(proactive) > 1:

@@ -96,6 +96,19 @@ class Sla(Section):
         description="Target time from arrival to the end of assessment (`sla_assessment_share`).",
         json_schema_extra=about("hours"),
     )
+    sources: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "The sources whose reports count in `sla_assessment_share`: the service level a hotline "
+            "promises the public and its partners, not its own searching."
+        ),
+        json_schema_extra=about(
+            "source names",
+            default="every source that is not `proactive` (all, if every source is)",
+            valid="names of sources, each once",
+        ),
+    )
 
 
 class Scenario(Section):
@@ -127,6 +140,15 @@ class Scenario(Section):
                     ".reuploads.share: expected takedown.hosts as well (without hosts removal is "
                     "not modelled, so no page comes back)"
                 )
+        chosen = self.sla.sources or []
+        for index, name in enumerate(chosen):
+            if name not in self.intake.sources:
+                known = ", ".join(sorted(self.intake.sources))
+                raise ValueError(
+                    f".sla.sources[{index}]: expected one of the sources ({known}), got {shown(name)}"
+                )
+            if name in chosen[:index]:
+                raise ValueError(f".sla.sources[{index}]: expected each source once, got {shown(name)} again")
         name = self.reuploads.source
         if name is not None and name not in self.intake.sources:
             known = ", ".join(sorted(self.intake.sources))
@@ -140,6 +162,15 @@ class Scenario(Section):
             return self.reuploads.source
         sources = self.intake.sources
         return next((name for name, s in sources.items() if s.is_proactive), next(iter(sources)))
+
+    @property
+    def sla_sources(self) -> list[str]:
+        """The sources whose reports count in `sla_assessment_share`, in the file's order of
+        sources: `sla.sources`, else every source that is not proactive (all, if every one is)."""
+        sources = self.intake.sources
+        if self.sla.sources is not None:
+            return [name for name in sources if name in self.sla.sources]
+        return [name for name, s in sources.items() if not s.is_proactive] or list(sources)
 
     @property
     def horizon_hours(self) -> float:

@@ -408,6 +408,44 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, int]] = [
         "got 0",
         1,
     ),
+    (
+        "sla-sources-unknown",
+        put("sla", "sources", value=["public", "partners"]),
+        "sla.sources[1]",
+        "expected one of the sources (public, referral), got 'partners'",
+        1,
+    ),
+    (
+        "sla-sources-twice",
+        put("sla", "sources", value=["public", "public"]),
+        "sla.sources[1]",
+        "expected each source once, got 'public' again",
+        1,
+    ),
+    (
+        "sla-sources-empty",
+        put("sla", "sources", value=[]),
+        "sla.sources",
+        "expected at least 1 entry; got a list of 0",
+        1,
+    ),
+    (
+        "sla-sources-a-name-not-a-list",
+        put("sla", "sources", value="public"),
+        "sla.sources",
+        "got 'public'",
+        1,
+    ),
+    (
+        "source-names-that-spell-one-metric-name",
+        put("intake", "sources", value={
+            "public-web": {"reports_per_day": 10.0, "actionable_share": 0.5},
+            "public_web": {"reports_per_day": 20.0, "actionable_share": 0.5},
+        }),  # fmt: skip
+        "intake.sources",
+        "got 'public-web' and 'public_web'",
+        1,
+    ),
     # Shapes that are not what the key takes: the message says what is expected, in the
     # planner's words, not the validation library's.
     (
