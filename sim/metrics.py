@@ -973,7 +973,8 @@ def render_docs() -> str:
         lines += ["| metric | unit | label | definition |", "|---|---|---|---|"]
         for entry in CATALOGUE:
             if entry.family == family.name:
-                label = entry.label.replace("{sla}", "`sla.assessment_hours`").replace("{p}", "P")
+                label = entry.label.replace("{sla}", "`sla.assessment_hours`")
+                label = label.replace("{p}", "P").replace("{s}", "S")
                 lines.append(f"| `{entry.name}` | {entry.unit} | {label} | {entry.definition} |")
         if family.after:
             lines += ["", family.after]
