@@ -257,5 +257,6 @@ def test_every_metric_is_defined_in_metrics_md() -> None:
     names = {"backlog_never_cleared_replications"}
     for scenario in [*scenarios, prioritised]:
         names |= {re.sub(r"_priority_\d+$", "_priority_P", name) for name in metric_names(scenario)}
+    names = {re.sub(r"_source_[A-Za-z0-9_]+$", "_source_S", name) for name in names}
     assert any(name.endswith("_priority_P") for name in names)
     assert sorted(names - defined) == []
