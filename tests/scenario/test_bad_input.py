@@ -438,10 +438,14 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, int]] = [
     ),
     (
         "source-names-that-spell-one-metric-name",
-        put("intake", "sources", value={
-            "public-web": {"reports_per_day": 10.0, "actionable_share": 0.5},
-            "public_web": {"reports_per_day": 20.0, "actionable_share": 0.5},
-        }),  # fmt: skip
+        put(
+            "intake",
+            "sources",
+            value={
+                "public-web": {"reports_per_day": 10.0, "actionable_share": 0.5},
+                "public_web": {"reports_per_day": 20.0, "actionable_share": 0.5},
+            },
+        ),  # fmt: skip
         "intake.sources",
         "got 'public-web' and 'public_web'",
         1,
