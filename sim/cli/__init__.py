@@ -56,7 +56,7 @@ class _Commands(click.Group):
 # the options of the library's parameters, for its messages (`ExperimentError.parameter`)
 OPTIONS = {
     "metrics": "--metric", "vary": "--vary", "baseline": "--baseline", "target": "--target", "low": "--min",
-    "high": "--max", "keys": "--keys", "replications": "--replications", "seed": "--seed",
+    "high": "--max", "keys": "--keys", "key": "--key", "replications": "--replications", "seed": "--seed",
     "max_replications": "--max-replications",
 }  # fmt: skip
 

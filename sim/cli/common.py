@@ -36,6 +36,15 @@ def load(path: str):
         sys.exit(EXIT_INVALID)
 
 
+set_option = click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override one scenario key (dotted, TOML value), e.g. analysts.count=15; repeatable.",
+)
+
+
 def run_options(default_out: str):
     """The options every simulating command shares: replications, seed, output, jobs, plots, --set."""
 
@@ -95,13 +104,7 @@ def run_options(default_out: str):
                     is_flag=True,
                     help="Run a job beyond the size limits (docs/limits.md) anyway.",
                 ),
-                click.option(
-                    "--set",
-                    "overrides",
-                    multiple=True,
-                    metavar="KEY=VALUE",
-                    help="Override one scenario key (dotted, TOML value), e.g. analysts.count=15.",
-                ),
+                set_option,
             ]
         ):
             command = option(command)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sim.cli.common import EXIT_FAILURE, EXIT_INVALID, load
+from sim.cli.common import EXIT_FAILURE, EXIT_INVALID, load, set_option, with_overrides
 
 
 @click.command()
@@ -36,17 +36,20 @@ def report(results_dir: str, out: str | None, question: str | None) -> None:
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False))
-def check(scenario: str) -> None:
-    """Validate SCENARIO and print it resolved, with every default filled in.
+@set_option
+def check(scenario: str, overrides: tuple[str, ...]) -> None:
+    """Validate SCENARIO (with any --set overrides) and print it resolved, with every default
+    filled in.
 
     \b
     Example:
-      hotline-sim check scenarios/baseline-2018.toml
+      hotline-sim check scenarios/baseline-2018.toml --set analysts.count=15
     """
     import tomli_w
 
-    spec = load(scenario)
-    click.echo(f"# {scenario}: valid; resolved scenario with defaults:")
+    spec = with_overrides(load(scenario), scenario, overrides)
+    changed = f" with {', '.join(overrides)}" if overrides else ""
+    click.echo(f"# {scenario}{changed}: valid; resolved scenario with defaults:")
     click.echo(tomli_w.dumps(spec.to_dict()), nl=False)
 
 

@@ -27,6 +27,9 @@ MAX_FOLLOW_UPS = 1_000
 MIN_PROFILE_WEIGHT, MAX_PROFILE_WEIGHT = 1e-6, 1e6  # a smaller positive weight is lost to rounding
 MAX_REUPLOAD_SHARE = 0.99  # re-uploads reported, share x (1 - hash_block_share): at 1, forever
 MAX_SHARE_PER_YEAR = 100.0  # a share's growth rule, either way
+# one analyst's cost a year: a hundred million in any currency (above any salary in the currencies
+# of the hotlines' countries), so a team's cost over a 100-year horizon stays a finite float
+MAX_COST_PER_YEAR = 100_000_000.0
 # a distribution's parameters, in the unit of the key that holds it (a million minutes is 1.9
 # years, a million hours 114 years), and its spread: every draw, sum and mean stays a finite float
 MAX_VALUE = 1_000_000.0

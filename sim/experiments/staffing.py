@@ -1,24 +1,22 @@
-"""The staffing answer: the smallest analyst count whose whole 95 % CI meets a target.
+"""The staffing answer: the smallest analyst count (or value of another whole-number key) whose
+whole 95 % CI meets every target.
 
-Counts are searched by bisection between `low` and `high` (the metric is taken to improve with
-more analysts), every count run with the same seed, so counts share their random numbers. Beside
-it, an Erlang C estimate from the analytic capacity model
-(`sim.experiments.estimate.effective_capacity`), and a
-check before any simulation that the schedule can meet the target at all.
+Values are searched by bisection between `low` and `high` (each target's metric is taken to
+improve with more analysts), every value run with the same seed, so they share their random
+numbers. Beside it, an Erlang C estimate from the analytic capacity model
+(`sim.experiments.estimate.effective_capacity`), a check before any simulation that the schedule
+can meet the targets at all, and, with a proactive source, the reports found at the answer beside
+the scenario's own team (a smaller team searches less: `sim.experiments.staff_results`).
 
->>> parse_target("sla_assessment_share>=0.95")
-Target(metric='sla_assessment_share', operator='>=', value=0.95)
 """
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -26,49 +24,18 @@ from sim.common.limits import MAX_ANALYSTS
 from sim.common.messages import shown
 from sim.experiments.arms import ExperimentError
 from sim.experiments.estimate import effective_capacity
-from sim.experiments.job import checked_size, pandas_module, plan_replications, resolve
+from sim.experiments.job import checked_size, plan_replications, resolve
 from sim.experiments.size import JobSize
+from sim.experiments.staff_results import StaffResults
+from sim.experiments.targets import ESTIMATED, FOUND, TEAM_KEY, Target, Trial, parse_target
 from sim.model.demand import week_profile
+from sim.scenario.dotted import get_dotted
 from sim.scenario.intake import source_key
 from sim.scenario.roster import HOURS_PER_WEEK, TIME_TOLERANCE_HOURS
 from sim.scenario.schema import Scenario
 from sim.scenario.section import ScenarioError
 from sim.scenario.workforce import Shift
 from sim.stats.intervals import Summary
-
-if TYPE_CHECKING:
-    import pandas
-if TYPE_CHECKING:
-    pass
-
-
-_TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(<=|>=)\s*([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*$")
-
-
-@dataclass(frozen=True)
-class Target:
-    """`METRIC<=VALUE` or `METRIC>=VALUE`."""
-
-    metric: str
-    operator: str
-    value: float
-
-    def met_by(self, s: Summary) -> bool:
-        """Whether the whole 95 % CI is on the right side of the value."""
-        if s.replications < 2 or math.isnan(s.ci95_low):
-            return False
-        return s.ci95_high <= self.value if self.operator == "<=" else s.ci95_low >= self.value
-
-    def __str__(self) -> str:
-        return f"{self.metric}{self.operator}{self.value:g}"
-
-
-def parse_target(text: str) -> Target:
-    """Parse `METRIC<=VALUE` / `METRIC>=VALUE` (ExperimentError when malformed)."""
-    match = _TARGET.match(text)
-    if not match:
-        raise ExperimentError(f': expected "METRIC<=VALUE" or "METRIC>=VALUE", got {shown(text)}', "target")
-    return Target(match.group(1), match.group(2), float(match.group(3)))
 
 
 def check_scalable(scenario: Scenario) -> None:
@@ -137,14 +104,48 @@ def best_sla_share(scenario: Scenario) -> float:
     return reachable / profile[(minutes - HOURS_PER_WEEK).astype(int)].sum()
 
 
+def check_targets(targets: Sequence[Target], scenario: Scenario) -> None:
+    """Every target names a metric of the scenario's summary.csv ("did you mean" and the valid
+    names otherwise) and, for a share, a value from 0 to 1: ExperimentError for `--target`."""
+    from sim.metrics import UnknownMetric, validate_metric
+
+    for goal in targets:
+        try:
+            entry = validate_metric(goal.metric, [scenario])
+        except UnknownMetric as exc:
+            raise ExperimentError(f": {exc}", "target") from None
+        if entry.kind == "share" and not 0.0 <= goal.value <= 1.0:
+            raise ExperimentError(
+                f" {goal}: {goal.metric} is a share from 0 to 1 (95 % is 0.95), so {goal.value:g} is "
+                "out of its range",
+                "target",
+            )
+
+
+def key_value(scenario: Scenario, key: str) -> int:
+    """The scenario's own value of the whole-number key `key` (ExperimentError for `--key` when
+    the scenario has no value there or it is not a whole number)."""
+    try:
+        value = get_dotted(scenario.to_dict(), key)
+    except KeyError as exc:
+        raise ExperimentError(
+            f": {exc.args[0]} (expected a whole-number key the scenario sets, e.g. {TEAM_KEY} or "
+            "analysts.schedule[1].analysts)",
+            "key",
+        ) from None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ExperimentError(f" {key}: expected a whole-number key, got {shown(value)}", "key")
+    return value
+
+
 def erlang_estimate(scenario: Scenario, target: Target, low: int, high: int) -> int | None:
     """The smallest count in [low, high] that the analytic capacity model says meets the target,
     for the metrics it can speak to (waits, the SLA share, utilisation); None otherwise."""
-    if target.metric not in ("wait_hours_mean", "sla_assessment_share", "analyst_utilisation"):
+    if target.metric not in ESTIMATED:
         return None
     for count in range(low, high + 1):
         try:
-            team = scenario.with_values({"analysts.count": count})
+            team = scenario.with_values({TEAM_KEY: count})
         except ScenarioError:  # too few for a shift that fixes its own number
             continue
         estimate = effective_capacity(team)
@@ -159,35 +160,29 @@ def erlang_estimate(scenario: Scenario, target: Target, low: int, high: int) -> 
     return None
 
 
-@dataclass(frozen=True)
-class Trial:
-    """One analyst count tried, and its metric's summary."""
-
-    analysts: int
-    summary: Summary
-    meets_target: bool
-
-
 def search(
-    target: Target, low: int, high: int, evaluate: Callable[[int], Summary]
+    targets: Sequence[Target], low: int, high: int, evaluate: Callable[[int], dict[str, Summary]]
 ) -> tuple[int | None, list[Trial]]:
-    """Bisection for the smallest count whose CI meets the target; the counts tried, in order.
+    """Bisection for the smallest value whose CIs meet every target; the values tried, in order.
 
-    `high` is tried first: if it fails there is no answer. The count below the answer is always
-    among those tried, so the table shows the step where the target starts to hold.
+    `high` is tried first: if it fails there is no answer. The value below the answer is always
+    among those tried, so the table shows the step where the targets start to hold.
     """
     trials: dict[int, Trial] = {}
 
     def trial(count: int) -> bool:
         if count not in trials:
-            s = evaluate(count)
-            trials[count] = Trial(count, s, target.met_by(s))
+            summaries = evaluate(count)
+            trials[count] = Trial(count, summaries, tuple(t.met_by(summaries[t.metric]) for t in targets))
         return trials[count].meets_target
 
+    def tried() -> list[Trial]:
+        return sorted(trials.values(), key=lambda t: t.analysts)
+
     if not trial(high):
-        return None, sorted(trials.values(), key=lambda t: t.analysts)
+        return None, tried()
     if trial(low):
-        return low, sorted(trials.values(), key=lambda t: t.analysts)
+        return low, tried()
     failing, meeting = low, high
     while meeting - failing > 1:
         middle = (failing + meeting) // 2
@@ -195,74 +190,12 @@ def search(
             meeting = middle
         else:
             failing = middle
-    return meeting, sorted(trials.values(), key=lambda t: t.analysts)
-
-
-@dataclass
-class StaffResults:
-    """A staffing search: the target, the counts tried, the answer (None: none up to the maximum)."""
-
-    scenario: Scenario
-    target: Target
-    answer: int | None
-    trials: list[Trial]
-    erlang_estimate: int | None
-    seed: int
-    replications: int
-    jobs: int = 1
-    source: Path | None = None
-    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    replication_control: bool = False
-    high: int = 100
-
-    @property
-    def replication_counts(self) -> list[int]:
-        """The replication counts the team sizes were run with (one count without replication
-        control), smallest first."""
-        return sorted({t.summary.replications for t in self.trials})
-
-    def lines(self) -> list[str]:
-        """The printout: the target, each count tried, the Erlang C estimate, and the answer line."""
-        from sim.common.files import fmt
-
-        goal = self.target
-        counts = self.replication_counts
-        shown = f"{self.replications}" if not self.replication_control else (
-            f"{'/'.join(map(str, counts))} (replication control)"
-        )  # fmt: skip
-        lines = [f"target: {goal} (the whole 95 % CI over {shown} replications, seed {self.seed})"]
-        lines += [
-            f"  {t.analysts:4d} analysts: {goal.metric} {fmt(t.summary.mean)} (95 % CI "
-            f"{fmt(t.summary.ci95_low)} to {fmt(t.summary.ci95_high)}) "
-            + ("meets" if t.meets_target else "fails")
-            for t in self.trials
-        ]
-        estimate = self.erlang_estimate
-        lines.append(
-            "Erlang C estimate (always-on effective team; breaks, absence, searching and the viewing cap "
-            "shrink it): "
-            + (f"{estimate} analysts" if estimate is not None else "not available for this metric")
-        )
-        lines.append(
-            f"answer: {self.answer} analysts"
-            if self.answer is not None
-            else f"no answer: even {self.high} analysts fail the target"
-        )
-        return lines
-
-    def frame(self) -> pandas.DataFrame:
-        """staffing.csv as a DataFrame: one row per count tried."""
-        pd = pandas_module()
-        return pd.DataFrame(
-            [{"analysts": t.analysts, "metric": self.target.metric, "mean": t.summary.mean,
-              "ci95_low": t.summary.ci95_low, "ci95_high": t.summary.ci95_high,
-              "meets_target": t.meets_target} for t in self.trials]
-        )  # fmt: skip
+    return meeting, tried()
 
 
 def staff(
     scenario: Scenario | str | Path | dict[str, Any],
-    target: str | Target,
+    target: str | Target | Sequence[str | Target],
     low: int = 1,
     high: int = 100,
     replications: int | None = None,
@@ -273,59 +206,78 @@ def staff(
     max_replications: int | None = None,
     progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
     source: str | Path | None = None,
-    on_start: Callable[[Target, int, int, JobSize], None] | None = None,
+    on_start: Callable[[list[Target], int, int, JobSize], None] | None = None,
     force: bool = False,
+    key: str = TEAM_KEY,
 ) -> StaffResults:
-    """The smallest `analysts.count` in [low, high] whose whole 95 % CI meets `target`
-    (`"METRIC<=VALUE"` or `>=`), by bisection with the same seed at every count.
+    """The smallest value of `key` (default `analysts.count`) in [low, high] whose whole 95 % CI
+    meets every target (`"METRIC<=VALUE"` or `>=`, one or a list), by bisection with the same seed
+    at every value. With a proactive source, the scenario's own value is run too, so the answer's
+    finds show beside its own.
 
-    ExperimentError (before any simulation) for a malformed target, an unknown metric, low above
-    high or a schedule whose shifts all fix their numbers; UnreachableTarget when no team on this
-    schedule can meet an `sla_assessment_share>=` target. `on_start(target, replications, seed, size)`
-    is called once everything is checked (the size limits too, unless `force`: the estimate counts
-    the team sizes a bisection tries), before simulating; `source` as for `sweep`."""
-    from sim.experiments.arms import ExperimentError
+    ExperimentError (before any simulation) for a malformed target, an unknown metric, a share
+    target outside [0, 1], a key that is not a whole number of the scenario, low above high, a
+    value the scenario refuses, or a schedule whose shifts all fix their numbers; UnreachableTarget
+    when no team on this schedule can meet an `sla_assessment_share>=` target.
+    `on_start(targets, replications, seed, size)` is called once everything is checked (the size
+    limits too, unless `force`: the estimate counts the values a bisection tries), before
+    simulating; `source` as for `sweep`."""
     from sim.experiments.execution import run_groups
-    from sim.metrics import UnknownMetric, validate_metric
+    from sim.metrics import modelled
     from sim.stats.summaries import summarise_metrics
 
     spec, source = resolve(scenario, source)
-    goal = parse_target(target) if isinstance(target, str) else target
-    try:
-        validate_metric(goal.metric, [spec])
-    except UnknownMetric as exc:
-        raise ExperimentError(f": {exc}", "target") from None
+    given = [target] if isinstance(target, str | Target) else list(target)
+    if not given:
+        raise ExperimentError(": expected at least one target", "target")
+    goals = [parse_target(t) if isinstance(t, str) else t for t in given]
+    check_targets(goals, spec)
+    own = key_value(spec, key)
     if low > high:
-        raise ExperimentError(f" {low} is above the most analysts to try ({high})", "low")
+        most = "analysts" if key == TEAM_KEY else f"values of {key}"
+        raise ExperimentError(f" {low} is above the most {most} to try ({high})", "low")
     if high > MAX_ANALYSTS:
         raise ExperimentError(
             f" {high} is above the most analysts a scenario may have ({MAX_ANALYSTS:,})", "high"
         )
-    check_scalable(spec)
-    check_reachable(spec, goal)
+    if key == TEAM_KEY:
+        check_scalable(spec)
     options = plan_replications(
         spec, replications, seed, jobs, scheduler, precision, max_replications, progress
     )
     teams = []  # a bisection tries both ends; a team fits its shifts from the smallest on
     for parameter, count_at in (("low", low), ("high", high)):
         try:
-            teams.append(spec.with_values({"analysts.count": count_at}))
+            teams.append(spec.with_values({key: count_at}))
         except ScenarioError as exc:
             raise ExperimentError(f" {count_at}: {exc.problems[0]}", parameter) from None
-    tries = math.ceil(math.log2(high - low + 1)) + 1
+    for goal in goals:
+        check_reachable(teams[1], goal)
+    searching = "proactive" in modelled(spec)
+    metrics = list(dict.fromkeys([*(g.metric for g in goals), *([FOUND] if searching else [])]))
+    tries = math.ceil(math.log2(high - low + 1)) + 1 + (1 if searching else 0)
     size = checked_size(teams, options.most_replications, jobs, force, repeats=math.ceil(tries / 2))
     if on_start:
-        on_start(goal, options.replications, options.seed, size)
+        on_start(goals, options.replications, options.seed, size)
     started_at = datetime.now(UTC)
+    summaries: dict[int, dict[str, Summary]] = {}
 
-    def evaluate(analysts: int) -> Summary:
-        team = spec.with_values({"analysts.count": analysts})
-        done = run_groups([team], options, [goal.metric])
-        return summarise_metrics(done.groups[0])[goal.metric]
+    def evaluate(value: int) -> dict[str, Summary]:
+        if value not in summaries:
+            done = run_groups([spec.with_values({key: value})], options, [g.metric for g in goals])
+            every = summarise_metrics(done.groups[0])
+            summaries[value] = {name: every[name] for name in metrics}
+        return summaries[value]
 
-    answer, trials = search(goal, low, high, evaluate)
-    estimate = erlang_estimate(spec, goal, 1, 2 * high)
+    answer, trials = search(goals, low, high, evaluate)
+    if (
+        searching and answer is not None and own not in {t.analysts for t in trials}
+    ):  # the finds of the scenario's own team
+        own_summaries = evaluate(own)
+        met = tuple(g.met_by(own_summaries[g.metric]) for g in goals)
+        trials = sorted([*trials, Trial(own, own_summaries, met)], key=lambda t: t.analysts)
+    estimates = [erlang_estimate(spec, g, 1, 2 * high) if key == TEAM_KEY else None for g in goals]
     return StaffResults(
-        spec, goal, answer, trials, estimate, options.seed, options.replications, jobs, source, started_at,
-        precision is not None, high,
+        spec, goals, answer, trials, estimates, options.seed, options.replications, jobs, source, started_at,
+        precision is not None, low, high, key, own,
     )  # fmt: skip

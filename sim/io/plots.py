@@ -267,27 +267,36 @@ def sweep_plot(arms: list, summaries: list[dict], metric: str) -> bytes:
 
 @_styled
 def staffing_plot(
-    name: str, metric: str, operator: str, target: float, rows: list[tuple[int, float, float, float]],
+    name: str,
+    panels: list[tuple[str, str | None, float | None, list[tuple[int, float, float, float]]]],
     answer: int | None,
-) -> bytes:  # fmt: skip
-    """The staffing curve: `metric` (mean and 95 % CI) at each analyst count tried, the target line,
-    and the answer marked. `rows` are (analysts, mean, ci95_low, ci95_high)."""
-    plt, fig, (ax,) = _figure()
-    rows = sorted(rows)
-    x = np.array([r[0] for r in rows], dtype=float)
-    mean = np.array([r[1] for r in rows], dtype=float)
-    low = np.array([r[2] for r in rows], dtype=float)
-    high = np.array([r[3] for r in rows], dtype=float)
-    ax.errorbar(x, mean, yerr=[np.nan_to_num(mean - low), np.nan_to_num(high - mean)], color="black",
-                marker="o", linestyle="-", capsize=3, label="mean, 95 % CI")  # fmt: skip
-    goal = f"target: {metric} {operator} {target:g}"
-    ax.axhline(target, color="0.35", linestyle="--", linewidth=1.0, label=goal)
-    if answer is not None:
-        ax.axvline(answer, color="0.5", linestyle=":", linewidth=1.2, label=f"answer: {answer} analysts")
-    ax.set_xlabel("analysts (analysts.count)")
-    ax.set_ylabel(axis_label(metric))
-    _title(ax, f"{name}: {metric} by team size (counts tried)")
-    _legend(ax, loc="best")
+    key: str = "analysts.count",
+    own: int | None = None,
+) -> bytes:
+    """The staffing curves: one panel per metric (mean and 95 % CI at each value tried of `key`),
+    with its target line where it has one (`operator`, `value`; None for a metric only shown, such
+    as the reports found), the answer and the scenario's own value marked. `panels` are
+    (metric, operator, value, [(value tried, mean, ci95_low, ci95_high), ...])."""
+    plt, fig, axes = _figure(rows=len(panels), height_inches=max(4.5, 1.0 + 3.2 * len(panels)))
+    for ax, (metric, operator, target, rows) in zip(axes, panels, strict=True):
+        rows = sorted(rows)
+        x = np.array([r[0] for r in rows], dtype=float)
+        mean = np.array([r[1] for r in rows], dtype=float)
+        low = np.array([r[2] for r in rows], dtype=float)
+        high = np.array([r[3] for r in rows], dtype=float)
+        ax.errorbar(x, mean, yerr=[np.nan_to_num(mean - low), np.nan_to_num(high - mean)], color="black",
+                    marker="o", linestyle="-", capsize=3, label="mean, 95 % CI")  # fmt: skip
+        if operator is not None and target is not None:
+            ax.axhline(target, color="0.35", linestyle="--", linewidth=1.0,
+                       label=f"target: {metric} {operator} {target:.10g}")  # fmt: skip
+        if answer is not None:
+            ax.axvline(answer, color="0.5", linestyle=":", linewidth=1.2, label=f"answer: {answer}")
+        if own is not None and own != answer:
+            ax.axvline(own, color="0.7", linestyle="-.", linewidth=1.0, label=f"the scenario's own: {own}")
+        ax.set_ylabel(axis_label(metric))
+        _legend(ax, loc="best")
+    axes[-1].set_xlabel("analysts (analysts.count)" if key == "analysts.count" else key)
+    _title(axes[0], f"{name}: by {'team size' if key == 'analysts.count' else key} (values tried)")
     return _png(plt, fig)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sim.experiments.run import RunResults
 from sim.experiments.sensitivity import SensitivityResults
-from sim.experiments.staffing import StaffResults
+from sim.experiments.staff_results import StaffResults
 from sim.experiments.sweep import SweepResults
 from sim.io.output import Output, write_output
 from sim.io.run_files import run_output

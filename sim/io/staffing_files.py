@@ -1,25 +1,20 @@
-"""The files of a staffing search: staffing.csv, staffing.md, the staffing curve and the manifest."""
+"""The files of a staffing search: staffing.csv, staffing.md, the staffing curves and the manifest."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from sim.common.files import csv_text
-from sim.experiments.staffing import StaffResults
+from sim.experiments.staff_results import STAFFING_COLUMNS, StaffResults
 from sim.io.output import Output
-
-STAFFING_COLUMNS = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target")
 
 
 def staffing_output(done: StaffResults, plots: bool = True) -> Output:
-    """staffing.csv (one row per count tried), staffing.md (the printout), the staffing curve, and
-    a manifest with the target, the answer and the Erlang C estimate."""
-    goal = done.target
-    rows = [
-        [t.analysts, goal.metric, t.summary.mean, t.summary.ci95_low, t.summary.ci95_high,
-         "true" if t.meets_target else "false"]
-        for t in done.trials
-    ]  # fmt: skip
+    """staffing.csv (one row per value tried and metric), staffing.md (the printout), the staffing
+    curves (one panel per target's metric, and the finds of searching), and a manifest with the
+    targets, the key searched, the answer and the Erlang C estimate."""
+    rows = [[*row[:5], "" if row[5] is None else ("true" if row[5] else "false"), row[6],
+             "true" if row[7] else "false"] for row in done.rows()]  # fmt: skip
     tables = {
         "staffing.csv": csv_text(STAFFING_COLUMNS, rows),
         "staffing.md": f"# Staffing: {done.scenario.scenario.name}\n\n```text\n"
@@ -30,21 +25,36 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
     if plots:
         from sim.io.plots import staffing_plot
 
-        points = [(t.analysts, t.summary.mean, t.summary.ci95_low, t.summary.ci95_high) for t in done.trials]
+        panels = []
+        for goal in done.targets:
+            points = [(t.analysts, *_figures(t.summaries[goal.metric])) for t in done.trials]
+            panels.append((goal.metric, goal.operator, goal.value, points))
+        targeted = {g.metric for g in done.targets}
+        for name in dict.fromkeys(n for t in done.trials for n in t.summaries):
+            if name not in targeted:  # reports_found, shown beside the targets
+                points = [(t.analysts, *_figures(t.summaries[name])) for t in done.trials]
+                panels.append((name, None, None, points))
         figures["staffing.png"] = partial(
-            staffing_plot,
-            done.scenario.scenario.name,
-            goal.metric,
-            goal.operator,
-            goal.value,
-            points,
-            done.answer,
+            staffing_plot, done.scenario.scenario.name, panels, done.answer, done.key, done.own
         )
     counts = done.replication_counts
-    extra = {"target": str(goal), "answer": done.answer, "erlang_estimate": done.erlang_estimate}
+    extra = {
+        "targets": [str(goal) for goal in done.targets],
+        "key": done.key,
+        "own_value": done.own,
+        "min_value": done.low,
+        "max_value": done.high,
+        "answer": done.answer,
+        "erlang_estimate": done.erlang_estimate,
+    }
     if len(counts) > 1:  # replication control chose a count per team size
         extra["replications_note"] = f"{counts[0]} to {counts[-1]} per team size, by replication control"
     return Output(
         "staff", done.scenario, done.source, done.seed, max(counts, default=done.replications), done.jobs,
         done.started_at, tables, figures, extra,
     )  # fmt: skip
+
+
+def _figures(summary) -> tuple[float, float, float]:
+    """(mean, ci95_low, ci95_high)."""
+    return summary.mean, summary.ci95_low, summary.ci95_high

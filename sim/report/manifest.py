@@ -40,7 +40,7 @@ DottedKey = Annotated[str, Field(pattern=r"^[^\s.]+(\.[^\s.]+)+$", max_length=50
 Whole = Annotated[int, Field(ge=0)]
 Positive = Annotated[int, Field(ge=1)]
 Replications = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS)]
-Team = Annotated[int, Field(ge=1, le=MAX_ANALYSTS)]
+KeyValue = Annotated[int, Field(ge=0, le=MAX_ANALYSTS)]  # a searched key's value (a shift may have 0)
 
 EXPECTED = {
     "kind": "one of run, sweep, staff, sensitivity",
@@ -71,8 +71,13 @@ EXPECTED = {
     "baseline_arm": "text",
     "metrics": "a non-empty list of metric names",
     "metrics[]": "a metric name (letters, digits and _)",
-    "target": 'a target "METRIC<=VALUE" or "METRIC>=VALUE"',
-    "answer": "a whole number >= 1 or null",
+    "targets": 'a non-empty list of targets "METRIC<=VALUE" or "METRIC>=VALUE"',
+    "targets[]": 'a target "METRIC<=VALUE" or "METRIC>=VALUE"',
+    "key": "a dotted key (text)",
+    "own_value": "a whole number >= 0",
+    "min_value": "a whole number >= 0",
+    "max_value": "a whole number >= 0",
+    "answer": "a whole number >= 0 or null",
     "erlang_estimate": "a whole number >= 1 or null",
     "relative_change": "a number > 0 and <= 1",
     "keys": "a non-empty list of dotted keys",
@@ -82,6 +87,9 @@ EXPECTED = {
 CEILINGS = {
     "replications": f"{MAX_REPLICATIONS:,} (the most replications a run may have, docs/limits.md)",
     "answer": f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)",
+    "own_value": f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)",
+    "min_value": f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)",
+    "max_value": f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)",
 }
 
 
@@ -135,21 +143,27 @@ class SweepManifest(Manifest):
 
 
 class StaffManifest(Manifest):
-    """A staffing search's manifest: the target, the answer (null: none) and the Erlang C estimate."""
+    """A staffing search's manifest: the targets, the key searched and the scenario's own value of
+    it, the answer (null: none) and the Erlang C estimate (null: none for these targets or key)."""
 
-    target: str
-    answer: Team | None
+    targets: Annotated[list[str], Field(min_length=1, max_length=100)]
+    key: DottedKey
+    own_value: KeyValue
+    min_value: KeyValue
+    max_value: KeyValue
+    answer: KeyValue | None
     erlang_estimate: Positive | None
 
-    @field_validator("target")
+    @field_validator("targets")
     @classmethod
-    def _a_target(cls, value: str) -> str:
-        from sim.experiments.staffing import parse_target
+    def _targets(cls, value: list[str]) -> list[str]:
+        from sim.experiments.targets import parse_target
 
-        try:
-            parse_target(value)
-        except ValueError:  # an ExperimentError worded for --target; EXPECTED says it here
-            raise ValueError("") from None
+        for text in value:
+            try:
+                parse_target(text)
+            except ValueError:  # an ExperimentError worded for --target; EXPECTED says it here
+                raise ValueError("") from None
         return value
 
 

@@ -98,9 +98,10 @@ def _figures(results: Results) -> list[Figure]:
             for m in manifest["metrics"]
         ]  # fmt: skip
     elif kind == "staff":
-        specs = [("staffing.png", "The staffing curve",
-                  "The target's metric (mean and 95 % CI) at each team size tried; the dashed line is the "
-                  "target and the dotted line the answer.")]  # fmt: skip
+        specs = [("staffing.png", "The staffing curves",
+                  "Each target's metric (mean and 95 % CI) at each value tried, one panel each (and the "
+                  "reports found by searching, with a proactive source); the dashed line is the target, "
+                  "the dotted line the answer and the dash-dotted line the scenario's own.")]  # fmt: skip
     else:
         specs = [
             (f"sensitivity_{m}.png", f"Sensitivity of {m}",
@@ -176,19 +177,27 @@ def _sweep_tables(results: Results) -> list[Table]:
 
 
 def _staff_table(results: Results) -> Table:
-    goal = target_value(results.manifest["target"])
+    key = results.manifest["key"]
+    own = results.manifest["own_value"]
     body = []
     for row in sorted(results.rows, key=lambda r: r["analysts"]):
         kind = metric_kind(row["metric"])
+        goal = target_value(row["target"]) if row["target"] else None
+        verdict = "shown" if row["meets_target"] == "" else ("meets" if row["meets_target"] else "fails")
         body.append([
-            str(row["analysts"]),
+            str(row["analysts"]) + (" (own)" if row["analysts"] == own else ""),
+            row["target"] or row["metric"],
             ci_words(row["mean"], row["ci95_low"], row["ci95_high"], 2, kind, target=goal),
-            "meets" if row["meets_target"] else "fails",
+            verdict,
         ])  # fmt: skip
-    metric = results.rows[0]["metric"] if results.rows else "metric"
-    note = "Every count was run with the same seed (common random numbers)."
-    return Table(f"{metric} at each team size tried", ["analysts", "mean (95 % CI)", "target"], body, note,
-                 [True, True, False])  # fmt: skip
+    note = (
+        "Every value was run with the same seed (common random numbers). A metric marked “shown” is "
+        "not a target: with a proactive source, the reports found by searching, beside the scenario's "
+        "own team."
+    )
+    column = "analysts" if key == "analysts.count" else key
+    header = [column, "target (or metric)", "mean (95 % CI)", "target"]
+    return Table("The targets at each value tried", header, body, note, [True, False, True, False])
 
 
 def _sensitivity_tables(results: Results) -> list[Table]:

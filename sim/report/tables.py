@@ -81,9 +81,11 @@ AT_LEAST_0 = Cell("a number >= 0 (or an empty cell: undefined)", lambda cell: _f
 SHARE = Cell("a share from 0 to 1 (or an empty cell: undefined)", lambda cell: _float(cell, 0.0, 1.0))
 COUNT = Cell("a whole number >= 0", _whole, MAX_REPLICATIONS,
              f"{MAX_REPLICATIONS:,} (the most replications a run may have, docs/limits.md)")  # fmt: skip
-TEAM = Cell("a whole number >= 1", lambda cell: _whole(cell, low=1), MAX_ANALYSTS,
-            f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)")  # fmt: skip
 FLAG = Cell("true or false", lambda cell: {"true": True, "false": False}.get(cell))
+# a flag that may be empty: a row of a metric that is shown beside the targets but is not one
+FLAG_OR_EMPTY = Cell("true, false or empty", lambda cell: {"true": True, "false": False, "": ""}.get(cell))
+VALUE = Cell("a whole number >= 0", _whole, MAX_ANALYSTS,
+             f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)")  # fmt: skip
 DIRECTION = Cell("down or up", lambda cell: cell if cell in ("down", "up") else None)
 ROUTE = Cell(f"a route ({', '.join(ROUTES)})", lambda cell: cell if cell in ROUTES else None)
 
@@ -91,8 +93,9 @@ SUMMARY_TABLE = (("metric", NAME), ("mean", NUMBER), ("std", AT_LEAST_0), ("ci95
                  ("ci95_high", NUMBER), ("replications", COUNT))  # fmt: skip
 DIFFERENCE_TABLE = (("metric", NAME), ("mean_difference", NUMBER), ("std", AT_LEAST_0),
                     ("ci95_low", NUMBER), ("ci95_high", NUMBER), ("replications", COUNT))  # fmt: skip
-STAFFING_TABLE = (("analysts", TEAM), ("metric", NAME), ("mean", NUMBER), ("ci95_low", NUMBER),
-                  ("ci95_high", NUMBER), ("meets_target", FLAG))  # fmt: skip
+STAFFING_TABLE = (("analysts", VALUE), ("metric", NAME), ("mean", NUMBER), ("ci95_low", NUMBER),
+                  ("ci95_high", NUMBER), ("meets_target", FLAG_OR_EMPTY), ("target", TEXT),
+                  ("meets_all_targets", FLAG))  # fmt: skip
 SENSITIVITY_TABLE = (("key", NAME), ("direction", DIRECTION), ("value", TEXT), ("metric", NAME),
                      ("mean", NUMBER), ("ci95_low", NUMBER), ("ci95_high", NUMBER), ("difference", NUMBER),
                      ("difference_ci95_low", NUMBER), ("difference_ci95_high", NUMBER),

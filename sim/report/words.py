@@ -177,18 +177,28 @@ def _modelled(scenario: dict[str, Any]) -> frozenset[str]:
 
 
 def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    rows = {r["analysts"]: r for r in table}
-    target = manifest["target"]
-    answer = manifest["answer"]
-    found = f"{answer} analysts" if answer is not None else f"none up to {max(rows, default=0)} analysts"
-    figures = [("Smallest team whose whole 95 % CI meets " + target, found)]
-    for count in (answer, (answer - 1) if answer is not None else None):
-        row = rows.get(count) if count is not None else None
-        if row:
-            text = ci_words(row["mean"], row["ci95_low"], row["ci95_high"], manifest["replications"],
-                            metric_kind(row["metric"]), target=target_value(target))  # fmt: skip
-            verdict = "meets the target" if row["meets_target"] else "does not meet it"
-            figures.append((f"{row['metric']} with {count} analysts", f"{text}: {verdict}"))
+    key = manifest["key"]
+    answer, own = manifest["answer"], manifest["own_value"]
+    targets = manifest["targets"]
+
+    def team(value: int) -> str:
+        return f"{value} analysts" if key == "analysts.count" else f"{key} = {value}"
+
+    found = team(answer) if answer is not None else f"none up to {team(manifest['max_value'])}"
+    smallest = "Smallest team" if key == "analysts.count" else f"Smallest {key}"
+    figures = [(f"{smallest} whose whole 95 % CI meets " + " and ".join(targets), found)]
+    below = (answer - 1) if answer is not None else None
+    for value in (answer, below, own if own not in (answer, below) else None):
+        for row in (r for r in table if value is not None and r["analysts"] == value):
+            goal = row["target"]
+            kind = metric_kind(row["metric"])
+            text = ci_words(row["mean"], row["ci95_low"], row["ci95_high"], manifest["replications"], kind,
+                            target=target_value(goal) if goal else None)  # fmt: skip
+            verdict = "" if row["meets_target"] == "" or not goal else (
+                ": meets " + goal if row["meets_target"] else ": does not meet " + goal
+            )  # fmt: skip
+            whose = " (the scenario's own)" if value == own else ""
+            figures.append((f"{row['metric']} with {team(value)}{whose}", f"{text}{verdict}"))
     if manifest["erlang_estimate"] is not None:
         estimate = f"{manifest['erlang_estimate']} analysts"
         figures.append(("Erlang C estimate for comparison (an always-on team)", estimate))
@@ -244,10 +254,15 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
         metrics = _and(manifest["metrics"])
         return f"How do {metrics} change in “{name}” as {what or 'the swept keys vary'}?"
     if kind == "staff":
-        target = manifest["target"]
+        targets = _and(manifest["targets"])
+        if manifest["key"] == "analysts.count":
+            return (
+                f"What is the smallest team of analysts for “{name}” whose whole 95 % confidence interval "
+                f"meets {targets}?"
+            )
         return (
-            f"What is the smallest team of analysts for “{name}” whose whole 95 % confidence interval "
-            f"meets {target}?"
+            f"What is the smallest value of {manifest['key']} for “{name}” whose whole 95 % confidence "
+            f"interval meets {targets}?"
         )
     if kind == "sensitivity":
         metrics = _and(manifest["metrics"])

@@ -16,6 +16,7 @@ from pydantic import (
 
 from sim.common.limits import (
     MAX_ANALYSTS,
+    MAX_COST_PER_YEAR,
     MAX_DAYS,
     MAX_LIST,
     MIN_MINUTES,
@@ -260,6 +261,31 @@ class Analysts(Section):
         ),
         json_schema_extra=about("day numbers"),
     )
+
+    cost_per_year: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_COST_PER_YEAR,
+        description=(
+            "What one full-time analyst costs a year (salary and overheads), in `currency`: `staff` "
+            "and `plan` show the yearly cost of each answer, `plan.csv` the cost of each period."
+        ),
+        json_schema_extra=about("currency units a year per analyst", default="no cost shown"),
+    )
+    currency: str = Field(
+        default="GBP",
+        description="The currency of `cost_per_year`, as an ISO 4217 code.",
+        json_schema_extra=about("three capital letters, e.g. GBP, EUR, USD"),
+    )
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, currency: str) -> str:
+        if not (len(currency) == 3 and currency.isascii() and currency.isalpha() and currency.isupper()):
+            raise ValueError(
+                f"expected an ISO 4217 code of three capital letters (GBP, EUR, USD), got {shown(currency)}"
+            )
+        return currency
 
     @field_validator("schedule")
     @classmethod

@@ -124,7 +124,7 @@ def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Pat
         tmp_path / "cli-staff" / "staffing.csv"
     ).read_bytes()
     below = [t for t in staffing.trials if t.analysts == staffing.answer - 1]
-    assert below and not below[0].meets_target and below[0].summary.ci95_high > 0.2
+    assert below and not below[0].meets_target and below[0].summaries["wait_hours_mean"].ci95_high > 0.2
 
     keys = ("--keys", "analysts.count,assessment.time_minutes", "--metric", "wait_hours_mean")
     cli = hotline_sim("sensitivity", path, *keys, *common, "--out", tmp_path / "cli-sens", cwd=tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,16 +23,21 @@ def fake(value: float) -> Summary:
     return Summary(value, 0.1, value - 0.05, value + 0.05, 5)
 
 
+def one(metric: str, values: Callable[[int], float]) -> Callable[[int], dict[str, Summary]]:
+    """An evaluation giving one metric, `values(count)` with a CI of +-0.05."""
+    return lambda count: {metric: fake(values(count))}
+
+
 def test_bisection_finds_the_smallest_count_and_shows_the_one_below() -> None:
     """A metric falling with the count (mean 10.06 - count, CI +-0.05): the first count whose CI
     is wholly <= 3 is 8."""
     tried: list[int] = []
 
-    def evaluate(count: int) -> Summary:
+    def evaluate(count: int) -> dict[str, Summary]:
         tried.append(count)
-        return fake(10.0 - count + 0.06)  # CI high = 10.11 - count: meets from 8 on
+        return {"m": fake(10.0 - count + 0.06)}  # CI high = 10.11 - count: meets from 8 on
 
-    answer, trials = search(Target("m", "<=", 3.0), 1, 40, evaluate)
+    answer, trials = search([Target("m", "<=", 3.0)], 1, 40, evaluate)
     assert answer == 8
     assert {7, 8} <= {t.analysts for t in trials}  # the answer and the count below it
     assert len(tried) == len(set(tried)) <= 2 + math.ceil(math.log2(40))
@@ -39,7 +45,7 @@ def test_bisection_finds_the_smallest_count_and_shows_the_one_below() -> None:
 
 
 def test_no_answer_when_the_maximum_fails() -> None:
-    answer, trials = search(Target("m", ">=", 0.99), 1, 20, lambda c: fake(0.5))
+    answer, trials = search([Target("m", ">=", 0.99)], 1, 20, one("m", lambda c: 0.5))
     assert answer is None and [t.analysts for t in trials] == [20]
 
 
@@ -51,11 +57,11 @@ def test_mmc_answer_is_the_erlang_c_count() -> None:
     target_hours = math.sqrt(mean_wait(10, arrival, service) * mean_wait(11, arrival, service))
     base = scenario_from_dict(mmc_dict(10, 0.8, 20, 2, 5, 4))
 
-    def evaluate(count: int) -> Summary:
+    def evaluate(count: int) -> dict[str, Summary]:
         results = run_replications(base.with_values({"analysts.count": count}), 5, 4, jobs=2)
-        return summarise_metrics(results)["wait_hours_mean"]
+        return summarise_metrics(results)
 
-    answer, trials = search(Target("wait_hours_mean", "<=", target_hours), 8, 14, evaluate)
+    answer, trials = search([Target("wait_hours_mean", "<=", target_hours)], 8, 14, evaluate)
     assert answer == 11
     assert {10, 11} <= {t.analysts for t in trials}
 
@@ -99,7 +105,9 @@ def test_staff_command_writes_the_table_and_ends_with_the_answer(folder: Path) -
     assert "Erlang C estimate" in result.stdout
     with (out / "staffing.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target"]
+    assert list(rows[0]) == [
+        "analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target", "target", "meets_all_targets"
+    ]  # fmt: skip
     by_count = {int(r["analysts"]): r for r in rows}
     assert by_count[answer]["meets_target"] == "true" and float(by_count[answer]["ci95_high"]) <= 0.05
     assert by_count[answer - 1]["meets_target"] == "false"

@@ -204,14 +204,17 @@ def test_report_command_on_sweep_staff_and_sensitivity_folders(tmp_path: Path) -
     assert done.returncode == 0, done.stderr
     answer = int(re.search(r"answer: (\d+) analysts", done.stdout).group(1))
     manifest = json.loads((staff / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["answer"] == answer and manifest["target"] == "wait_hours_mean<=12"
+    assert manifest["answer"] == answer and manifest["targets"] == ["wait_hours_mean<=12"]
+    assert manifest["key"] == "analysts.count" and manifest["own_value"] == 13
     page = Page((staff / "report.html").read_text(encoding="utf-8"))
     assert (
         page.definitions["Smallest team whose whole 95 % CI meets wait_hours_mean<=12"]
         == f"{answer} analysts"
     )
     assert f"wait_hours_mean with {answer - 1} analysts" in page.definitions, "the count below, failing"
-    assert "does not meet it" in page.definitions[f"wait_hours_mean with {answer - 1} analysts"]
+    assert (
+        "does not meet wait_hours_mean<=12" in page.definitions[f"wait_hours_mean with {answer - 1} analysts"]
+    )
     assert [a["src"][:22] for t, a in page.tags if t == "img"] == ["data:image/png;base64,"]
 
     sensitivity = tmp_path / "sensitivity"

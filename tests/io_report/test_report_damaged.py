@@ -234,7 +234,7 @@ COMMON_FIELDS = (
 )  # fmt: skip
 KIND_FIELDS = {
     "sweep": ("varied", "baseline_arm", "metrics"),
-    "staff": ("target", "answer", "erlang_estimate"),
+    "staff": ("targets", "key", "own_value", "min_value", "max_value", "answer", "erlang_estimate"),
     "sensitivity": ("relative_change", "metrics", "keys"),
 }
 M = "manifest.json"
@@ -310,12 +310,16 @@ def manifest_cases() -> list[Case]:
         ("sweep", "metrics", "wait_hours_mean", "metrics: expected a non-empty list of metric names"),
         ("sweep", "metrics", ["../../x"], "metrics[0]: expected a metric name (letters, digits and _)"),
         ("sweep", "metrics", [3], "metrics[0]: expected a metric name"),
-        ("staff", "target", "wait", 'target: expected a target "METRIC<=VALUE" or "METRIC>=VALUE", got'),
-        ("staff", "target", "wait_hours_mean<12", "target: expected a target"),
-        ("staff", "target", 3, "target: expected a target"),
-        ("staff", "answer", 0, "answer: expected a whole number >= 1 or null, got 0"),
-        ("staff", "answer", "1", "answer: expected a whole number >= 1 or null, got '1'"),
-        ("staff", "answer", 1.5, "answer: expected a whole number >= 1 or null, got 1.5"),
+        ("staff", "targets", ["wait"], 'targets[0]: expected a target "METRIC<=VALUE" or "METRIC>=VALUE", got'),
+        ("staff", "targets", ["wait_hours_mean<=1", "wait_hours_mean<12"], "targets[1]: expected a target"),
+        ("staff", "targets", [3], "targets[0]: expected a target"),
+        ("staff", "targets", [], "targets: expected a non-empty list of targets"),
+        ("staff", "targets", "wait_hours_mean<=1", "targets: expected a non-empty list of targets"),
+        ("staff", "key", "count", "key: expected a dotted key"),
+        ("staff", "own_value", -1, "own_value: expected a whole number >= 0, got -1"),
+        ("staff", "answer", -1, "answer: expected a whole number >= 0 or null, got -1"),
+        ("staff", "answer", "1", "answer: expected a whole number >= 0 or null, got '1'"),
+        ("staff", "answer", 1.5, "answer: expected a whole number >= 0 or null, got 1.5"),
         ("staff", "erlang_estimate", "x", "erlang_estimate: expected a whole number >= 1 or null, got 'x'"),
         ("staff", "erlang_estimate", 0, "erlang_estimate: expected a whole number >= 1 or null, got 0"),
         ("sensitivity", "relative_change", 0, "relative_change: expected a number > 0 and <= 1, got 0"),
@@ -467,8 +471,9 @@ def table_cases() -> list[Case]:
          "4 row(s), expected 5"),
         ("sweep", "sweep.csv", set_cell("sweep.csv", "analysts.count", ""),
          "column analysts.count: expected a name"),
-        ("staff", "staffing.csv", set_cell("staffing.csv", "meets_target", "yes"), "expected true or false"),
-        ("staff", "staffing.csv", set_cell("staffing.csv", "analysts", "0"), "expected a whole number >= 1"),
+        ("staff", "staffing.csv", set_cell("staffing.csv", "meets_target", "yes"), "expected true, false or empty"),
+        ("staff", "staffing.csv", set_cell("staffing.csv", "meets_all_targets", ""), "expected true or false"),
+        ("staff", "staffing.csv", set_cell("staffing.csv", "analysts", "-1"), "expected a whole number >= 0"),
         ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "direction", "sideways"),
          "expected down or up"),
         ("sensitivity", "sensitivity.csv", set_cell("sensitivity.csv", "replications", "two", row=4),
@@ -809,6 +814,7 @@ def test_every_committed_results_table_reports(job: dict[str, Any], tmp_path: Pa
     from sim.experiments.arms import parse_vary, show_value
     from sim.experiments.sweep import DEFAULT_SWEEP_METRICS
     from sim.io.output import manifest
+    from sim.scenario.dotted import get_dotted
     from sim.scenario.schema import load_scenario
 
     kind, source = job["command"], ROOT / job["out"]
@@ -835,9 +841,12 @@ def test_every_committed_results_table_reports(job: dict[str, Any], tmp_path: Pa
         document["metrics"] = options.get("--metric", list(DEFAULT_SWEEP_METRICS))
     elif kind == "staff":
         meeting = [int(row[0]) for row in read_rows(folder / "staffing.csv")[1:] if row[-1] == "true"]
+        key = options.get("--key", ["analysts.count"])[-1]
         document.update(
-            target=options["--target"][-1], answer=min(meeting, default=None), erlang_estimate=None
-        )
+            targets=options["--target"], key=key, own_value=get_dotted(spec.to_dict(), key),
+            min_value=int(options.get("--min", ["1"])[-1]), max_value=int(options.get("--max", ["100"])[-1]),
+            answer=min(meeting, default=None), erlang_estimate=None,
+        )  # fmt: skip
     (folder / "manifest.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
     try:
         page = report_module.build_report(folder)

@@ -1,0 +1,256 @@
+"""A staffing search's results (`StaffResults`): the printout a planner reads, and the table.
+
+Beside the answer it says what the answer costs (`analysts.cost_per_year`), how far it is from
+the Erlang C estimate and why when that is more than `ESTIMATE_CLOSE` analysts, and, with a
+proactive source, how many reports the team finds by searching at the answer beside the scenario's
+own team, with a warning when the answer meets its targets partly by searching less.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.experiments.job import pandas_module
+from sim.experiments.targets import FOUND, SEARCH_FALL_WARNING, TEAM_KEY, Target, Trial
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas
+
+ESTIMATE_CLOSE = 2  # analysts: an answer this close to the Erlang C estimate needs no explanation
+KEEP_SEARCHING = 0.97  # the finds target suggested when the answer cuts searching: 97 % of today's
+
+
+@dataclass
+class StaffResults:
+    """A staffing search: the targets, the values tried, the answer (None: none up to `high`), the
+    Erlang C estimate of each target (None where it has none), and the scenario's own value of the
+    searched key."""
+
+    scenario: Scenario
+    targets: list[Target]
+    answer: int | None
+    trials: list[Trial]
+    estimates: list[int | None]
+    seed: int
+    replications: int
+    jobs: int = 1
+    source: Path | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    replication_control: bool = False
+    low: int = 1
+    high: int = 100
+    key: str = TEAM_KEY
+    own: int | None = None
+
+    @property
+    def erlang_estimate(self) -> int | None:
+        """The Erlang C estimate for all the targets it speaks to (the largest of theirs); None when
+        it speaks to none or the search is not over `analysts.count`."""
+        known = [e for e in self.estimates if e is not None]
+        return max(known) if known else None
+
+    @property
+    def replication_counts(self) -> list[int]:
+        """The replication counts the values were run with (one count without replication control),
+        smallest first."""
+        return sorted({s.replications for t in self.trials for s in t.summaries.values()})
+
+    def trial(self, value: int | None) -> Trial | None:
+        """The trial of `value`, if it was tried."""
+        return next((t for t in self.trials if t.analysts == value), None)
+
+    def team(self, value: int) -> str:
+        """`13 analysts`, or `analysts.schedule[1].analysts = 3` for another key."""
+        return f"{value} analysts" if self.key == TEAM_KEY else f"{self.key} = {value}"
+
+    def answer_line(self) -> str:
+        """The last line: `answer: N analysts` (or `answer: KEY = N`), or why there is none."""
+        if self.answer is not None:
+            return f"answer: {self.team(self.answer)}"
+        return f"no answer: even {self.team(self.high)} fail the targets"
+
+    def lines(self) -> list[str]:
+        """The printout: the targets, each value tried, the Erlang C estimate (and why the answer
+        is far from it), the finds and the cost at the answer, and the answer line."""
+        from sim.common.files import fmt
+
+        counts = self.replication_counts
+        shown = f"{self.replications}" if not self.replication_control else (
+            f"{'/'.join(map(str, counts))} (replication control)"
+        )  # fmt: skip
+        each = "the whole 95 % CI" if len(self.targets) == 1 else "each one's whole 95 % CI"
+        searched = "" if self.key == TEAM_KEY else f"; searching {self.key}, the scenario's own {self.own}"
+        lines = [
+            f"target: {self.targets_text()} ({each} over {shown} replications, seed {self.seed}{searched})"
+        ]
+        for t in self.trials:
+            parts = []
+            for goal, meets in zip(self.targets, t.meets, strict=True):
+                s = t.summaries[goal.metric]
+                parts.append(
+                    f"{goal.metric} {fmt(s.mean)} (95 % CI {fmt(s.ci95_low)} to {fmt(s.ci95_high)}) "
+                    + ("meets" if meets else "fails")
+                )
+            own = "  (the scenario's own)" if t.analysts == self.own else ""
+            lines.append(
+                f"  {t.analysts:4d}{' analysts' if self.key == TEAM_KEY else ''}: " + "; ".join(parts) + own
+            )
+        lines += self.estimate_lines()
+        lines += self.found_lines()
+        lines += self.cost_lines()
+        lines.append(self.answer_line())
+        return lines
+
+    def targets_text(self) -> str:
+        """The targets joined by "and"."""
+        return " and ".join(str(goal) for goal in self.targets)
+
+    def estimate_lines(self) -> list[str]:
+        """The Erlang C estimate, what it covers, and why the answer is more than `ESTIMATE_CLOSE`
+        from it when it is."""
+        if self.key != TEAM_KEY:
+            return [f"Erlang C estimate: not available when searching {self.key} (it sizes analysts.count)"]
+        estimate = self.erlang_estimate
+        head = (
+            "Erlang C estimate (always-on effective team; breaks, absence, searching and the viewing cap "
+            "shrink it): "
+        )
+        if estimate is None:
+            return [head + "not available for " + _and([g.metric for g in self.targets])]
+        uncovered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is None]
+        covered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is not None]
+        line = head + f"{estimate} analysts"
+        if uncovered:
+            line += f" (for {_and([str(g) for g in covered])}; "
+            line += f"{_and([g.metric for g in uncovered])} has no closed form)"
+        lines = [line]
+        if self.answer is None or abs(self.answer - estimate) <= ESTIMATE_CLOSE:
+            return lines
+        below = self.trial(self.answer - 1)
+        deciding = (
+            [g for g, meets in zip(self.targets, below.meets, strict=True) if not meets] if below else []
+        )
+        if deciding and all(g in uncovered for g in deciding):
+            lines.append(
+                f"  why the answer is {self.answer - estimate:+d} from the estimate: it is set by "
+                f"{_and([str(g) for g in deciding])}, which the estimate does not cover (it fails with "
+                f"{self.answer - 1} analysts)"
+            )
+            return lines
+        lines.append(
+            f"  why the answer is {self.answer - estimate:+d} from the estimate: the estimate is an "
+            "always-on team at the measured window's average volume, and leaves out "
+            + _and(self.left_out())
+            + "; the simulation includes them, so its answer is the one to plan with"
+        )
+        return lines
+
+    def left_out(self) -> list[str]:
+        """What the scenario has that the Erlang C estimate leaves out, in words."""
+        from sim.experiments.estimate import effective_capacity
+
+        spec = self.scenario
+        reasons = []
+        on_duty_hours = effective_capacity(spec).on_duty_share * 168
+        if on_duty_hours < 168 - 1e-6:
+            reasons.append(
+                f"the rota (each analyst is on duty about {on_duty_hours:.0f} of the week's 168 hours, "
+                "so reports that arrive off duty wait for the next shift)"
+            )
+        if spec.intake.growth_per_year:
+            reasons.append(
+                f"growth ({spec.intake.growth_per_year:.0%} a year: the team must keep up at the window's "
+                "end, the estimate at its average)"
+            )
+        events = [
+            ("surges", spec.intake.surges), ("a starting backlog", spec.intake.initial_backlog),
+            ("capacity windows", spec.analysts.capacity_windows),
+            ("hires and leavers", spec.analysts.changes), ("holidays", spec.analysts.holidays),
+            ("takedown re-checks", spec.takedown.follow_up_hours),
+        ]  # fmt: skip
+        reasons += [words for words, present in events if present]
+        if any(g.metric == "sla_assessment_share" for g in self.targets) and len(spec.sla_sources) < len(
+            spec.intake.sources
+        ):
+            reasons.append(
+                "which reports the service level counts (the estimate counts every report, the target only "
+                + _and(spec.sla_sources)
+                + ")"
+            )
+        return reasons or [
+            "nothing of this scenario beyond its approximation of breaks, searching and the viewing cap"
+        ]
+
+    def found_lines(self) -> list[str]:
+        """With a proactive source: the reports found at the answer beside the scenario's own team,
+        and a warning when the answer cuts them by more than `SEARCH_FALL_WARNING`."""
+        at, own = self.trial(self.answer), self.trial(self.own)
+        if at is None or own is None or FOUND not in at.summaries:
+            return []
+        found, before = at.summaries[FOUND], own.summaries[FOUND]
+        days = self.scenario.scenario.horizon_days - self.scenario.scenario.warmup_days
+        lines = [
+            f"reports found by searching in the measured {days:g} days: {found.mean:,.0f} (95 % CI "
+            f"{found.ci95_low:,.0f} to {found.ci95_high:,.0f}) at the answer, {self.team(self.answer)}; "
+            f"{before.mean:,.0f} with the scenario's own {self.team(self.own)}"
+        ]
+        if before.mean > 0 and found.mean < (1 - SEARCH_FALL_WARNING) * before.mean:
+            fall = 1 - found.mean / before.mean
+            lines.append(
+                f"warning: the answer cuts searching: {self.team(self.answer)} find {fall:.0%} fewer reports "
+                f"than the scenario's own {self.team(self.own)}, so the targets are met partly by searching "
+                f'less. To keep searching as it is, add --target "{FOUND}>='
+                f"{math.floor(KEEP_SEARCHING * before.mean)}\" ({KEEP_SEARCHING:.0%} of today's finds)."
+            )
+        return lines
+
+    def cost_lines(self) -> list[str]:
+        """With `analysts.cost_per_year`: the yearly cost of the team at the answer and of the
+        scenario's own team."""
+        team = self.scenario.analysts
+        if team.cost_per_year is None or self.answer is None:
+            return []
+        at = self.scenario.with_values({self.key: self.answer}).analysts.count
+        cost, currency = team.cost_per_year, team.currency
+        line = (
+            f"yearly cost: {at:,} analysts x {cost:,.0f} {currency} = {at * cost:,.0f} {currency} a year "
+            f"at the answer; the scenario's own {team.count:,}: {team.count * cost:,.0f} {currency}"
+        )
+        if team.changes:
+            line += " (day 0's team: the hires and leavers of analysts.changes are not counted)"
+        return [line]
+
+    def frame(self) -> pandas.DataFrame:
+        """staffing.csv as a DataFrame: one row per value tried and metric (each target's, then
+        `reports_found` when it is shown but not a target)."""
+        pd = pandas_module()
+        return pd.DataFrame(self.rows(), columns=STAFFING_COLUMNS)
+
+    def rows(self) -> list[list]:
+        """staffing.csv's rows (`STAFFING_COLUMNS`): each value tried, each target's metric, and
+        `reports_found` (no target) where it is shown but not a target."""
+        rows = []
+        for t in self.trials:
+            for goal, meets in zip(self.targets, t.meets, strict=True):
+                s = t.summaries[goal.metric]
+                rows.append([t.analysts, goal.metric, s.mean, s.ci95_low, s.ci95_high, meets, str(goal),
+                             t.meets_target])  # fmt: skip
+            targeted = {g.metric for g in self.targets}
+            for name, s in t.summaries.items():
+                if name not in targeted:
+                    rows.append([t.analysts, name, s.mean, s.ci95_low, s.ci95_high, None, "", t.meets_target])
+        return rows
+
+
+STAFFING_COLUMNS = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target", "target",
+                    "meets_all_targets")  # fmt: skip
+
+
+def _and(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,64 @@
+"""Staffing targets (`METRIC<=VALUE`, `METRIC>=VALUE`) and the trials of a staffing search.
+
+>>> parse_target("sla_assessment_share>=0.95")
+Target(metric='sla_assessment_share', operator='>=', value=0.95)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from sim.common.messages import shown
+from sim.experiments.arms import ExperimentError
+from sim.stats.intervals import Summary
+
+TEAM_KEY = "analysts.count"  # what `staff` searches unless told another key
+FOUND = "reports_found"  # the finds of searching, shown beside the scenario's own team
+SEARCH_FALL_WARNING = 0.05  # a fall in finds beyond this share of the own team's is worth a warning
+ESTIMATED = ("wait_hours_mean", "sla_assessment_share", "analyst_utilisation")  # what Erlang C speaks to
+
+
+_TARGET = re.compile(r"^\s*([A-Za-z0-9_]+)\s*(<=|>=)\s*([-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """`METRIC<=VALUE` or `METRIC>=VALUE`."""
+
+    metric: str
+    operator: str
+    value: float
+
+    def met_by(self, s: Summary) -> bool:
+        """Whether the whole 95 % CI is on the right side of the value."""
+        if s.replications < 2 or math.isnan(s.ci95_low):
+            return False
+        return s.ci95_high <= self.value if self.operator == "<=" else s.ci95_low >= self.value
+
+    def __str__(self) -> str:
+        return f"{self.metric}{self.operator}{self.value:.10g}"
+
+
+def parse_target(text: str) -> Target:
+    """Parse `METRIC<=VALUE` / `METRIC>=VALUE` (ExperimentError when malformed)."""
+    match = _TARGET.match(text)
+    if not match:
+        raise ExperimentError(f': expected "METRIC<=VALUE" or "METRIC>=VALUE", got {shown(text)}', "target")
+    return Target(match.group(1), match.group(2), float(match.group(3)))
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One value of the searched key tried: each metric's summary (the targets' and, with a
+    proactive source, `reports_found`), and whether each target's whole CI holds."""
+
+    analysts: int  # the value of the searched key (analysts.count unless --key)
+    summaries: dict[str, Summary]
+    meets: tuple[bool, ...]  # one per target, in the targets' order
+
+    @property
+    def meets_target(self) -> bool:
+        """Whether every target holds."""
+        return all(self.meets)
