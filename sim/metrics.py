@@ -952,7 +952,8 @@ DOC_OUTRO = (
     '- `takedown_by_country.csv`, `takedown_by_route.csv`: see "Time to removal" above.\n'
     "- `sweep.csv` has every metric above for every arm; `sweep_differences.csv` each arm's difference\n"
     "  from the baseline arm, with an interval paired by replication.\n"
-    "- `staffing.csv`: the target's metric for each analyst count tried."
+    "- `staffing.csv`: each target's metric (and `reports_found` beside them, with a proactive\n"
+    "  source) for each value of the searched key tried."
 )
 
 

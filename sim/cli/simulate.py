@@ -236,10 +236,10 @@ def staff(
     scenario's own team.
 
     \b
-    Example (95 % of the public's and partners' reports assessed within 72 hours, searching kept
-    within 3 % of the 2018 team's):
+    Example (95 % of the public's and partners' reports assessed within 72 hours, and the year's
+    finds by searching kept within 3 % of the 2018 team's 106,500):
       hotline-sim staff scenarios/baseline-2018.toml --set sla.assessment_hours=72 \\
-          --target "sla_assessment_share>=0.95" --target "reports_found>=103000" --jobs 2
+          --target "sla_assessment_share>=0.95" --target "reports_found>=103300" --max 30 --jobs 2
     """
     from sim.api import staff as staff_api
     from sim.experiments.staffing import UnreachableTarget

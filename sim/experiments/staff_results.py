@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sim.experiments.job import pandas_module
 from sim.experiments.targets import FOUND, SEARCH_FALL_WARNING, TEAM_KEY, Target, Trial
+from sim.metrics import modelled
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -142,16 +143,20 @@ class StaffResults:
                 f"{self.answer - 1} analysts)"
             )
             return lines
+        gap = self.answer - estimate
+        reasons = self.needs_more() if gap > 0 else self.needs_fewer()
         lines.append(
-            f"  why the answer is {self.answer - estimate:+d} from the estimate: the estimate is an "
-            "always-on team at the measured window's average volume, and leaves out "
-            + _and(self.left_out())
-            + "; the simulation includes them, so its answer is the one to plan with"
+            f"  why the answer is {gap:+d} from the estimate: the estimate is an always-on team in a steady "
+            f"state at the measured window's average volume; the simulation "
+            + ("needs more because of " if gap > 0 else "needs fewer because ")
+            + _and(reasons)
+            + ". Plan with the simulated answer."
         )
         return lines
 
-    def left_out(self) -> list[str]:
-        """What the scenario has that the Erlang C estimate leaves out, in words."""
+    def needs_more(self) -> list[str]:
+        """What the scenario has that the Erlang C estimate leaves out and that takes more analysts
+        than it says, in words."""
         from sim.experiments.estimate import effective_capacity
 
         spec = self.scenario
@@ -162,7 +167,7 @@ class StaffResults:
                 f"the rota (each analyst is on duty about {on_duty_hours:.0f} of the week's 168 hours, "
                 "so reports that arrive off duty wait for the next shift)"
             )
-        if spec.intake.growth_per_year:
+        if spec.intake.growth_per_year > 0:
             reasons.append(
                 f"growth ({spec.intake.growth_per_year:.0%} a year: the team must keep up at the window's "
                 "end, the estimate at its average)"
@@ -174,16 +179,26 @@ class StaffResults:
             ("takedown re-checks", spec.takedown.follow_up_hours),
         ]  # fmt: skip
         reasons += [words for words, present in events if present]
-        if any(g.metric == "sla_assessment_share" for g in self.targets) and len(spec.sla_sources) < len(
-            spec.intake.sources
-        ):
+        return reasons or ["of the variability the estimate averages away (check the CIs: few replications?)"]
+
+    def needs_fewer(self) -> list[str]:
+        """Why the simulated team can be smaller than the Erlang C estimate says, in words."""
+        spec = self.scenario
+        reasons = []
+        if "proactive" in modelled(spec):
             reasons.append(
-                "which reports the service level counts (the estimate counts every report, the target only "
-                + _and(spec.sla_sources)
-                + ")"
+                "searching gives way when the team is busy (the estimate counts the finds of the full "
+                "search share as work; the simulated team finds fewer as the queue grows)"
+            )
+        targets = {g.metric for g in self.targets}
+        if "sla_assessment_share" in targets or any(t.startswith("sla_assessment_share_") for t in targets):
+            reasons.append(
+                f"the target allows {spec.sla.assessment_hours:g} hours, time for a queue that builds up "
+                "to be cleared within it, which the steady-state tail of Erlang C near full load does "
+                "not credit"
             )
         return reasons or [
-            "nothing of this scenario beyond its approximation of breaks, searching and the viewing cap"
+            "the estimate is conservative for this scenario (check the CIs: few replications?)"
         ]
 
     def found_lines(self) -> list[str]:
@@ -202,10 +217,11 @@ class StaffResults:
         if before.mean > 0 and found.mean < (1 - SEARCH_FALL_WARNING) * before.mean:
             fall = 1 - found.mean / before.mean
             lines.append(
-                f"warning: the answer cuts searching: {self.team(self.answer)} find {fall:.0%} fewer reports "
-                f"than the scenario's own {self.team(self.own)}, so the targets are met partly by searching "
-                f'less. To keep searching as it is, add --target "{FOUND}>='
-                f"{math.floor(KEEP_SEARCHING * before.mean)}\" ({KEEP_SEARCHING:.0%} of today's finds)."
+                f"warning: the answer cuts searching: {self.team(self.answer)} find {fall * 100:.0f} % fewer "
+                f"reports than the scenario's own {self.team(self.own)}, so the targets are met partly by "
+                f'searching less. To keep searching as it is, add --target "{FOUND}>='
+                f'{math.floor(KEEP_SEARCHING * before.mean)}" ({KEEP_SEARCHING * 100:.0f} % of the own '
+                "team's finds)."
             )
         return lines
 

@@ -90,7 +90,8 @@ WORKFORCE_KEYS = (
 )
 SEARCH_KEYS = ("search_share", "finds_per_search_hour", "search_when_idle", "search_block_minutes")
 ANALYSTS_KEYS = (
-    "absence_share, breaks, capacity_windows, changes, count, holidays, max_viewing_hours_per_day, schedule"
+    "absence_share, breaks, capacity_windows, changes, cost_per_year, count, currency, holidays, "
+    "max_viewing_hours_per_day, schedule"
 )
 
 
