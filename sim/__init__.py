@@ -6,14 +6,14 @@ imagery, and makes no network call.
 
 __version__ = "0.1.0"
 API = (
-    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "write", "write_report",
-    "RunResults", "SweepResults", "StaffResults", "SensitivityResults",
+    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "plan", "write", "write_report",
+    "RunResults", "SweepResults", "StaffResults", "SensitivityResults", "PlanResults",
 )  # fmt: skip
 
 
 def __getattr__(name: str):
     """The Python API (`sim.api`): `load_scenario`, `run`, `sweep`, `staff`, `sensitivity_analysis`,
-    `write`, `write_report` and the result classes, imported only when used, so that the command line
+    `plan`, `write`, `write_report` and the result classes, imported only when used, so that the command line
     starts quickly."""
     if name in API:
         from sim import api

@@ -15,13 +15,14 @@ True
 
 The command line runs the same functions, so `write(run(...), folder)` writes the tables
 `hotline-sim run` writes for the same scenario, seed and replications, byte for byte; `write` does
-the same for the results of `sweep`, `staff` and `sensitivity_analysis`, and `write_report(folder)`
+the same for the results of `sweep`, `staff`, `sensitivity_analysis` and `plan`, and `write_report(folder)`
 writes the planner report of any results folder. The functions live in their layers
 (`sim.scenario`, `sim.experiments`, `sim.io`, `sim.report`); this module only gathers them.
 """
 
 from pathlib import Path
 
+from sim.experiments.plan import PlanResults, plan
 from sim.experiments.run import RunResults, run
 from sim.experiments.sensitivity import SensitivityResults, sensitivity_analysis
 from sim.experiments.staffing import StaffResults, staff
@@ -40,6 +41,6 @@ def write_report(folder: str | Path, out: str | Path | None = None, question: st
 
 
 __all__ = [
-    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "write", "write_report",
-    "RunResults", "SweepResults", "StaffResults", "SensitivityResults",
+    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "plan", "write", "write_report",
+    "RunResults", "SweepResults", "StaffResults", "SensitivityResults", "PlanResults",
 ]  # fmt: skip

@@ -63,8 +63,18 @@ FORMAT = "hotline-sim-replication"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a larger file is ignored without being read
 INT64_MAX = 2**63 - 1
-# the daily series of `Recorder.result`, in its order
-SERIES = (*TIMESERIES, "sla_due", "sla_met")
+# the daily series of `Recorder.result`, in its order (then two per source: `series_names`)
+SERIES = (*TIMESERIES, "sla_due", "sla_met", "found", "waited_hours", "started")
+
+
+def series_names(scenario: Scenario) -> tuple[str, ...]:
+    """The daily series of a replication of `scenario`, in `Recorder.result`'s order."""
+    per_source = [
+        f"sla_{kind}_source_{k}" for k in range(len(scenario.intake.sources)) for kind in ("due", "met")
+    ]
+    return (*SERIES, *per_source)
+
+
 # the host and route columns that are counts (ints); the other HOST_COLUMNS are floats
 COUNT_COLUMNS = ("notices", "removed", "rechecks", "escalations")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -275,7 +285,7 @@ def decode_entry(data: bytes, key: str, scenario: Scenario, seed: int, replicati
     body = entry.result
     _require(body.replication == replication, f"result of replication {body.replication}")
     _require(list(body.metrics) == metric_names(scenario), "not the scenario's metrics")
-    _require(tuple(body.timeseries) == SERIES, "not the daily series expected")
+    _require(tuple(body.timeseries) == series_names(scenario), "not the daily series expected")
     days = _expected_days(scenario)
     hosts = [(h.country, h.route) for h in scenario.takedown.hosts]
     routes = [route for route in ROUTES if route in {h.route for h in scenario.takedown.hosts}]

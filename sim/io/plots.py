@@ -320,3 +320,40 @@ def tornado_plot(
     if unique:
         ax.legend(unique.values(), unique.keys(), loc="lower right", fontsize="small")
     return _png(plt, fig)
+
+
+@_styled
+def plan_plot(
+    name: str, starts: list, ends: list, needed: list[int | None], headcount: list[int], volume: list[float]
+) -> bytes:
+    """A hiring plan over time: the planned headcount (steps, held through each period), the
+    analysts each period needs on its own (points), and the reports a day (second axis)."""
+    import matplotlib.dates as mdates
+
+    plt, fig, (ax,) = _figure()
+    edges = [*starts, ends[-1]]
+    ax.stairs(headcount, edges, color="black", linewidth=1.8, label="planned headcount")
+    middles = [s + (e - s) / 2 for s, e in zip(starts, ends, strict=True)]
+    shown = [(m, n) for m, n in zip(middles, needed, strict=True) if n is not None]
+    if shown:
+        ax.plot(
+            [m for m, _ in shown],
+            [n for _, n in shown],
+            "o",
+            color="0.4",
+            label="analysts needed in the period",
+        )
+    ax.set_ylabel("analysts")
+    ax.set_ylim(bottom=0)
+    right = ax.twinx()
+    right.stairs(
+        volume, edges, color="0.6", linestyle="--", linewidth=1.0, label="reports a day (right axis)"
+    )
+    right.set_ylabel("reports a day (public and partners)")
+    right.set_ylim(bottom=0)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+    labels = ax.get_legend_handles_labels()[1] + right.get_legend_handles_labels()[1]
+    ax.legend(handles, labels, loc="upper left", fontsize="small")
+    _title(ax, f"{name}: hiring plan")
+    return _png(plt, fig)

@@ -1,7 +1,7 @@
 """Writing an experiment's results: one call for every command's results object.
 
-`write(results, out_dir)` turns a run, a sweep, a staffing search or a sensitivity analysis into
-its files (`sim.io.output.Output`) and writes them with the one routine every command uses
+`write(results, out_dir)` turns a run, a sweep, a staffing search, a sensitivity analysis or a
+hiring plan into its files (`sim.io.output.Output`) and writes them with the one routine every command uses
 (`write_output`: the folder locked, its previous files cleared, tables, figures, manifest last).
 The results are never changed.
 """
@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.experiments.plan import PlanResults
 from sim.experiments.run import RunResults
 from sim.experiments.sensitivity import SensitivityResults
 from sim.experiments.staff_results import StaffResults
 from sim.experiments.sweep import SweepResults
 from sim.io.output import Output, write_output
+from sim.io.plan_files import plan_output
 from sim.io.run_files import run_output
 from sim.io.sensitivity_files import sensitivity_output
 from sim.io.staffing_files import staffing_output
 from sim.io.sweep_files import sweep_output
 
-Results = RunResults | SweepResults | StaffResults | SensitivityResults
+Results = RunResults | SweepResults | StaffResults | SensitivityResults | PlanResults
 
 
 def output_of(results: Results, plots: bool = True, period: str = "week") -> Output:
@@ -34,6 +36,8 @@ def output_of(results: Results, plots: bool = True, period: str = "week") -> Out
         return staffing_output(results, plots)
     if isinstance(results, SensitivityResults):
         return sensitivity_output(results, plots)
+    if isinstance(results, PlanResults):
+        return plan_output(results, plots)
     raise TypeError(f"not the results of a hotline-sim experiment: {type(results).__name__}")
 
 

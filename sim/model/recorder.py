@@ -114,6 +114,17 @@ class Recorder:
         self.source_assessed = [0] * len(names)
         self.source_sla_due = [0] * len(names)
         self.source_sla_met = [0] * len(names)
+        # per day, for a plan's periods (`sim.stats.periods.period_metric`): each source's reports
+        # due for the service level and those that met it (by arrival day), the finds, and the
+        # waits of the assessments started that day in the window (their sum and number)
+        self.source_sla_due_per_day = np.zeros((len(names), self.days), dtype=np.int64)
+        self.source_sla_met_per_day = np.zeros((len(names), self.days), dtype=np.int64)
+        self.found_per_day = np.zeros(self.days, dtype=np.int64)
+        self.waited_hours_per_day = np.zeros(self.days, dtype=float)
+        self.started_per_day = np.zeros(self.days, dtype=np.int64)
+        self._source_due_at: list[list[float]] = [[] for _ in names]
+        self._source_met_arrivals: list[list[float]] = [[] for _ in names]
+        self._found_at: list[float] = []
         # per-report buffers, folded into the histograms once a simulated day
         self._waits: list[float] = []
         self._tta: list[float] = []
@@ -137,6 +148,7 @@ class Recorder:
         due = queued & (t < self.sla_cut)
         due_in_window = int((measured & due).sum())
         self.source_sla_due[chunk.source] += due_in_window
+        self.source_sla_due_per_day[chunk.source] += np.bincount(day[due], minlength=self.days)[: self.days]
         c = self.counts
         if self.sla_counts[chunk.source]:
             self.sla_due_per_day += np.bincount(day[due], minlength=self.days)[: self.days]
@@ -148,6 +160,7 @@ class Recorder:
 
     def found(self, now: float, gate_class: int) -> None:
         """Count one report found by proactive searching at `now`."""
+        self._found_at.append(now)
         if self.arrival(now, gate_class, self.find_source):
             self.found_count += 1
 
@@ -166,8 +179,10 @@ class Recorder:
             self._single_merged.append(now)
         due = gate_class != MERGED and now < self.sla_cut
         counts = self.sla_counts[source]
-        if due and counts:
-            self._single_sla_due.append(now)
+        if due:
+            self._source_due_at[source].append(now)
+            if counts:
+                self._single_sla_due.append(now)
         if now < self.warmup:
             return False
         c = self.counts
@@ -239,6 +254,7 @@ class Recorder:
                 self.class_assessed[self.class_of_source[source]] += 1
         if arrival < self.sla_cut and now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
             counts = self.sla_counts[source]
+            self._source_met_arrivals[source].append(arrival)
             if counts:
                 self._sla_met_arrivals.append(arrival)
             if arrival >= self.warmup:
@@ -306,6 +322,8 @@ class Recorder:
         due = sum(self.sla_counts[source] for source in sources)
         if self.sla_cut > 0:
             self.sla_due_per_day[0] += due
+            for source in sources:
+                self.source_sla_due_per_day[source, 0] += 1
         if self.warmup == 0:
             self.window_start(len(sources), 0)
             if self.sla_cut > 0:
@@ -316,10 +334,14 @@ class Recorder:
     def end_of_day(self, day: int, waiting: int) -> None:
         """Record the end-of-day backlog and fold the day's per-report values into histograms."""
         self.backlog_per_day[day] = waiting
-        self.flush()
+        self.flush(day)
 
-    def flush(self) -> None:
-        """Fold buffered per-report values into the fixed-size histograms and daily counts."""
+    def flush(self, day: int) -> None:
+        """Fold buffered per-report values into the fixed-size histograms and daily counts; the
+        waits buffered are those of the assessments started on `day` (flushed at each day's end)."""
+        if self._waits:
+            self.waited_hours_per_day[day] += sum(self._waits)
+            self.started_per_day[day] += len(self._waits)
         self.waits.add(self._waits)
         for hist, buffer in zip(self.class_waits, self._class_waits, strict=True):
             hist.add(buffer)
@@ -343,6 +365,9 @@ class Recorder:
             (self._single_fast_tracked, self.fast_tracked_per_day),
             (self._single_merged, self.merged_per_day),
             (self._single_sla_due, self.sla_due_per_day),
+            (self._found_at, self.found_per_day),
+            *zip(self._source_due_at, self.source_sla_due_per_day, strict=True),
+            *zip(self._source_met_arrivals, self.source_sla_met_per_day, strict=True),
         ):
             if buffer:
                 days = (np.asarray(buffer) // HOURS_PER_DAY).astype(np.intp)
@@ -358,6 +383,9 @@ class Recorder:
             self._single_fast_tracked,
             self._single_merged,
             self._single_sla_due,
+            self._found_at,
+            *self._source_due_at,
+            *self._source_met_arrivals,
         ):
             buffer.clear()
 
@@ -370,8 +398,8 @@ class Recorder:
         backlog_peak: int,
     ) -> ReplicationResult:
         """Close the books at the horizon and return the replication's results."""
-        self.flush()
         last_day = self.days - 1
+        self.flush(last_day)
         self.backlog_per_day[last_day] = len(waiting_arrivals)
         for arrival in waiting_arrivals:
             self.queue_area += self.horizon - max(arrival, self.warmup)
@@ -471,7 +499,13 @@ class Recorder:
             "merged": self.merged_per_day.astype(float),
             "sla_due": self.sla_due_per_day.astype(float),
             "sla_met": self.sla_met_per_day.astype(float),
+            "found": self.found_per_day.astype(float),
+            "waited_hours": self.waited_hours_per_day.copy(),
+            "started": self.started_per_day.astype(float),
         }
+        for k in range(len(self.source_names)):
+            timeseries[f"sla_due_source_{k}"] = self.source_sla_due_per_day[k].astype(float)
+            timeseries[f"sla_met_source_{k}"] = self.source_sla_met_per_day[k].astype(float)
         from sim.stats.periods import PERIOD_DAYS, first_period_backlog_grows
 
         metrics["first_period_backlog_grows"] = first_period_backlog_grows(

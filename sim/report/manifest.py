@@ -43,7 +43,7 @@ Replications = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS)]
 KeyValue = Annotated[int, Field(ge=0, le=MAX_ANALYSTS)]  # a searched key's value (a shift may have 0)
 
 EXPECTED = {
-    "kind": "one of run, sweep, staff, sensitivity",
+    "kind": "one of run, sweep, staff, sensitivity, plan",
     "scenario_name": "text",
     "scenario_file": "text or null",
     "scenario_sha256": "64 lowercase hexadecimal digits or null",
@@ -80,6 +80,12 @@ EXPECTED = {
     "answer": "a whole number >= 0 or null",
     "erlang_estimate": "a whole number >= 1 or null",
     "relative_change": "a number > 0 and <= 1",
+    "period": "quarter or month",
+    "lead_days": "a whole number >= 0",
+    "ramp_days": "a number >= 0",
+    "missed": "a list of period labels",
+    "missed[]": "a period label (text)",
+    "end_to_end_runs": "a whole number >= 1",
     "keys": "a non-empty list of dotted keys",
     "keys[]": "a dotted key (text)",
 }
@@ -105,7 +111,7 @@ class Manifest(BaseModel):
     """The fields of manifest.json that the report uses (every command writes them), typed."""
 
     model_config = _FIELDS
-    kind: Literal["run", "sweep", "staff", "sensitivity"]
+    kind: Literal["run", "sweep", "staff", "sensitivity", "plan"]
     scenario_name: str
     scenario_file: str | None
     scenario_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
@@ -142,6 +148,18 @@ class SweepManifest(Manifest):
     metrics: Annotated[list[MetricName], Field(min_length=1)]
 
 
+def valid_targets(value: list[str]) -> list[str]:
+    """Each text a target `METRIC<=VALUE` or `METRIC>=VALUE` (ValueError otherwise; EXPECTED words it)."""
+    from sim.experiments.targets import parse_target
+
+    for text in value:
+        try:
+            parse_target(text)
+        except ValueError:  # an ExperimentError worded for --target; EXPECTED says it here
+            raise ValueError("") from None
+    return value
+
+
 class StaffManifest(Manifest):
     """A staffing search's manifest: the targets, the key searched and the scenario's own value of
     it, the answer (null: none) and the Erlang C estimate (null: none for these targets or key)."""
@@ -157,14 +175,7 @@ class StaffManifest(Manifest):
     @field_validator("targets")
     @classmethod
     def _targets(cls, value: list[str]) -> list[str]:
-        from sim.experiments.targets import parse_target
-
-        for text in value:
-            try:
-                parse_target(text)
-            except ValueError:  # an ExperimentError worded for --target; EXPECTED says it here
-                raise ValueError("") from None
-        return value
+        return valid_targets(value)
 
 
 class SensitivityManifest(Manifest):
@@ -175,11 +186,29 @@ class SensitivityManifest(Manifest):
     keys: Annotated[list[DottedKey], Field(min_length=1)]
 
 
+class PlanManifest(Manifest):
+    """A hiring plan's manifest: the targets, the period, the lead time and ramp-up, the periods
+    that still miss a target, and how many end-to-end runs it took."""
+
+    targets: Annotated[list[str], Field(min_length=1, max_length=100)]
+    period: Literal["quarter", "month"]
+    lead_days: Whole
+    ramp_days: Annotated[float, Field(ge=0)]
+    missed: Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10_000)]
+    end_to_end_runs: Positive
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, value: list[str]) -> list[str]:
+        return valid_targets(value)
+
+
 MANIFESTS: dict[str, type[Manifest]] = {
     "run": Manifest,
     "sweep": SweepManifest,
     "staff": StaffManifest,
     "sensitivity": SensitivityManifest,
+    "plan": PlanManifest,
 }
 
 
@@ -305,7 +334,8 @@ def load_manifest(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         if len(problems) > MAX_PROBLEMS:
             lines.append(f"{path}: ... and {len(problems) - MAX_PROBLEMS} more problem(s)")
         if not known:
-            lines.insert(0, f"{path}: not a hotline-sim manifest (no kind: run, sweep, staff or sensitivity)")
+            kinds = "run, sweep, staff, sensitivity or plan"
+            lines.insert(0, f"{path}: not a hotline-sim manifest (no kind: {kinds})")
         raise ReportError("\n".join(lines)) from None
     try:
         scenario = scenario_from_dict(data["resolved_scenario"], f"{path}: resolved_scenario")

@@ -39,6 +39,7 @@ from sim.report.words import (
     model_logic,
     number_words,
     question,
+    target_metric,
     target_value,
 )
 
@@ -97,6 +98,10 @@ def _figures(results: Results) -> list[Figure]:
              "one line per value of the other keys; the band is the 95 % CI over replications.")
             for m in manifest["metrics"]
         ]  # fmt: skip
+    elif kind == "plan":
+        specs = [("plan.png", "The hiring plan",
+                  "The planned headcount (steps), the analysts each period needs on its own (points) and "
+                  "the reports a day from the public and partners (dashed, right axis).")]  # fmt: skip
     elif kind == "staff":
         specs = [("staffing.png", "The staffing curves",
                   "Each target's metric (mean and 95 % CI) at each value tried, one panel each (and the "
@@ -200,6 +205,26 @@ def _staff_table(results: Results) -> Table:
     return Table("The targets at each value tried", header, body, note, [True, False, True, False])
 
 
+def _plan_table(results: Results) -> Table:
+    metrics = list(dict.fromkeys(target_metric(t) for t in results.manifest["targets"]))
+    body = []
+    for row in results.rows:
+        needed = "" if row["analysts_needed"] == "" else str(row["analysts_needed"])
+        cells = [row["period"], f"{row['start_date']} to {row['end_date']}",
+                 number_words(row["reports_per_day"], "count"), needed, str(row["headcount"]),
+                 str(row["hires"]), str(row["recruit_by"] or "")]  # fmt: skip
+        cells += [number_words(row[m], "percent" if metric_kind(m) == "share" else "count") for m in metrics]
+        body.append(cells)
+    header = ["period", "dates", "reports a day", "analysts needed", "headcount", "hires", "recruit by",
+              *(f"{m} (end to end)" for m in metrics)]  # fmt: skip
+    note = (
+        "Each period sized on its own at its volume; the headcount never falls; the last columns are "
+        "each target's metric per period in one run of the whole horizon with these hires (counts as a "
+        "rate a year)."
+    )
+    return Table("The plan, period by period", header, body, note, [False] * 2 + [True] * (len(header) - 2))
+
+
 def _sensitivity_tables(results: Results) -> list[Table]:
     tables = []
     for metric in results.manifest["metrics"]:
@@ -229,6 +254,8 @@ def build_report(folder: str | Path, question_text: str | None = None) -> str:
         tables = [_staff_table(results)]
     elif kind == "sensitivity":
         tables = _sensitivity_tables(results)
+    elif kind == "plan":
+        tables = [_plan_table(results)]
     figures = _figures(results)
 
     environment = jinja2.Environment(

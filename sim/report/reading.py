@@ -15,18 +15,21 @@ from sim.report.manifest import ReportError, load_manifest
 from sim.report.tables import (
     DIFFERENCE_TABLE,
     NAME,
+    NUMBER,
+    PLAN_TABLE,
     SENSITIVITY_TABLE,
     STAFFING_TABLE,
     SUMMARY_TABLE,
     TAKEDOWN_TABLE,
     Row,
     difference_check,
+    plan_check,
     read_table,
     sensitivity_check,
     staffing_check,
     summary_check,
 )
-from sim.report.words import KIND_FILES
+from sim.report.words import KIND_FILES, target_metric
 
 
 @dataclass
@@ -55,14 +58,14 @@ def listed(folder: Path, manifest: dict[str, Any], name: str) -> Path | None:
 
 
 def folder_kind(folder: Path, manifest: dict[str, Any]) -> str:
-    """What made the folder: "run", "sweep", "staff" or "sensitivity", as its (validated) manifest
+    """What made the folder: "run", "sweep", "staff", "sensitivity" or "plan", as its (validated) manifest
     says; ReportError when that command's table is not in the folder or not in the manifest."""
     kind = manifest["kind"]
     name = KIND_FILES[kind]
     if not (folder / name).exists():
         raise ReportError(
             f"{folder / name}: missing, so no result table (manifest.json says `{kind}` wrote the folder); "
-            "give a folder written by hotline-sim run, sweep, staff or sensitivity"
+            "give a folder written by hotline-sim run, sweep, staff, sensitivity or plan"
         )
     if name not in manifest["files"]:
         raise ReportError(f"{folder / 'manifest.json'}: files: does not list {name}, the table of a {kind}")
@@ -146,6 +149,11 @@ def read_results(folder: str | Path) -> Results:
         results.rows = read_table(main, STAFFING_TABLE, staffing_check)
         if not results.rows:
             raise ReportError(f"{main}: no rows (a staffing search tries at least one team size)")
+    elif kind == "plan":
+        metrics = [(name, NUMBER) for name in dict.fromkeys(target_metric(t) for t in manifest["targets"])]
+        results.rows = read_table(main, [*PLAN_TABLE, *metrics], plan_check)
+        if not results.rows:
+            raise ReportError(f"{main}: no rows (a plan has at least one period)")
     else:
         results.rows = read_table(main, SENSITIVITY_TABLE, sensitivity_check)
         _require_metrics(main, results.rows, manifest["metrics"])

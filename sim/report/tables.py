@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,24 @@ FLAG = Cell("true or false", lambda cell: {"true": True, "false": False}.get(cel
 FLAG_OR_EMPTY = Cell("true, false or empty", lambda cell: {"true": True, "false": False, "": ""}.get(cell))
 VALUE = Cell("a whole number >= 0", _whole, MAX_ANALYSTS,
              f"{MAX_ANALYSTS:,} (the most analysts a scenario may have, docs/limits.md)")  # fmt: skip
+
+
+def _date(cell: str, empty: bool = False) -> Any:
+    """An ISO date YYYY-MM-DD (an empty cell: "" when `empty`); None when it is not."""
+    if cell == "" and empty:
+        return ""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell):
+        return None
+    try:
+        return date.fromisoformat(cell)
+    except ValueError:
+        return None
+
+
+DATE = Cell("a date YYYY-MM-DD", _date)
+DATE_OR_EMPTY = Cell("a date YYYY-MM-DD or empty", lambda cell: _date(cell, empty=True))
+VALUE_OR_EMPTY = Cell("a whole number >= 0 or empty", lambda cell: "" if cell == "" else _whole(cell),
+                      MAX_ANALYSTS, VALUE.most_words)  # fmt: skip
 DIRECTION = Cell("down or up", lambda cell: cell if cell in ("down", "up") else None)
 ROUTE = Cell(f"a route ({', '.join(ROUTES)})", lambda cell: cell if cell in ROUTES else None)
 
@@ -100,6 +119,9 @@ SENSITIVITY_TABLE = (("key", NAME), ("direction", DIRECTION), ("value", TEXT), (
                      ("mean", NUMBER), ("ci95_low", NUMBER), ("ci95_high", NUMBER), ("difference", NUMBER),
                      ("difference_ci95_low", NUMBER), ("difference_ci95_high", NUMBER),
                      ("replications", COUNT), ("problem", TEXT))  # fmt: skip
+PLAN_TABLE = (("period", NAME), ("start_date", DATE), ("end_date", DATE), ("reports_per_day", AT_LEAST_0),
+              ("analysts_needed", VALUE_OR_EMPTY), ("headcount", VALUE), ("hires", VALUE),
+              ("recruit_by", DATE_OR_EMPTY), ("cost", AT_LEAST_0))  # fmt: skip
 TAKEDOWN_TABLE = (
     ("country", NAME),
     ("route", ROUTE),
@@ -215,6 +237,14 @@ def difference_check(row: Row) -> Problem | None:
 def staffing_check(row: Row) -> Problem | None:
     """A row of staffing.csv: the target's metric at one team size."""
     return _first(_level(row["metric"], "mean", row["mean"]), _interval(row, "mean", "ci95_low", "ci95_high"))
+
+
+def plan_check(row: Row) -> Problem | None:
+    """A row of plan.csv: its dates in order, and each target metric's value what it can be."""
+    if row["end_date"] < row["start_date"]:
+        return Problem("end_date", f"a date on or after start_date ({row['start_date']})")
+    fixed = {name for name, _ in PLAN_TABLE}
+    return _first(*(_level(name, name, row[name]) for name in row if name not in fixed))
 
 
 def sensitivity_check(row: Row) -> Problem | None:

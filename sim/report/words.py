@@ -32,6 +32,7 @@ KIND_FILES = {
     "sweep": "sweep.csv",
     "staff": "staffing.csv",
     "sensitivity": "sensitivity.csv",
+    "plan": "plan.csv",
 }
 RUN_FIGURES = (
     ("backlog.png", "Backlog over time",
@@ -139,6 +140,8 @@ def key_figures(
         return _staff_figures(manifest, rows)
     if kind == "sweep":
         return _sweep_figures(manifest, rows)
+    if kind == "plan":
+        return _plan_figures(manifest, scenario, rows)
     return _sensitivity_figures(manifest, rows)
 
 
@@ -205,6 +208,40 @@ def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> lis
     return figures
 
 
+def target_metric(target: str) -> str:
+    """The metric of a `METRIC<=VALUE` target."""
+    return target.replace(">=", "<=").partition("<=")[0].strip()
+
+
+def _plan_figures(
+    manifest: dict[str, Any], scenario: dict[str, Any], rows: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
+    first, last = rows[0], rows[-1]
+    own = scenario["analysts"]["count"]
+    hires = [r for r in rows if r["hires"] > 0]
+    hired = sum(r["hires"] for r in rows)
+    figures = [
+        (f"Headcount from {first['start_date']} to {last['end_date']}",
+         f"{own} analysts today, {last['headcount']} by {last['period']} ({hired} hires)"),
+    ]  # fmt: skip
+    if hires:
+        soonest = hires[0]
+        figures.append((
+            "The first hires",
+            f"{soonest['hires']} for {soonest['period']}, to be recruited by {soonest['recruit_by']}",
+        ))  # fmt: skip
+    missed = manifest["missed"]
+    figures.append((
+        "Checked end to end (the whole horizon with these hires)",
+        "every period meets every target" if not missed else "targets still missed in " + ", ".join(missed),
+    ))  # fmt: skip
+    costs = [r["cost"] for r in rows]
+    if not any(math.isnan(c) for c in costs):
+        currency = scenario["analysts"].get("currency", "GBP")
+        figures.append(("Cost over the plan", f"{math.fsum(costs):,.0f} {currency}"))
+    return figures
+
+
 def target_value(target: str) -> float | None:
     """The number of a `METRIC<=VALUE` target (None if there is none)."""
     _, _, value = target.replace(">=", "<=").partition("<=")
@@ -267,6 +304,12 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
     if kind == "sensitivity":
         metrics = _and(manifest["metrics"])
         return f"Which of the assumptions of “{name}” do {metrics} depend on most?"
+    if kind == "plan":
+        targets = _and(manifest["targets"])
+        return (
+            f"As “{name}” grows, when must analysts be hired, and how many, so that every "
+            f"{manifest['period']} meets {targets}?"
+        )
     window = manifest["horizon_days"] - manifest["warmup_days"]
     team = scenario["analysts"]["count"]
     removal = ", the time to assessment and the time to removal" if "hosts" in _modelled(scenario) else (

@@ -58,6 +58,45 @@ def period_values(result: ReplicationResult, start: int, end: int) -> dict[str, 
     }
 
 
+# The metrics a plan can check period by period from one run's daily series (`period_metric`);
+# a per-source service level `sla_assessment_share_source_S` too. Counts are yearly rates there.
+PERIOD_METRICS = (
+    "sla_assessment_share", "wait_hours_mean", "reports_found", "reports_assessed", "reports_received",
+    "backlog_end",
+)  # fmt: skip
+SOURCE_SHARE = "sla_assessment_share_source_"
+YEARLY = ("reports_found", "reports_assessed", "reports_received")  # counts, as a rate a year
+
+
+def period_metric(result: ReplicationResult, metric: str, start: int, end: int, sources: list[str]) -> float:
+    """One replication's `metric` over the days [start, end) from its daily series: a service level
+    by arrival day (of the sources `sla.sources` counts, or of one source), the mean wait of the
+    assessments started in it, a count as a rate a year (the period's count x 365 / its days), or
+    the backlog at its last day's end. `sources` are the scenario's source keys, in file order
+    (`sim.scenario.intake.source_key`). KeyError for a metric not in `PERIOD_METRICS`."""
+    series = result.timeseries
+    days = slice(start, end)
+    if metric == "sla_assessment_share" or metric.startswith(SOURCE_SHARE):
+        suffix = (
+            ""
+            if metric == "sla_assessment_share"
+            else f"_source_{sources.index(metric[len(SOURCE_SHARE) :])}"
+        )
+        due = series[f"sla_due{suffix}"][days].sum()
+        return float(series[f"sla_met{suffix}"][days].sum() / due) if due else math.nan
+    if metric == "wait_hours_mean":
+        started = series["started"][days].sum()
+        return float(series["waited_hours"][days].sum() / started) if started else math.nan
+    if metric == "backlog_end":
+        return float(series["backlog"][end - 1])
+    if metric in YEARLY:
+        name = {"reports_found": "found", "reports_assessed": "assessed", "reports_received": "arrivals"}[
+            metric
+        ]
+        return float(series[name][days].sum() * 365.0 / (end - start))
+    raise KeyError(metric)
+
+
 def period_rows(results: list[ReplicationResult], period_days: int, warmup_days: float) -> list[list[Any]]:
     """Rows of periods.csv: the period, its days, whether it starts in the warm-up, and for each
     column the mean and 95 % CI over replications."""

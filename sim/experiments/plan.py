@@ -1,0 +1,446 @@
+"""`hotline-sim plan`: a dated hiring plan under growth, checked end to end.
+
+Over the scenario's measured window, cut into calendar quarters or months:
+
+1. **Sizing.** Each period gets the smallest team whose whole 95 % CI meets every target at that
+   period's volume: the scenario run in a steady state with its volume frozen at the period's end
+   (growth and time-varying shares at their period values; surges, windows, hires and holidays,
+   which fall on days of the real calendar, left to the end-to-end run). The search starts from
+   the previous period's answer and steps outward (`nearest_search`).
+2. **The plan.** The headcount never falls below the scenario's team or an earlier period's; the
+   hires of a period join `ramp_days` before it starts (fully productive at its start) and must be
+   recruited `lead_days` before they join.
+3. **The end-to-end check.** One run of the whole horizon with exactly those hires (ramp-up
+   included, backlog carried from period to period); each period's targets are read from its days
+   (`sim.stats.periods.period_metric`). Where a period misses, a later hire is brought forward to
+   it, or one is added, and the run is repeated; a period that still misses is named.
+
+Count metrics in targets are yearly rates (the period's count x 365 / its days), so one target
+holds for quarters and months alike.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sim.experiments.arms import ExperimentError
+from sim.experiments.job import Options, checked_size, plan_replications, resolve
+from sim.experiments.size import JobSize
+from sim.experiments.staffing import check_reachable, check_scalable, check_targets
+from sim.experiments.targets import TEAM_KEY, Target, Trial, parse_target
+from sim.metrics import ReplicationResult
+from sim.model.demand import DAYS_PER_YEAR
+from sim.scenario.intake import source_key
+from sim.scenario.schema import Scenario
+from sim.scenario.share_rules import is_constant, mean_share
+from sim.stats.intervals import Summary, summarise
+from sim.stats.periods import PERIOD_METRICS, SOURCE_SHARE, period_metric
+
+PERIODS = ("quarter", "month")
+DEFAULT_LEAD_DAYS = 90
+MIN_PERIOD_DAYS = 7  # a shorter tail of the window joins the period before it
+MIN_WARMUP_DAYS = 28  # a sizing run's warm-up, at least (the weekly cycle settles)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period of the plan: days [start_day, end_day) of the run, dates start..end (inclusive)."""
+
+    label: str
+    start_day: int
+    end_day: int
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """Its length in days."""
+        return self.end_day - self.start_day
+
+
+def periods_of(scenario: Scenario, kind: str, day0: date) -> list[Period]:
+    """The calendar quarters or months of the measured window (day 0 on `day0`); the first and
+    last may be part of one, and a tail shorter than MIN_PERIOD_DAYS joins the period before."""
+    first = math.ceil(scenario.scenario.warmup_days)
+    last = math.floor(scenario.scenario.horizon_days)
+    bounds: list[tuple[int, int]] = []
+    day = first
+    while day < last:
+        when = day0 + timedelta(days=day)
+        following = _next_boundary(when, kind)
+        end = min(last, day + (following - when).days)
+        bounds.append((day, end))
+        day = end
+    if len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] < MIN_PERIOD_DAYS:
+        (start, _), (_, end) = bounds[-2], bounds.pop()
+        bounds[-1] = (start, end)
+    return [
+        Period(
+            _label(day0 + timedelta(days=s), kind),
+            s,
+            e,
+            day0 + timedelta(days=s),
+            day0 + timedelta(days=e - 1),
+        )
+        for s, e in bounds
+    ]
+
+
+def _next_boundary(when: date, kind: str) -> date:
+    """The first day of the next quarter or month after `when`."""
+    months = 3 if kind == "quarter" else 1
+    month = ((when.month - 1) // months + 1) * months  # months since January at the next boundary
+    return date(when.year + month // 12, month % 12 + 1, 1)
+
+
+def _label(when: date, kind: str) -> str:
+    """`2021-Q1` or `2021-01`."""
+    return (
+        f"{when.year}-Q{(when.month - 1) // 3 + 1}" if kind == "quarter" else f"{when.year}-{when.month:02d}"
+    )
+
+
+def growth_factor(scenario: Scenario, day: float) -> float:
+    """The volume at `day` relative to day 0 (compound `intake.growth_per_year`)."""
+    return math.exp(math.log1p(scenario.intake.growth_per_year) * day / DAYS_PER_YEAR)
+
+
+def reports_per_day(scenario: Scenario, period: Period) -> float:
+    """The period's average reports a day from the sources that are not searching (their base rates
+    x `volume_multiplier` x growth; profiles shape the week and the day, never the volume)."""
+    base = sum(s.reports_per_day or 0.0 for s in scenario.intake.sources.values() if not s.is_proactive)
+    g = math.log1p(scenario.intake.growth_per_year) / DAYS_PER_YEAR
+    a, b = period.start_day, period.end_day
+    mean = 1.0 if g == 0 else (math.exp(g * b) - math.exp(g * a)) / (g * (b - a))
+    return base * scenario.intake.volume_multiplier * mean
+
+
+def sizing_scenario(scenario: Scenario, period: Period) -> Scenario:
+    """The scenario in a steady state at the period's end volume, for a warm-up and then the
+    period's length: growth frozen, time-varying dedup shares at their period average, and the
+    dated events (surges, capacity windows, hires and leavers, holidays, a starting backlog) left out."""
+    warmup = max(MIN_WARMUP_DAYS, math.ceil(scenario.scenario.warmup_days))
+    values: dict[str, Any] = {
+        "intake.growth_per_year": 0.0,
+        "intake.volume_multiplier": scenario.intake.volume_multiplier
+        * growth_factor(scenario, period.end_day),
+        "scenario.warmup_days": warmup,
+        "scenario.horizon_days": warmup + period.days,
+        "intake.surges": [],
+        "intake.initial_backlog": 0,
+        "analysts.capacity_windows": [],
+        "analysts.changes": [],
+        "analysts.holidays": [],
+    }
+    hours = (period.start_day * 24.0, period.end_day * 24.0)
+    for key in ("duplicate_share", "hash_match_share"):
+        rule = getattr(scenario.dedup, key)
+        if not is_constant(rule):
+            values[f"dedup.{key}"] = mean_share(rule, *hours)
+    return scenario.with_values(values, "<plan sizing>")
+
+
+def check_period_targets(targets: Sequence[Target], scenario: Scenario) -> None:
+    """Every target names a metric a plan can check period by period (ExperimentError otherwise)."""
+    keys = [source_key(name) for name in scenario.intake.sources]
+    allowed = [*PERIOD_METRICS, *(f"{SOURCE_SHARE}{key}" for key in keys)]
+    for goal in targets:
+        if goal.metric not in allowed:
+            raise ExperimentError(
+                f" {goal}: plan checks each target period by period from the run's days, so it takes "
+                f"targets on {', '.join(allowed)} (counts as a rate a year)",
+                "target",
+            )
+
+
+def period_summaries(
+    results: list[ReplicationResult], metrics: Sequence[str], start: int, end: int, keys: list[str]
+) -> dict[str, Summary]:
+    """Each metric over days [start, end), summarised over the replications."""
+    return {m: summarise([period_metric(r, m, start, end, keys) for r in results]) for m in metrics}
+
+
+def nearest_search(
+    targets: Sequence[Target], guess: int, low: int, high: int, evaluate: Callable[[int], dict[str, Summary]]
+) -> tuple[int | None, list[Trial]]:
+    """The smallest value in [low, high] whose CIs meet every target (each target's metric taken to
+    improve with the value), searched from `guess` outward in doubling steps, then by bisection;
+    the values tried. Near the answer it tries far fewer values than a bisection from the ends."""
+    trials: dict[int, Trial] = {}
+
+    def meets(value: int) -> bool:
+        if value not in trials:
+            summaries = evaluate(value)
+            trials[value] = Trial(value, summaries, tuple(t.met_by(summaries[t.metric]) for t in targets))
+        return trials[value].meets_target
+
+    def tried() -> list[Trial]:
+        return sorted(trials.values(), key=lambda t: t.analysts)
+
+    value = min(max(guess, low), high)
+    step = 1
+    if meets(value):
+        failing, meeting = None, value
+        while failing is None and meeting > low:
+            probe = max(low, meeting - step)
+            if meets(probe):
+                meeting = probe
+                step *= 2
+            else:
+                failing = probe
+        if failing is None:
+            return meeting, tried()
+    else:
+        failing, meeting = value, None
+        while meeting is None:
+            if failing >= high:
+                return None, tried()
+            probe = min(high, failing + step)
+            if meets(probe):
+                meeting = probe
+            else:
+                failing = probe
+                step *= 2
+    while meeting - failing > 1:
+        middle = (failing + meeting) // 2
+        if meets(middle):
+            meeting = middle
+        else:
+            failing = middle
+    return meeting, tried()
+
+
+@dataclass
+class PlanResults:
+    """A hiring plan: the periods, each one's sizing (the analysts needed and the values tried),
+    the planned headcount and hires, and each target's metric per period in the end-to-end run."""
+
+    scenario: Scenario
+    targets: list[Target]
+    period_kind: str
+    day0: date
+    periods: list[Period]
+    needed: list[int | None]
+    sizing_trials: list[list[Trial]]
+    headcount: list[int]
+    checked: list[dict[str, Summary]]
+    lead_days: int
+    ramp_days: float
+    high: int
+    checks: int  # end-to-end runs made
+    seed: int
+    replications: int
+    jobs: int = 1
+    source: Path | None = None
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def own(self) -> int:
+        """The scenario's own team at day 0."""
+        return self.scenario.analysts.count
+
+    @property
+    def hires(self) -> list[int]:
+        """Analysts hired for each period (the headcount's rise from the period before)."""
+        before = [self.own, *self.headcount[:-1]]
+        return [now - then for now, then in zip(self.headcount, before, strict=True)]
+
+    def join_day(self, period: Period) -> int:
+        """The day a period's hires join: `ramp_days` before its start (day 0 at the earliest)."""
+        return max(0, period.start_day - math.ceil(self.ramp_days))
+
+    def recruit_by(self, period: Period) -> date:
+        """The date by which a period's hires must be recruited: its start minus the ramp-up minus
+        the hiring lead time."""
+        return period.start - timedelta(days=math.ceil(self.ramp_days) + self.lead_days)
+
+    def meets(self, index: int) -> list[bool]:
+        """Whether each target holds in period `index` of the end-to-end run."""
+        return [goal.met_by(self.checked[index][goal.metric]) for goal in self.targets]
+
+    @property
+    def missed(self) -> list[str]:
+        """The periods where a target still misses in the end-to-end run."""
+        return [p.label for k, p in enumerate(self.periods) if not all(self.meets(k))]
+
+    def cost(self, period: Period) -> float | None:
+        """What the analysts employed in the period cost (`analysts.cost_per_year` x analyst-days
+        / 365, the file's own hires and leavers and the plan's hires counted from the day they
+        join); None without a cost."""
+        per_year = self.scenario.analysts.cost_per_year
+        if per_year is None:
+            return None
+        joins = [(c.day, c.count_delta) for c in self.scenario.analysts.changes]
+        joins += [(self.join_day(p), h) for p, h in zip(self.periods, self.hires, strict=True) if h > 0]
+        analyst_days = sum(
+            self.own + sum(delta for day, delta in joins if day <= d)
+            for d in range(period.start_day, period.end_day)
+        )
+        return per_year * analyst_days / 365.0
+
+    def metric_columns(self) -> list[str]:
+        """One column per target's metric (each metric once), in the targets' order."""
+        return list(dict.fromkeys(goal.metric for goal in self.targets))
+
+    def rows(self) -> list[list[Any]]:
+        """plan.csv's rows (`plan_columns`)."""
+        rows = []
+        for k, (period, needed, hires) in enumerate(zip(self.periods, self.needed, self.hires, strict=True)):
+            rows.append([
+                period.label, period.start.isoformat(), period.end.isoformat(),
+                reports_per_day(self.scenario, period), needed, self.headcount[k], hires,
+                self.recruit_by(period).isoformat() if hires > 0 else "", self.cost(period),
+                *(self.checked[k][m].mean for m in self.metric_columns()),
+            ])  # fmt: skip
+        return rows
+
+    def plan_columns(self) -> list[str]:
+        """plan.csv's header."""
+        return [*PLAN_COLUMNS, *self.metric_columns()]
+
+
+PLAN_COLUMNS = (
+    "period", "start_date", "end_date", "reports_per_day", "analysts_needed", "headcount", "hires",
+    "recruit_by", "cost",
+)  # fmt: skip
+
+
+def plan(
+    scenario: Scenario | str | Path | dict[str, Any],
+    targets: str | Target | Sequence[str | Target],
+    period: str = "quarter",
+    lead_days: int = DEFAULT_LEAD_DAYS,
+    ramp_days: float | None = None,
+    low: int = 1,
+    high: int = 100,
+    replications: int | None = None,
+    jobs: int = 1,
+    seed: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[], Callable[[int, int], None] | None] = lambda: None,
+    source: str | Path | None = None,
+    on_start: Callable[[list[Target], list[Period], int, int, JobSize], None] | None = None,
+    force: bool = False,
+) -> PlanResults:
+    """A dated hiring plan over the scenario's measured window (module docstring): each period's
+    smallest team meeting every target, a headcount that never falls, the hires and their
+    recruit-by dates (`lead_days` before they join, `ramp_days` before the period; default: the
+    longest ramp-up of the file's hires, else none), checked in one run of the whole horizon and
+    corrected where a period misses.
+
+    ExperimentError before any simulation for a scenario without `scenario.start_date`, a
+    malformed target or one `plan` cannot check per period, an unknown period kind, a negative lead
+    time or low above high."""
+    from sim.experiments.execution import run_groups
+
+    spec, source = resolve(scenario, source)
+    day0 = getattr(spec.scenario, "start_date", None)
+    if day0 is None:
+        raise ExperimentError(
+            'plan speaks in dates: give the scenario a start date (scenario.start_date = "YYYY-MM-DD", '
+            "or --set scenario.start_date=2025-01-01)"
+        )
+    if period not in PERIODS:
+        raise ExperimentError(f": expected one of {', '.join(PERIODS)}, got {period!r}", "period")
+    if lead_days < 0:
+        raise ExperimentError(f": expected a whole number of days >= 0, got {lead_days}", "lead_days")
+    if low > high:
+        raise ExperimentError(f" {low} is above the most analysts to try ({high})", "low")
+    given = [targets] if isinstance(targets, str | Target) else list(targets)
+    if not given:
+        raise ExperimentError(": expected at least one target", "target")
+    goals = [parse_target(t) if isinstance(t, str) else t for t in given]
+    check_targets(goals, spec)
+    check_period_targets(goals, spec)
+    check_scalable(spec)
+    for goal in goals:
+        check_reachable(spec, goal)
+    ramp = (
+        ramp_days
+        if ramp_days is not None
+        else max((c.ramp_days for c in spec.analysts.changes if c.count_delta > 0), default=0.0)
+    )
+    periods = periods_of(spec, period, day0)
+    if not periods:
+        raise ExperimentError("the scenario has no measured days to plan (horizon_days <= warmup_days)")
+    options = plan_replications(spec, replications, seed, jobs, scheduler, None, None, progress)
+    keys = [source_key(name) for name in spec.intake.sources]
+    metrics = list(dict.fromkeys(g.metric for g in goals))
+    sizing = [sizing_scenario(spec, p) for p in periods]
+    size = checked_size(
+        [*sizing, spec.with_values({TEAM_KEY: high})], options.replications, jobs, force, repeats=4
+    )
+    if on_start:
+        on_start(goals, periods, options.replications, options.seed, size)
+    started_at = datetime.now(UTC)
+
+    needed: list[int | None] = []
+    sizing_trials: list[list[Trial]] = []
+    guess = spec.analysts.count
+    for steady in sizing:
+        warmup = math.ceil(steady.scenario.warmup_days)
+        end = math.floor(steady.scenario.horizon_days)
+
+        def evaluate(
+            count: int, steady: Scenario = steady, warmup: int = warmup, end: int = end
+        ) -> dict[str, Summary]:
+            done = run_groups([steady.with_values({TEAM_KEY: count})], options)
+            return period_summaries(done.groups[0], metrics, warmup, end, keys)
+
+        answer, trials = nearest_search(goals, guess, low, high, evaluate)
+        needed.append(answer)
+        sizing_trials.append(trials)
+        guess = answer if answer is not None else guess
+
+    headcount: list[int] = []
+    for answer in needed:
+        headcount.append(max([spec.analysts.count, *headcount[-1:], answer if answer is not None else high]))
+    results = PlanResults(
+        spec, goals, period, day0, periods, needed, sizing_trials, headcount, [], lead_days, ramp, high, 0,
+        options.seed, options.replications, jobs, source, started_at,
+    )  # fmt: skip
+    for _ in range(3 * len(periods) + 3):
+        results.checked = end_to_end(results, options, metrics, keys, run_groups)
+        results.checks += 1
+        missing = next((k for k in range(len(periods)) if not all(results.meets(k))), None)
+        if missing is None or not bring_forward(results, missing):
+            break
+    return results
+
+
+def plan_scenario(results: PlanResults) -> Scenario:
+    """The scenario with the plan's hires added to its own `analysts.changes`."""
+    spec = results.scenario
+    changes = [c.model_dump(mode="json", exclude_none=True) for c in spec.analysts.changes]
+    for period, hires in zip(results.periods, results.hires, strict=True):
+        if hires > 0:
+            changes.append(
+                {"day": results.join_day(period), "count_delta": hires, "ramp_days": results.ramp_days}
+            )
+    return spec.with_values({"analysts.changes": changes}, "<plan>")
+
+
+def end_to_end(
+    results: PlanResults, options: Options, metrics: list[str], keys: list[str], run_groups: Callable
+) -> list[dict[str, Summary]]:
+    """One run of the whole horizon with the plan's hires; each period's metrics."""
+    done = run_groups([plan_scenario(results)], options)
+    return [period_summaries(done.groups[0], metrics, p.start_day, p.end_day, keys) for p in results.periods]
+
+
+def bring_forward(results: PlanResults, missing: int) -> bool:
+    """Period `missing` fails a target: bring the next later hire forward to it, or add one from it
+    on; False when the headcount would pass the most analysts to try."""
+    counts = results.headcount
+    later = next((k for k in range(missing + 1, len(counts)) if results.hires[k] > 0), None)
+    stop = later if later is not None else len(counts)
+    if counts[missing] + 1 > results.high:
+        return False
+    for k in range(missing, stop):
+        counts[k] += 1
+    return True

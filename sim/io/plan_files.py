@@ -1,0 +1,127 @@
+"""The files of a hiring plan: plan.csv, plan.md, plan.png and the manifest."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, time
+from functools import partial
+
+from sim.common.files import csv_text
+from sim.experiments.plan import PlanResults, reports_per_day
+from sim.io.output import Output
+from sim.metrics import metric
+
+
+def plan_output(done: PlanResults, plots: bool = True) -> Output:
+    """plan.csv (one row per period), plan.md (the plan in words and a table), the plan's plot, and
+    a manifest with the targets, the period, the lead time, the ramp-up and the periods missed."""
+    tables = {"plan.csv": csv_text(done.plan_columns(), done.rows()), "plan.md": plan_markdown(done)}
+    figures = {}
+    if plots:
+        from sim.io.plots import plan_plot
+
+        starts = [datetime.combine(p.start, time()) for p in done.periods]
+        ends = [datetime.combine(p.end, time()) for p in done.periods]
+        ends = [e.replace(hour=23, minute=59) for e in ends]
+        volume = [reports_per_day(done.scenario, p) for p in done.periods]
+        figures["plan.png"] = partial(plan_plot, done.scenario.scenario.name, starts, ends, done.needed,
+                                      done.headcount, volume)  # fmt: skip
+    extra = {
+        "targets": [str(goal) for goal in done.targets],
+        "period": done.period_kind,
+        "lead_days": done.lead_days,
+        "ramp_days": done.ramp_days,
+        "missed": done.missed,
+        "end_to_end_runs": done.checks,
+    }
+    return Output(
+        "plan", done.scenario, done.source, done.seed, done.replications, done.jobs, done.started_at, tables,
+        figures, extra,
+    )  # fmt: skip
+
+
+def plan_markdown(done: PlanResults) -> str:
+    """plan.md: what was asked, the plan period by period, whether it holds end to end, the cost."""
+    spec = done.scenario
+    first, last = done.periods[0], done.periods[-1]
+    currency = spec.analysts.currency
+    targets = " and ".join(str(goal) for goal in done.targets)
+    lines = [
+        f"# Hiring plan: {spec.scenario.name}",
+        "",
+        f"Asked: for every {done.period_kind} from {first.start} to {last.end}, the smallest team whose "
+        f"whole 95 % CI meets {targets} (counts as a rate a year), with the scenario's growth of "
+        f"{spec.intake.growth_per_year:.0%} a year; {done.replications} replications, seed {done.seed}. "
+        f"The team today: {done.own} analysts. Hires join {_days(done.ramp_days)} before their period (the "
+        f"ramp-up) and are recruited {_days(done.lead_days)} before they join.",
+        "",
+    ]
+    header = ["period", "dates", "reports a day", "analysts needed", "headcount", "hires", "recruit by"]
+    if spec.analysts.cost_per_year is not None:
+        header.append(f"cost ({currency})")
+    header += [f"{m} (95 % CI, end to end)" for m in done.metric_columns()]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for k, (period, row) in enumerate(zip(done.periods, done.rows(), strict=True)):
+        cells = [period.label, f"{period.start} to {period.end}", f"{row[3]:,.0f}",
+                 "none up to " + str(done.high) if row[4] is None else str(row[4]), str(row[5]), str(row[6]),
+                 row[7] or "-"]  # fmt: skip
+        if spec.analysts.cost_per_year is not None:
+            cells.append(f"{row[8]:,.0f}")
+        for goal_metric in done.metric_columns():
+            s = done.checked[k][goal_metric]
+            cells.append(_with_ci(goal_metric, s.mean, s.ci95_low, s.ci95_high))
+        if not all(done.meets(k)):
+            cells[0] += " (misses)"
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    runs = f"{done.checks} run{'s' if done.checks > 1 else ''}"
+    if done.missed:
+        lines.append(
+            f"**Checked end to end** ({runs} of the whole horizon with the plan's hires): the targets "
+            f"still miss in {', '.join(done.missed)}, even after hires were brought forward or added "
+            f"there (up to {done.high} analysts). Raise --max, change the targets or the scenario."
+        )
+    else:
+        lines.append(
+            f"**Checked end to end** ({runs} of the whole horizon with exactly these hires, ramp-up "
+            "included, backlog carried from period to period): every period meets every target."
+        )
+    hired = sum(done.hires)
+    lines += ["", f"Hires in all: {hired}, the headcount from {done.own} to {done.headcount[-1]} analysts."]
+    costs = [done.cost(p) for p in done.periods]
+    if all(c is not None for c in costs):
+        lines.append(
+            f"Cost over the plan: {math.fsum(costs):,.0f} {currency} "  # type: ignore[arg-type]
+            f"({spec.analysts.cost_per_year:,.0f} {currency} an analyst a year)."
+        )
+    late = [
+        p.label
+        for p, h in zip(done.periods, done.hires, strict=True)
+        if h > 0 and done.recruit_by(p) < done.day0
+    ]
+    if late:
+        lines.append(f"Already late at the start ({done.day0}): the hires for {', '.join(late)}.")
+    lines += [
+        "",
+        "How it was made: each period was sized on its own, in a steady state at its end volume (growth "
+        "frozen; surges, capacity windows, hires and holidays left out); the headcount never falls; then "
+        "the whole horizon was run with the plan's hires, and where a period missed, a later hire was "
+        "brought forward to it or one added, and the run repeated.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _days(value: float) -> str:
+    return f"{value:g} day{'s' if value != 1 else ''}"
+
+
+def _with_ci(name: str, mean: float, low: float, high: float) -> str:
+    """A mean and its CI, in per cent for a share, else with separators."""
+    if math.isnan(mean):
+        return "undefined"
+    if metric(name).kind == "share":
+        return f"{mean:.1%} ({max(low, 0):.1%} to {min(high, 1):.1%})"
+    return f"{mean:,.1f} ({low:,.1f} to {high:,.1f})" if metric(name).kind == "hours" else (
+        f"{mean:,.0f} ({low:,.0f} to {high:,.0f})"
+    )  # fmt: skip

@@ -1,0 +1,254 @@
+"""`hotline-sim plan`: calendar periods, per-period metrics from one run's days, the search from
+the previous answer, the hires brought forward, and the plan on the 2021 year growing 10 % a year.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from sim.experiments.execution import run_replications
+from sim.experiments.plan import (
+    PlanResults,
+    bring_forward,
+    nearest_search,
+    periods_of,
+    reports_per_day,
+    sizing_scenario,
+)
+from sim.experiments.staffing import search
+from sim.experiments.targets import Target
+from sim.scenario.intake import source_key
+from sim.scenario.schema import load_scenario, scenario_from_dict
+from sim.stats.intervals import Summary
+from sim.stats.periods import PERIOD_METRICS, period_metric
+from tests.conftest import REPO, hotline_sim, hotline_sim_here, mmc_dict
+
+YEAR_2021 = REPO / "scenarios" / "year-2021.toml"
+
+
+def test_quarters_and_months_follow_the_calendar() -> None:
+    """28 days of warm-up from 4 December 2020, then 3 years: 12 quarters from 2021-01-01 to
+    2023-12-31, back to back; as months, 36, the first January 2021 (31 days)."""
+    spec = load_scenario(YEAR_2021).with_values({"scenario.horizon_days": 28 + 1095})
+    quarters = periods_of(spec, "quarter", date(2020, 12, 4))
+    assert [p.label for p in quarters][:5] == ["2021-Q1", "2021-Q2", "2021-Q3", "2021-Q4", "2022-Q1"]
+    assert (
+        len(quarters) == 12
+        and quarters[0].start == date(2021, 1, 1)
+        and quarters[-1].end == date(2023, 12, 31)
+    )
+    assert quarters[0].end == date(2021, 3, 31) and quarters[0].days == 90
+    for before, after in zip(quarters, quarters[1:], strict=False):
+        assert before.end_day == after.start_day and before.end + timedelta(days=1) == after.start
+    months = periods_of(spec, "month", date(2020, 12, 4))
+    assert len(months) == 36 and months[0].label == "2021-01" and months[0].days == 31
+    assert months[1].days == 28  # February 2021
+
+
+def test_a_window_starting_mid_quarter_gives_a_part_quarter_and_a_short_tail_joins_the_last() -> None:
+    spec = load_scenario(YEAR_2021).with_values({"scenario.horizon_days": 28 + 95})
+    # window 2021-01-01 .. 2021-04-05: Q1 (90 days), then a 5-day tail that joins Q1
+    periods = periods_of(spec, "quarter", date(2020, 12, 4))
+    assert [(p.label, p.days) for p in periods] == [("2021-Q1", 95)]
+    periods = periods_of(spec, "quarter", date(2020, 11, 4))  # window 2020-12-02 .. 2021-03-06
+    assert [(p.label, p.days) for p in periods] == [("2020-Q4", 30), ("2021-Q1", 65)]
+    assert periods[1].start == date(2021, 1, 1) and periods[1].end == date(2021, 3, 6)
+
+
+def test_period_metrics_over_the_whole_window_equal_the_run_metrics() -> None:
+    """The per-day series a plan reads, summed over the measured window, give the run's own figures:
+    the service level overall and by source exactly, the mean wait to rounding, the finds as a yearly
+    rate of the window's count."""
+    data = mmc_dict(6, 0.6, 30, 5, 2, 11)
+    data["intake"]["sources"]["referral"] = {"reports_per_day": 200.0, "actionable_share": 0.5}
+    data["intake"]["sources"]["searching"] = {
+        "kind": "proactive", "actionable_share": 0.5, "search_share": 0.1, "finds_per_search_hour": 2.0
+    }  # fmt: skip
+    data["sla"] = {"assessment_hours": 0.1, "sources": ["public"]}
+    spec = scenario_from_dict(data)
+    keys = [source_key(name) for name in spec.intake.sources]
+    for result in run_replications(spec, 2, 11):
+        m = result.metrics
+
+        def over_window(name: str, result=result) -> float:
+            return period_metric(result, name, 5, 30, keys)
+
+        assert over_window("sla_assessment_share") == m["sla_assessment_share"]
+        for key in keys:
+            assert (
+                over_window(f"sla_assessment_share_source_{key}") == m[f"sla_assessment_share_source_{key}"]
+            )
+        assert over_window("wait_hours_mean") == pytest.approx(m["wait_hours_mean"], rel=1e-9)
+        assert over_window("reports_found") == pytest.approx(m["reports_found"] * 365 / 25, rel=1e-12)
+        assert over_window("reports_assessed") == pytest.approx(m["reports_assessed"] * 365 / 25, rel=1e-12)
+        assert over_window("backlog_end") == m["backlog_end"]
+        assert m["reports_found"] > 0 and 0 < m["sla_assessment_share"] < 1
+    assert set(PERIOD_METRICS) >= {"sla_assessment_share", "reports_found", "wait_hours_mean"}
+
+
+def fake(value: float) -> Summary:
+    return Summary(value, 0.1, value - 0.05, value + 0.05, 5)
+
+
+@pytest.mark.parametrize("guess", [1, 5, 11, 12, 13, 20, 40])
+def test_the_search_from_a_guess_finds_the_bisections_answer(guess: int) -> None:
+    """Meets from 12 on: from any guess the answer is 12 with 11 tried (failing); from a guess of
+    11 or 12, at most 3 values are tried."""
+
+    def evaluate(count: int) -> dict[str, Summary]:
+        return {"m": fake(count - 6.94)}  # CI low = count - 6.99: >= 5 from 12 on
+
+    goal = [Target("m", ">=", 5.0)]
+    answer, trials = nearest_search(goal, guess, 1, 40, evaluate)
+    assert answer == search(goal, 1, 40, evaluate)[0] == 12
+    tried = {t.analysts: t.meets_target for t in trials}
+    assert tried[11] is False and tried[12] is True
+    if guess in (11, 12):
+        assert len(tried) <= 3
+    assert nearest_search(goal, guess, 1, 10, evaluate)[0] is None
+
+
+def plan_of(headcount: list[int], own: int = 10, high: int = 30) -> PlanResults:
+    spec = load_scenario(YEAR_2021).with_values({"scenario.horizon_days": 28 + 365, "analysts.count": own})
+    periods = periods_of(spec, "quarter", date(2020, 12, 4))
+    return PlanResults(spec, [], "quarter", date(2020, 12, 4), periods, list(headcount), [[]] * 4,
+                       list(headcount), [], 90, 30.0, high, 0, 1, 2)  # fmt: skip
+
+
+def test_a_missing_period_brings_the_next_hire_forward_or_adds_one() -> None:
+    plan = plan_of([10, 12, 12, 14])
+    assert plan.hires == [0, 2, 0, 2]
+    assert bring_forward(plan, 0) and plan.headcount == [11, 12, 12, 14]  # one of Q2's hires moves to Q1
+    assert plan.hires == [1, 1, 0, 2]
+    assert bring_forward(plan, 2) and plan.headcount == [11, 12, 13, 14] and plan.hires == [1, 1, 1, 1]
+    assert bring_forward(plan, 3) and plan.headcount == [11, 12, 13, 15]  # nothing later: one added
+    full = plan_of([30, 30, 30, 30], high=30)
+    assert not bring_forward(full, 1) and full.headcount == [30, 30, 30, 30]
+
+
+def test_recruit_by_is_the_period_start_less_ramp_up_and_lead_time() -> None:
+    plan = plan_of([10, 12, 12, 14])
+    q2 = plan.periods[1]
+    assert q2.start == date(2021, 4, 1)
+    assert plan.recruit_by(q2) == date(2021, 4, 1) - timedelta(days=30 + 90)
+    assert plan.join_day(q2) == q2.start_day - 30
+
+
+def test_the_cost_counts_each_analyst_day() -> None:
+    plan = plan_of([10, 12, 12, 14])
+    plan.scenario = plan.scenario.with_values({"analysts.cost_per_year": 36_500.0})
+    q1, q2 = plan.periods[0], plan.periods[1]
+    assert plan.cost(q1) == pytest.approx(100.0 * (10 * q1.days + 2 * 30))  # Q2's hires join 30 days early
+    assert plan.cost(q2) == pytest.approx(100.0 * 12 * q2.days)
+
+
+def test_sizing_freezes_the_volume_at_the_periods_end() -> None:
+    spec = load_scenario(YEAR_2021).with_values(
+        {"scenario.horizon_days": 28 + 730, "intake.growth_per_year": 0.1}
+    )
+    periods = periods_of(spec, "quarter", date(2020, 12, 4))
+    last = sizing_scenario(spec, periods[-1])
+    assert last.intake.growth_per_year == 0
+    assert last.intake.volume_multiplier == pytest.approx(1.1 ** (periods[-1].end_day / 365))
+    assert last.scenario.horizon_days - last.scenario.warmup_days == periods[-1].days
+    assert reports_per_day(spec, periods[0]) < reports_per_day(spec, periods[-1])
+    assert reports_per_day(spec, periods[-1]) == pytest.approx(
+        400 * 1.1 ** ((periods[-1].start_day + periods[-1].end_day) / 2 / 365), rel=1e-3
+    )
+
+
+GROWTH = ("--set", "intake.growth_per_year=0.1", "--set", "scenario.horizon_days=1123", "--set",
+          "sla.assessment_hours=72", "--set", "scenario.start_date=2020-12-04")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("plan")
+    data = mmc_dict(10, 0.8, 60, 14, 2, 2)
+    (folder / "mmc.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "plan speaks in dates: give the scenario a start date"),
+        (
+            ["--set", "scenario.start_date=2021-01-04", "--target", "wait_hours_p95<=1"],
+            "plan checks each target period by period",
+        ),
+        (
+            ["--set", "scenario.start_date=2021-01-04", "--target", "sla_assessment_share>=1.5"],
+            "is a share from 0 to 1",
+        ),
+        (
+            ["--set", "scenario.start_date=2021-01-04", "--target", "reports_fund>=1"],
+            "did you mean reports_found",
+        ),
+        (
+            ["--set", "scenario.start_date=2021-01-04", "--precision", "0.1"],
+            "--precision: plan runs every period",
+        ),
+        (["--set", "scenario.start_date=2021-01-04", "--lead-days", "-1"], "--lead-days"),
+        (["--set", "scenario.start_date=2021-01-04", "--period", "week"], "--period"),
+        (["--set", "scenario.start_date=2021-01-04", "--min", "9", "--max", "3"], "--min 9 is above"),
+    ],
+)
+def test_bad_requests_are_exit_2_and_write_nothing(folder: Path, arguments: list[str], message: str) -> None:
+    target = [] if "--target" in arguments else ["--target", "wait_hours_mean<=0.1"]
+    out = folder / "refused"
+    done = hotline_sim_here("plan", folder / "mmc.toml", *target, *arguments, "--out", out, cwd=folder)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert message in done.stderr
+    assert not out.exists() or not any(p.name != ".lock" for p in out.iterdir())
+
+
+@pytest.mark.slow
+def test_the_2021_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Path) -> None:
+    """The 2021 year growing 10 % a year for 3 years, quarter by quarter, with the public's service
+    level (72 hours) and the finds of searching kept near the 2021 team's: the headcount never falls,
+    every quarter meets both targets in the end-to-end run (exit 0, nothing missed), and each
+    recruit-by date is a real date 90 days (the lead time) before its quarter starts."""
+    out = tmp_path / "plan"
+    done = hotline_sim(
+        "plan", YEAR_2021, *GROWTH, "--target", "sla_assessment_share_source_public>=0.95", "--target",
+        "reports_found>=240000", "--replications", "3", "--jobs", "2", "--quiet", "--report", "--out", out,
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with (out / "plan.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "period", "start_date", "end_date", "reports_per_day", "analysts_needed", "headcount", "hires",
+        "recruit_by", "cost", "sla_assessment_share_source_public", "reports_found",
+    ]  # fmt: skip
+    assert len(rows) == 12
+    assert rows[0]["start_date"] == "2021-01-01" and rows[-1]["end_date"] == "2023-12-31"
+    headcount = [int(r["headcount"]) for r in rows]
+    assert headcount == sorted(headcount) and headcount[0] >= 16
+    assert [int(r["hires"]) for r in rows] == [
+        h - b for h, b in zip(headcount, [16, *headcount[:-1]], strict=True)
+    ]
+    volume = [float(r["reports_per_day"]) for r in rows]
+    assert volume == sorted(volume) and volume[-1] / volume[0] == pytest.approx(1.1**2.75, rel=0.02)
+    for row in rows:
+        if int(row["hires"]) > 0:
+            assert date.fromisoformat(row["recruit_by"]) == date.fromisoformat(row["start_date"]) - timedelta(
+                days=90
+            )
+        else:
+            assert row["recruit_by"] == ""
+        assert float(row["sla_assessment_share_source_public"]) >= 0.95
+        assert float(row["reports_found"]) >= 240000
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "plan" and manifest["missed"] == [] and manifest["period"] == "quarter"
+    assert "every period meets every target" in done.stdout
+    assert sum(int(r["hires"]) for r in rows) > 0, "30 % more volume over 3 years needs hires"
+    assert (out / "report.html").is_file() and math.isfinite(sum(volume))
