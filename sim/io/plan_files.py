@@ -10,6 +10,7 @@ from sim.common.files import csv_text
 from sim.experiments.plan import PlanResults, reports_per_day
 from sim.io.output import Output
 from sim.metrics import metric
+from sim.stats.periods import YEARLY
 
 
 def plan_output(done: PlanResults, plots: bool = True) -> Output:
@@ -46,12 +47,14 @@ def plan_markdown(done: PlanResults) -> str:
     first, last = done.periods[0], done.periods[-1]
     currency = spec.analysts.currency
     targets = " and ".join(str(goal) for goal in done.targets)
+    counts = " (counts as a rate a year)" if any(g.metric in YEARLY for g in done.targets) else ""
     lines = [
         f"# Hiring plan: {spec.scenario.name}",
         "",
         f"Asked: for every {done.period_kind} from {first.start} to {last.end}, the smallest team whose "
-        f"whole 95 % CI meets {targets} (counts as a rate a year), with the scenario's growth of "
-        f"{spec.intake.growth_per_year:.0%} a year; {done.replications} replications, seed {done.seed}. "
+        f"whole 95 % CI meets {targets}{counts}, with the scenario's growth of "
+        f"{spec.intake.growth_per_year * 100:g} % a year; {done.replications} replications, "
+        f"seed {done.seed}. "
         f"The team today: {done.own} analysts. Hires join {_days(done.ramp_days)} before their period (the "
         f"ramp-up) and are recruited {_days(done.lead_days)} before they join.",
         "",
@@ -122,6 +125,6 @@ def _with_ci(name: str, mean: float, low: float, high: float) -> str:
         return "undefined"
     if metric(name).kind == "share":
         return f"{mean:.1%} ({max(low, 0):.1%} to {min(high, 1):.1%})"
-    return f"{mean:,.1f} ({low:,.1f} to {high:,.1f})" if metric(name).kind == "hours" else (
-        f"{mean:,.0f} ({low:,.0f} to {high:,.0f})"
-    )  # fmt: skip
+    if metric(name).kind == "hours":
+        return f"{mean:.3g} h ({low:.3g} to {high:.3g} h)"
+    return f"{mean:,.0f} ({low:,.0f} to {high:,.0f})"

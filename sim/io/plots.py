@@ -113,6 +113,9 @@ def backlog_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
     plt, fig, (ax, week_ax) = _figure(rows=2, height_inches=6.5, height_ratios=(3, 2))
     backlog = np.array([r.timeseries["backlog"] for r in results])
     days = np.arange(backlog.shape[1]) + 1  # the backlog at the end of day d is plotted at d + 1
+    start = scenario.scenario.start_date
+    if start is not None:  # dates on the axis: the end of day d is the start of date d + 1
+        days = np.datetime64(start.isoformat()) + days.astype("timedelta64[D]")
     mean = backlog.mean(axis=0)
     half = _ci_half_width(backlog)
     if half is not None:
@@ -120,10 +123,22 @@ def backlog_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
     ax.plot(days, mean, color="black", linewidth=0.9, label=f"mean of {len(results)} replications")
     warmup = scenario.scenario.warmup_days
     if warmup > 0:
-        ax.axvline(warmup, color="0.35", linestyle="--", linewidth=1.0, label="end of warm-up")
-    ax.set_xlabel("day of the run (days; day 0 is a Monday)")
+        at = (
+            warmup
+            if start is None
+            else np.datetime64(start.isoformat()) + np.timedelta64(round(warmup * 24), "h")
+        )
+        ax.axvline(at, color="0.35", linestyle="--", linewidth=1.0, label="end of warm-up")
+    if start is None:
+        ax.set_xlabel("day of the run (days; day 0 is a Monday)")
+        ax.set_xlim(0, max(days[-1], 1))
+    else:
+        import matplotlib.dates as mdates
+
+        ax.set_xlabel(f"date (day 0 is {start:%A %d %B %Y})")
+        ax.set_xlim(np.datetime64(start.isoformat()), days[-1])
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     ax.set_ylabel("reports waiting at end of day")
-    ax.set_xlim(0, max(days[-1], 1))
     ax.set_ylim(bottom=0)
     _title(ax, f"{scenario.scenario.name}: backlog over time")
     _legend(ax, loc="upper left", ncol=3)
@@ -131,7 +146,7 @@ def backlog_plot(results: list[ReplicationResult], scenario: Scenario) -> bytes:
     first = int(np.ceil(warmup))
     measured = backlog[:, first:] if backlog.shape[1] - first >= 7 else backlog
     offset = first if measured is not backlog else 0
-    weekday = (np.arange(measured.shape[1]) + offset) % 7
+    weekday = (np.arange(measured.shape[1]) + offset + scenario.weekday_of_day0) % 7
     by_weekday = np.array(
         [[row[weekday == d].mean() if (weekday == d).any() else np.nan for d in range(7)] for row in measured]
     )

@@ -6,6 +6,7 @@ bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -88,11 +89,17 @@ def run_output(done: RunResults, plots: bool = True, period: str = "week") -> Ou
         ),
         "takedown_by_country.csv": csv_text(("country", "route", *HOST_COLUMNS), takedown_rows(results)),
         "takedown_by_route.csv": csv_text(("route", *HOST_COLUMNS), takedown_rows(results, by="routes")),
-        "periods.csv": csv_text(period_header(), period_rows(results, period_days, warmup_days)),
-        "timeseries.csv": csv_text(
-            ("day", *TIMESERIES),
-            ([day, *(series[k][day] for k in TIMESERIES)] for day in range(len(series["arrivals"]))),
+        "periods.csv": csv_text(
+            *dated(period_header(), period_rows(results, period_days, warmup_days), scenario, 1)
         ),
+        "timeseries.csv": csv_text(
+            *dated(
+                ("day", *TIMESERIES),
+                [[day, *(series[k][day] for k in TIMESERIES)] for day in range(len(series["arrivals"]))],
+                scenario,
+                0,
+            )
+        ),  # fmt: skip
     }
     figures = {}
     if plots:
@@ -116,6 +123,19 @@ def run_output(done: RunResults, plots: bool = True, period: str = "week") -> Ou
         figures,
         extra,
     )
+
+
+def dated(
+    header: Sequence[str], rows: list[list[Any]], scenario: Scenario, day_column: int
+) -> tuple[list[str], list[list[Any]]]:
+    """With `scenario.start_date`, a `date` column (ISO) after the first, from the day number in
+    `day_column`; without one the table as it is."""
+    if scenario.scenario.start_date is None:
+        return list(header), rows
+    dates = [scenario.scenario.date_of_day(row[day_column]).isoformat() for row in rows]  # type: ignore[union-attr]
+    return [header[0], "date", *header[1:]], [
+        [row[0], when, *row[1:]] for row, when in zip(rows, dates, strict=True)
+    ]
 
 
 def in_periods(results: list[ReplicationResult], period: str, warmup_days: float) -> list[ReplicationResult]:

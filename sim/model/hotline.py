@@ -163,7 +163,9 @@ class HotlineModel:
         self.search_when_idle = bool(finds and finds.search_when_idle)
         # whether a break, the viewing cap or a block of searching can come before the next job
         self.limited = self.break_every_hours < math.inf or cap is not None or self.block_hours < math.inf
-        self.plan = plan_workforce(analysts, self.horizon_hours, self.warmup_hours, streams)
+        self.plan = plan_workforce(
+            analysts, self.horizon_hours, self.warmup_hours, streams, scenario.weekday_of_day0
+        )
         windows = [*scenario.intake.surges, *analysts.capacity_windows]
         self.clear_from_hours = max((w.end_day * HOURS_PER_DAY for w in windows), default=0.0)
         self.clear_pending = True

@@ -237,7 +237,10 @@ class SourceIntake:
         base = dict(
             reports_per_day=source.reports_per_day * intake.volume_multiplier,
             growth_per_year=intake.growth_per_year,
-            profile_168=week_profile(intake.weekly_profile, intake.hourly_profile),
+            # hour 0 of the profile is Monday 00:00; of the run, day 0's weekday
+            profile_168=np.roll(
+                week_profile(intake.weekly_profile, intake.hourly_profile), -24 * scenario.weekday_of_day0
+            ),
             horizon_hours=scenario.horizon_hours,
         )
         self.arrivals = ArrivalProcess(**base)

@@ -109,10 +109,11 @@ def _on_rota(share: float, day: int, rank: int, team: int) -> bool:
 
 
 def plan_workforce(
-    analysts: Analysts, horizon_hours: float, warmup_hours: float, streams: Streams
+    analysts: Analysts, horizon_hours: float, warmup_hours: float, streams: Streams, weekday_of_day0: int = 0
 ) -> WorkforcePlan:
-    """Resolve the scenario's team into each analyst's worked duty days over [0, horizon]."""
-    patterns = [split_days(r) for r in analysts.rosters(horizon_hours)]
+    """Resolve the scenario's team into each analyst's worked duty days over [0, horizon]; day 0
+    is the weekday `weekday_of_day0` (Monday 0)."""
+    patterns = [split_days(r) for r in analysts.rosters(horizon_hours, weekday_of_day0)]
     members, leave_day = _members(analysts)
     holidays = set(analysts.holidays)
 

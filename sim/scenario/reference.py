@@ -17,6 +17,7 @@ import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal, NamedTuple, Union
 
 from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
@@ -176,7 +177,7 @@ def _scalar_type(annotation: Any) -> str:
         if len(values) == 1:
             return _literal_text(values[0])
         return _scalar_type(type(values[0]))
-    names = {bool: "true / false", int: "integer", float: "number", str: "string"}
+    names = {bool: "true / false", int: "integer", float: "number", str: "string", date: "date"}
     if annotation in names:
         return names[annotation]
     raise TypeError(f"sim.scenario.reference cannot describe the type {annotation!r}")

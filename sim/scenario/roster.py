@@ -123,9 +123,10 @@ def check_team_fits(shifts: list[WeeklyShift], count: int) -> None:
 
 
 def build_rosters(
-    shifts: list[WeeklyShift], count: int, horizon_hours: float
+    shifts: list[WeeklyShift], count: int, horizon_hours: float, weekday_of_day0: int = 0
 ) -> list[list[tuple[float, float]]]:
-    """Each analyst's on-duty intervals over [0, horizon], merged where they touch.
+    """Each analyst's on-duty intervals over [0, horizon], merged where they touch; day 0 is the
+    weekday `weekday_of_day0` (Monday 0), so a Monday shift first falls on the day 0 + (7 - it) % 7.
 
     Every shift occurrence, in order of start time, takes analysts who are free at its start:
     first those who worked the previous occurrence of the same shift (stable teams), then the
@@ -138,7 +139,7 @@ def build_rosters(
     for week in range(-1, weeks):
         for number, shift in enumerate(shifts):
             for day in shift.days:
-                start = week * HOURS_PER_WEEK + day * HOURS_PER_DAY + shift.start_hour
+                start = week * HOURS_PER_WEEK + (day - weekday_of_day0) * HOURS_PER_DAY + shift.start_hour
                 end = min(start + shift.length_hours, horizon_hours)
                 start = max(start, 0.0)
                 if end > start and shift.analysts > 0:

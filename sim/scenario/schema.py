@@ -8,8 +8,10 @@ and reference metadata (`about`): docs/scenario-reference.md is generated from t
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,8 @@ from sim.scenario.section import NAME_PATTERN, ScenarioError, Section, about
 from sim.scenario.takedown import Reuploads, Takedown
 from sim.scenario.wording import describe_error
 from sim.scenario.workforce import Analysts, Assessment
+
+FIRST_DATE, LAST_DATE = date(1990, 1, 1), date(2100, 12, 31)  # the range of `scenario.start_date`
 
 
 class ScenarioMeta(Section):
@@ -76,6 +80,40 @@ class ScenarioMeta(Section):
         le=MAX_SEED,
         description="Seed of the run's random streams (one `numpy.random.SeedSequence(seed)` per run).",
     )
+    start_date: date | None = Field(
+        default=None,
+        description=(
+            "The calendar date of day 0: the week pattern (shift days, `intake.weekly_profile`) follows "
+            "its real weekdays, `analysts.holidays` may be dates, and the results speak in dates "
+            "(a `date` column in timeseries.csv and periods.csv; `plan` needs it)."
+        ),
+        json_schema_extra=about(
+            "a date, YYYY-MM-DD (a TOML date or a string)",
+            default="none: day 0 is a Monday and results count days",
+            valid=f"from {FIRST_DATE} to {LAST_DATE}",
+        ),
+    )
+
+    @field_validator("start_date", mode="before")
+    @classmethod
+    def _a_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value
+            try:
+                value = date.fromisoformat(text) if len(text) == 10 else None
+            except ValueError:
+                value = None
+            if value is None:
+                raise ValueError(f"expected a date YYYY-MM-DD (e.g. 2021-01-01), got {shown(text)}")
+        if isinstance(value, datetime):
+            raise ValueError("expected a date YYYY-MM-DD without a time of day")
+        if isinstance(value, date) and not FIRST_DATE <= value <= LAST_DATE:
+            raise ValueError(f"expected a date from {FIRST_DATE} to {LAST_DATE}, got {value}")
+        return value
+
+    def date_of_day(self, day: float) -> date | None:
+        """The calendar date of model day `day` (None without a start date)."""
+        return None if self.start_date is None else self.start_date + timedelta(days=math.floor(day))
 
     @field_validator("warmup_days")
     @classmethod
@@ -127,6 +165,50 @@ class Scenario(Section):
     reuploads: Reuploads = Field(default=Reuploads(), description="Removed pages that come back.")
     sla: Sla = Field(default=Sla(), description="Service levels reported as shares.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _holiday_dates(cls, data: Any) -> Any:
+        """Holidays given as dates become day numbers from `scenario.start_date`."""
+        if not isinstance(data, dict):
+            return data
+        team = data.get("analysts")
+        holidays = team.get("holidays") if isinstance(team, dict) else None
+        if not isinstance(holidays, list) or not any(isinstance(h, str | date) for h in holidays):
+            return data
+        meta = data.get("scenario")
+        start = meta.get("start_date") if isinstance(meta, dict) else None
+        if isinstance(start, str):
+            try:
+                start = date.fromisoformat(start)
+            except ValueError:
+                return data  # the start date's own error is reported
+        days = []
+        for index, value in enumerate(holidays):
+            if isinstance(value, str):
+                try:
+                    value = date.fromisoformat(value) if len(value) == 10 else value
+                except ValueError:
+                    pass
+            if isinstance(value, datetime) or isinstance(value, str):
+                raise ValueError(
+                    f".analysts.holidays[{index}]: expected a day number or a date YYYY-MM-DD, "
+                    f"got {shown(value)}"
+                )
+            if isinstance(value, date):
+                if not isinstance(start, date):
+                    raise ValueError(
+                        f".analysts.holidays[{index}]: a date ({value}) needs scenario.start_date, the "
+                        "date of day 0; without one give day numbers"
+                    )
+                value = (value - start).days
+                if value < 0:
+                    raise ValueError(
+                        f".analysts.holidays[{index}]: expected a date on or after scenario.start_date "
+                        f"({start}), got {holidays[index]}"
+                    )
+            days.append(value)
+        return {**data, "analysts": {**team, "holidays": days}}
+
     @model_validator(mode="after")
     def _reupload_source_known(self) -> Scenario:
         if not self.takedown.hosts:  # removal is not modelled: nothing to follow up or re-upload
@@ -171,6 +253,12 @@ class Scenario(Section):
         if self.sla.sources is not None:
             return [name for name in sources if name in self.sla.sources]
         return [name for name, s in sources.items() if not s.is_proactive] or list(sources)
+
+    @property
+    def weekday_of_day0(self) -> int:
+        """The weekday of day 0 (Monday 0 ... Sunday 6): `scenario.start_date`'s, else Monday."""
+        start = self.scenario.start_date
+        return 0 if start is None else start.weekday()
 
     @property
     def horizon_hours(self) -> float:

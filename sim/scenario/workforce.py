@@ -211,7 +211,8 @@ class Analysts(Section):
         default=DEFAULT_SHIFT,
         description=(
             'When the team is on duty: `"24/7"` (the whole team always), a shift table or a list of them. '
-            "Day 0 is a Monday, 00:00. An assessment in progress at the end of a shift is finished; "
+            "Day 0 starts at 00:00 on the weekday of `scenario.start_date` (a Monday without one). "
+            "An assessment in progress at the end of a shift is finished; "
             "no new one starts off shift."
         ),
         json_schema_extra=about(
@@ -313,12 +314,15 @@ class Analysts(Section):
                 )
         return changes
 
-    def rosters(self, horizon_hours: float) -> list[list[tuple[float, float]]]:
-        """Each analyst's on-duty intervals over [0, horizon] (hours from Monday 00:00 of day 0)."""
+    def rosters(self, horizon_hours: float, weekday_of_day0: int = 0) -> list[list[tuple[float, float]]]:
+        """Each analyst's on-duty intervals over [0, horizon] (hours from 00:00 of day 0, whose
+        weekday is `weekday_of_day0`: Monday 0, `Scenario.weekday_of_day0`)."""
         if self.schedule == "24/7":
             return [[(0.0, horizon_hours)] for _ in range(self.count)]
         shifts = [self.schedule] if isinstance(self.schedule, Shift) else self.schedule
-        return build_rosters([s.weekly(self.count) for s in shifts], self.count, horizon_hours)
+        return build_rosters(
+            [s.weekly(self.count) for s in shifts], self.count, horizon_hours, weekday_of_day0
+        )
 
 
 class Assessment(Section):
