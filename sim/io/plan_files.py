@@ -124,7 +124,7 @@ def _with_ci(name: str, mean: float, low: float, high: float) -> str:
     if math.isnan(mean):
         return "undefined"
     if metric(name).kind == "share":
-        return f"{mean:.1%} ({max(low, 0):.1%} to {min(high, 1):.1%})"
+        return f"{mean * 100:.1f} % ({max(low, 0) * 100:.1f} to {min(high, 1) * 100:.1f} %)"
     if metric(name).kind == "hours":
         return f"{mean:.3g} h ({low:.3g} to {high:.3g} h)"
     return f"{mean:,.0f} ({low:,.0f} to {high:,.0f})"
