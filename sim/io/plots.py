@@ -347,7 +347,7 @@ def plan_plot(
 
     plt, fig, (ax,) = _figure()
     edges = [*starts, ends[-1]]
-    ax.stairs(headcount, edges, color="black", linewidth=1.8, label="planned headcount")
+    ax.stairs(headcount, edges, baseline=None, color="black", linewidth=1.8, label="planned headcount")
     middles = [s + (e - s) / 2 for s, e in zip(starts, ends, strict=True)]
     shown = [(m, n) for m, n in zip(middles, needed, strict=True) if n is not None]
     if shown:
