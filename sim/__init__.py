@@ -6,15 +6,16 @@ imagery, and makes no network call.
 
 __version__ = "0.1.0"
 API = (
-    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "plan", "write", "write_report",
-    "RunResults", "SweepResults", "StaffResults", "SensitivityResults", "PlanResults",
+    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "plan", "compare", "write",
+    "write_report", "RunResults", "SweepResults", "StaffResults", "SensitivityResults", "PlanResults",
+    "CompareResults",
 )  # fmt: skip
 
 
 def __getattr__(name: str):
     """The Python API (`sim.api`): `load_scenario`, `run`, `sweep`, `staff`, `sensitivity_analysis`,
-    `plan`, `write`, `write_report` and the result classes, imported only when used, so that the command line
-    starts quickly."""
+    `plan`, `compare`, `write`, `write_report` and the result classes, imported only when used, so
+    that the command line starts quickly."""
     if name in API:
         from sim import api
 

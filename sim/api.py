@@ -22,6 +22,7 @@ writes the planner report of any results folder. The functions live in their lay
 
 from pathlib import Path
 
+from sim.experiments.compare import CompareResults, compare
 from sim.experiments.plan import PlanResults, plan
 from sim.experiments.run import RunResults, run
 from sim.experiments.sensitivity import SensitivityResults, sensitivity_analysis
@@ -41,6 +42,7 @@ def write_report(folder: str | Path, out: str | Path | None = None, question: st
 
 
 __all__ = [
-    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "plan", "write", "write_report",
-    "RunResults", "SweepResults", "StaffResults", "SensitivityResults", "PlanResults",
+    "load_scenario", "run", "sweep", "staff", "sensitivity_analysis", "plan", "compare", "write",
+    "write_report", "RunResults", "SweepResults", "StaffResults", "SensitivityResults", "PlanResults",
+    "CompareResults",
 ]  # fmt: skip

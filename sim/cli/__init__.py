@@ -2,8 +2,9 @@
 
 Exit codes: 0 success, 2 invalid input (scenario or arguments), 1 anything else, 130 Ctrl-C,
 141 the reader of the output stopped early (`| head`; every file is written by then).
-The commands are in `sim.cli.simulate` (run, sweep, staff, sensitivity), `sim.cli.plan` (plan) and
-`sim.cli.files` (check, report, reproduce); what they share is in `sim.cli.common`.
+The commands are in `sim.cli.simulate` (run, sweep, staff, sensitivity), `sim.cli.plan` (plan),
+`sim.cli.compare` (compare) and `sim.cli.files` (check, report, reproduce); what they share is in
+`sim.cli.common`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import click
 
 from sim import __version__
 from sim.cli.common import EXIT_CLOSED_PIPE, EXIT_FAILURE, EXIT_INVALID, parse_override
+from sim.cli.compare import compare
 from sim.cli.files import check, report, reproduce
 from sim.cli.plan import plan
 from sim.cli.simulate import run, sensitivity, staff, sweep
@@ -81,7 +83,7 @@ def cli() -> None:
     """Simulate a reporting hotline's queue, time to takedown and staffing (synthetic events only)."""
 
 
-for _command in (run, sweep, staff, sensitivity, plan, report, check, reproduce):
+for _command in (run, sweep, staff, sensitivity, plan, compare, report, check, reproduce):
     cli.add_command(_command)
 
 

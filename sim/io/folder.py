@@ -54,6 +54,8 @@ KNOWN_NAMES = frozenset(
     {
         "summary.csv",
         "summary.md",
+        "compare.csv",
+        "compare.md",
         "plan.csv",
         "plan.md",
         "plan.png",
@@ -77,8 +79,8 @@ KNOWN_NAMES = frozenset(
         MANIFEST_NAME,
     }
 )
-KINDS = ("run", "sweep", "staff", "sensitivity", "plan")  # the commands that write a manifest
-KNOWN_PATTERN = re.compile(r"(sweep|sensitivity)_[A-Za-z0-9_]{1,200}\.png")
+KINDS = ("run", "sweep", "staff", "sensitivity", "plan", "compare")  # the commands that write a manifest
+KNOWN_PATTERN = re.compile(r"(sweep|sensitivity|compare)_[A-Za-z0-9_]{1,200}\.png")
 CACHE_PATTERN = re.compile(r"[0-9a-f]{64}\.(json|pickle)")  # the resume cache's, and its former ones
 TEMP_PATTERN = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")  # tempfile.mkstemp's, as sim.io.output names them
 

@@ -372,3 +372,27 @@ def plan_plot(
     ax.legend(handles, labels, loc="upper left", fontsize="small")
     _title(ax, f"{name}: hiring plan")
     return _png(plt, fig)
+
+
+@_styled
+def compare_plot(labels: list[str], summaries: list, differences: list, metric: str) -> bytes:
+    """`metric` in each file compared (mean and 95 % CI), and beside each the paired difference
+    from the first file (mean and 95 % CI)."""
+    plt, fig, (ax, diff_ax) = _figure(rows=2, height_inches=6.0, height_ratios=(1, 1))
+    y = np.arange(len(labels))[::-1]
+    for axis, values, words in (
+        (ax, summaries, "mean, 95 % CI"),
+        (diff_ax, differences, "paired difference"),
+    ):
+        mean = np.array([v.mean for v in values], dtype=float)
+        low = np.array([v.ci95_low for v in values], dtype=float)
+        high = np.array([v.ci95_high for v in values], dtype=float)
+        axis.errorbar(mean, y, xerr=[np.nan_to_num(mean - low), np.nan_to_num(high - mean)], fmt="o",
+                      color="black", capsize=4, label=words)  # fmt: skip
+        axis.set_yticks(y, labels)
+        axis.grid(axis="y", visible=False)
+    diff_ax.axvline(0.0, color="0.35", linestyle="--", linewidth=1.0)
+    ax.set_xlabel(axis_label(metric))
+    diff_ax.set_xlabel(f"difference from {labels[0]}: {axis_label(metric)} (paired by replication)")
+    _title(ax, f"{metric}: the files compared (95 % CI)")
+    return _png(plt, fig)

@@ -1,9 +1,9 @@
 """Writing an experiment's results: one call for every command's results object.
 
-`write(results, out_dir)` turns a run, a sweep, a staffing search, a sensitivity analysis or a
-hiring plan into its files (`sim.io.output.Output`) and writes them with the one routine every command uses
-(`write_output`: the folder locked, its previous files cleared, tables, figures, manifest last).
-The results are never changed.
+`write(results, out_dir)` turns a run, a sweep, a staffing search, a sensitivity analysis, a hiring
+plan or a comparison into its files (`sim.io.output.Output`) and writes them with the one routine
+every command uses (`write_output`: the folder locked, its previous files cleared, tables,
+figures, manifest last). The results are never changed.
 """
 
 from __future__ import annotations
@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.experiments.compare import CompareResults
 from sim.experiments.plan import PlanResults
 from sim.experiments.run import RunResults
 from sim.experiments.sensitivity import SensitivityResults
 from sim.experiments.staff_results import StaffResults
 from sim.experiments.sweep import SweepResults
+from sim.io.compare_files import compare_output
 from sim.io.output import Output, write_output
 from sim.io.plan_files import plan_output
 from sim.io.run_files import run_output
@@ -23,7 +25,7 @@ from sim.io.sensitivity_files import sensitivity_output
 from sim.io.staffing_files import staffing_output
 from sim.io.sweep_files import sweep_output
 
-Results = RunResults | SweepResults | StaffResults | SensitivityResults | PlanResults
+Results = RunResults | SweepResults | StaffResults | SensitivityResults | PlanResults | CompareResults
 
 
 def output_of(results: Results, plots: bool = True, period: str = "week") -> Output:
@@ -38,6 +40,8 @@ def output_of(results: Results, plots: bool = True, period: str = "week") -> Out
         return sensitivity_output(results, plots)
     if isinstance(results, PlanResults):
         return plan_output(results, plots)
+    if isinstance(results, CompareResults):
+        return compare_output(results, plots)
     raise TypeError(f"not the results of a hotline-sim experiment: {type(results).__name__}")
 
 

@@ -43,7 +43,7 @@ Replications = Annotated[int, Field(ge=1, le=MAX_REPLICATIONS)]
 KeyValue = Annotated[int, Field(ge=0, le=MAX_ANALYSTS)]  # a searched key's value (a shift may have 0)
 
 EXPECTED = {
-    "kind": "one of run, sweep, staff, sensitivity, plan",
+    "kind": "one of run, sweep, staff, sensitivity, plan, compare",
     "scenario_name": "text",
     "scenario_file": "text or null",
     "scenario_sha256": "64 lowercase hexadecimal digits or null",
@@ -86,6 +86,14 @@ EXPECTED = {
     "missed": "a list of period labels",
     "missed[]": "a period label (text)",
     "end_to_end_runs": "a whole number >= 1",
+    "compared": "a list of at least two {label, file, sha256, scenario_name}",
+    "compared[]": "an object {label, file, sha256, scenario_name}",
+    "compared[].label": "text (not empty)",
+    "compared[].file": "text or null",
+    "compared[].sha256": "64 hexadecimal digits or null",
+    "compared[].scenario_name": "text",
+    "notes": "a list of text",
+    "notes[]": "text",
     "keys": "a non-empty list of dotted keys",
     "keys[]": "a dotted key (text)",
 }
@@ -111,7 +119,7 @@ class Manifest(BaseModel):
     """The fields of manifest.json that the report uses (every command writes them), typed."""
 
     model_config = _FIELDS
-    kind: Literal["run", "sweep", "staff", "sensitivity", "plan"]
+    kind: Literal["run", "sweep", "staff", "sensitivity", "plan", "compare"]
     scenario_name: str
     scenario_file: str | None
     scenario_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
@@ -203,12 +211,32 @@ class PlanManifest(Manifest):
         return valid_targets(value)
 
 
+class Compared(BaseModel):
+    """One file of a comparison: its label, path, SHA-256 and scenario name."""
+
+    model_config = _FIELDS
+    label: Annotated[str, Field(min_length=1, max_length=300)]
+    file: str | None
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
+    scenario_name: str
+
+
+class CompareManifest(Manifest):
+    """A comparison's manifest: the files compared (the first is the base), the metrics plotted,
+    and the warnings (files of different lengths)."""
+
+    compared: Annotated[list[Compared], Field(min_length=2, max_length=1000)]
+    metrics: Annotated[list[MetricName], Field(min_length=1)]
+    notes: list[str]
+
+
 MANIFESTS: dict[str, type[Manifest]] = {
     "run": Manifest,
     "sweep": SweepManifest,
     "staff": StaffManifest,
     "sensitivity": SensitivityManifest,
     "plan": PlanManifest,
+    "compare": CompareManifest,
 }
 
 
@@ -334,7 +362,7 @@ def load_manifest(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         if len(problems) > MAX_PROBLEMS:
             lines.append(f"{path}: ... and {len(problems) - MAX_PROBLEMS} more problem(s)")
         if not known:
-            kinds = "run, sweep, staff, sensitivity or plan"
+            kinds = "run, sweep, staff, sensitivity, plan or compare"
             lines.insert(0, f"{path}: not a hotline-sim manifest (no kind: {kinds})")
         raise ReportError("\n".join(lines)) from None
     try:

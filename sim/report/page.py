@@ -98,6 +98,13 @@ def _figures(results: Results) -> list[Figure]:
              "one line per value of the other keys; the band is the 95 % CI over replications.")
             for m in manifest["metrics"]
         ]  # fmt: skip
+    elif kind == "compare":
+        specs = [
+            (f"compare_{m}.png", f"{m} in each file",
+             "The mean and 95 % CI in each file (above) and the paired difference from the first file "
+             "(below).")
+            for m in manifest["metrics"]
+        ]  # fmt: skip
     elif kind == "plan":
         specs = [("plan.png", "The hiring plan",
                   "The planned headcount (steps), the analysts each period needs on its own (points) and "
@@ -205,6 +212,26 @@ def _staff_table(results: Results) -> Table:
     return Table("The targets at each value tried", header, body, note, [True, False, True, False])
 
 
+def _compare_table(results: Results) -> Table:
+    body = []
+    for row in results.rows:
+        if row["metric"] not in results.manifest["metrics"]:
+            continue
+        kind = metric_kind(row["metric"])
+        first = row["scenario"] == results.manifest["compared"][0]["label"]
+        n = results.manifest["replications"]
+        difference = "(the base)" if first else ci_words(
+            row["difference"], row["difference_ci95_low"], row["difference_ci95_high"], n, kind, signed=True
+        )  # fmt: skip
+        mean = ci_words(
+            row["mean"], row["ci95_low"], row["ci95_high"], results.manifest["replications"], kind
+        )
+        body.append([row["metric"], row["scenario"], mean, difference])
+    note = "Every file was run with the same seed and replications: differences are paired by replication."
+    header = ["metric", "scenario", "mean (95 % CI)", "difference from the first (paired 95 % CI)"]
+    return Table("The key metrics in each file", header, body, note, [False, False, True, True])
+
+
 def _plan_table(results: Results) -> Table:
     metrics = list(dict.fromkeys(target_metric(t) for t in results.manifest["targets"]))
     body = []
@@ -256,6 +283,8 @@ def build_report(folder: str | Path, question_text: str | None = None) -> str:
         tables = _sensitivity_tables(results)
     elif kind == "plan":
         tables = [_plan_table(results)]
+    elif kind == "compare":
+        tables = [_compare_table(results)]
     figures = _figures(results)
 
     environment = jinja2.Environment(

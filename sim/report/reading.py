@@ -13,6 +13,7 @@ from sim.common.messages import cut
 from sim.metrics import KEY_FIGURES
 from sim.report.manifest import ReportError, load_manifest
 from sim.report.tables import (
+    COMPARE_TABLE,
     DIFFERENCE_TABLE,
     NAME,
     NUMBER,
@@ -22,6 +23,7 @@ from sim.report.tables import (
     SUMMARY_TABLE,
     TAKEDOWN_TABLE,
     Row,
+    compare_check,
     difference_check,
     plan_check,
     read_table,
@@ -58,14 +60,15 @@ def listed(folder: Path, manifest: dict[str, Any], name: str) -> Path | None:
 
 
 def folder_kind(folder: Path, manifest: dict[str, Any]) -> str:
-    """What made the folder: "run", "sweep", "staff", "sensitivity" or "plan", as its (validated) manifest
-    says; ReportError when that command's table is not in the folder or not in the manifest."""
+    """What made the folder: "run", "sweep", "staff", "sensitivity", "plan" or "compare", as its
+    (validated) manifest says; ReportError when that command's table is not in the folder or not in
+    the manifest."""
     kind = manifest["kind"]
     name = KIND_FILES[kind]
     if not (folder / name).exists():
         raise ReportError(
             f"{folder / name}: missing, so no result table (manifest.json says `{kind}` wrote the folder); "
-            "give a folder written by hotline-sim run, sweep, staff, sensitivity or plan"
+            "give a folder written by hotline-sim run, sweep, staff, sensitivity, plan or compare"
         )
     if name not in manifest["files"]:
         raise ReportError(f"{folder / 'manifest.json'}: files: does not list {name}, the table of a {kind}")
@@ -149,6 +152,15 @@ def read_results(folder: str | Path) -> Results:
         results.rows = read_table(main, STAFFING_TABLE, staffing_check)
         if not results.rows:
             raise ReportError(f"{main}: no rows (a staffing search tries at least one team size)")
+    elif kind == "compare":
+        results.rows = read_table(main, COMPARE_TABLE, compare_check)
+        labels = [entry["label"] for entry in manifest["compared"]]
+        found = list(dict.fromkeys(row["scenario"] for row in results.rows))
+        if found != labels:
+            raise ReportError(
+                f"{main}: scenarios {found}, expected those of manifest.json's compared: {labels}"
+            )
+        _require_metrics(main, results.rows, manifest["metrics"])
     elif kind == "plan":
         metrics = [(name, NUMBER) for name in dict.fromkeys(target_metric(t) for t in manifest["targets"])]
         results.rows = read_table(main, [*PLAN_TABLE, *metrics], plan_check)

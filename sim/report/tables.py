@@ -119,6 +119,9 @@ SENSITIVITY_TABLE = (("key", NAME), ("direction", DIRECTION), ("value", TEXT), (
                      ("mean", NUMBER), ("ci95_low", NUMBER), ("ci95_high", NUMBER), ("difference", NUMBER),
                      ("difference_ci95_low", NUMBER), ("difference_ci95_high", NUMBER),
                      ("replications", COUNT), ("problem", TEXT))  # fmt: skip
+COMPARE_TABLE = (("metric", NAME), ("scenario", NAME), ("mean", NUMBER), ("ci95_low", NUMBER),
+                 ("ci95_high", NUMBER), ("difference", NUMBER), ("difference_ci95_low", NUMBER),
+                 ("difference_ci95_high", NUMBER))  # fmt: skip
 PLAN_TABLE = (("period", NAME), ("start_date", DATE), ("end_date", DATE), ("reports_per_day", AT_LEAST_0),
               ("analysts_needed", VALUE_OR_EMPTY), ("headcount", VALUE), ("hires", VALUE),
               ("recruit_by", DATE_OR_EMPTY), ("cost", AT_LEAST_0))  # fmt: skip
@@ -237,6 +240,14 @@ def difference_check(row: Row) -> Problem | None:
 def staffing_check(row: Row) -> Problem | None:
     """A row of staffing.csv: the target's metric at one team size."""
     return _first(_level(row["metric"], "mean", row["mean"]), _interval(row, "mean", "ci95_low", "ci95_high"))
+
+
+def compare_check(row: Row) -> Problem | None:
+    """A row of compare.csv: a metric in one file, and its paired difference from the first."""
+    metric = row["metric"]
+    return _first(_level(metric, "mean", row["mean"]), _interval(row, "mean", "ci95_low", "ci95_high"),
+                  _difference(metric, "difference", row["difference"]),
+                  _interval(row, "difference", "difference_ci95_low", "difference_ci95_high"))  # fmt: skip
 
 
 def plan_check(row: Row) -> Problem | None:

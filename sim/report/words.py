@@ -33,6 +33,7 @@ KIND_FILES = {
     "staff": "staffing.csv",
     "sensitivity": "sensitivity.csv",
     "plan": "plan.csv",
+    "compare": "compare.csv",
 }
 RUN_FIGURES = (
     ("backlog.png", "Backlog over time",
@@ -142,6 +143,8 @@ def key_figures(
         return _sweep_figures(manifest, rows)
     if kind == "plan":
         return _plan_figures(manifest, scenario, rows)
+    if kind == "compare":
+        return _compare_figures(manifest, rows)
     return _sensitivity_figures(manifest, rows)
 
 
@@ -205,6 +208,20 @@ def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> lis
     if manifest["erlang_estimate"] is not None:
         estimate = f"{manifest['erlang_estimate']} analysts"
         figures.append(("Erlang C estimate for comparison (an always-on team)", estimate))
+    return figures
+
+
+def _compare_figures(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    labels = [entry["label"] for entry in manifest["compared"]]
+    figures = []
+    for metric in manifest["metrics"]:
+        kind = metric_kind(metric)
+        for row in rows:
+            if row["metric"] != metric or row["scenario"] == labels[0] or math.isnan(row["difference"]):
+                continue
+            text = ci_words(row["difference"], row["difference_ci95_low"], row["difference_ci95_high"],
+                            manifest["replications"], kind, signed=True)  # fmt: skip
+            figures.append((f"{metric}: {row['scenario']} against {labels[0]} (paired)", text))
     return figures
 
 
@@ -304,6 +321,9 @@ def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> s
     if kind == "sensitivity":
         metrics = _and(manifest["metrics"])
         return f"Which of the assumptions of “{name}” do {metrics} depend on most?"
+    if kind == "compare":
+        labels = [entry["label"] for entry in manifest["compared"]]
+        return f"How do {_and(labels[1:])} differ from {labels[0]}, with the same random numbers?"
     if kind == "plan":
         targets = _and(manifest["targets"])
         return (
