@@ -393,6 +393,6 @@ def compare_plot(labels: list[str], summaries: list, differences: list, metric: 
         axis.grid(axis="y", visible=False)
     diff_ax.axvline(0.0, color="0.35", linestyle="--", linewidth=1.0)
     ax.set_xlabel(axis_label(metric))
-    diff_ax.set_xlabel(f"difference from {labels[0]}: {axis_label(metric)} (paired by replication)")
+    diff_ax.set_xlabel(f"paired difference from the first file: {axis_label(metric)}")
     _title(ax, f"{metric}: the files compared (95 % CI)")
     return _png(plt, fig)
