@@ -198,7 +198,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
         (["--set", "scenario.start_date=2021-01-04", "--lead-days", "-1"], "--lead-days"),
         (["--set", "scenario.start_date=2021-01-04", "--ramp-days", "-5"], "--ramp-days"),
-        (["--set", "scenario.start_date=2021-01-04", "--set", "sla.assessment_hours=0"], "sla.assessment_hours"),
+        (["--set", "scenario.start_date=2021-01-04", "--set", "sla.assessment_hours=0"], "sla.assessment"),
         (["--set", "scenario.start_date=2021-01-04", "--period", "week"], "--period"),
         (["--set", "scenario.start_date=2021-01-04", "--min", "9", "--max", "3"], "--min 9 is above"),
     ],

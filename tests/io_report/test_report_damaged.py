@@ -253,8 +253,8 @@ def manifest_cases() -> list[Case]:
     ]
     wrong: list[tuple[str, str, Any, str]] = [
         ("run", "kind", "walk", "not a hotline-sim manifest"),
-        ("run", "kind", 3, "kind: expected one of run, sweep, staff, sensitivity, got 3"),
-        ("run", "kind", [], "kind: expected one of run, sweep, staff, sensitivity, got []"),
+        ("run", "kind", 3, "kind: expected one of run, sweep, staff, sensitivity, plan, compare, got 3"),
+        ("run", "kind", [], "kind: expected one of run, sweep, staff, sensitivity, plan, compare, got []"),
         ("run", "scenario_name", 3, "scenario_name: expected text, got 3"),
         ("run", "scenario_name", None, "scenario_name: expected text, got null"),
         ("run", "scenario_file", 7, "scenario_file: expected text or null, got 7"),
