@@ -45,8 +45,22 @@ set_option = click.option(
 )
 
 
-def run_options(default_out: str):
-    """The options every simulating command shares: replications, seed, output, jobs, plots, --set."""
+def run_options(default_out: str, precision: bool = True):
+    """The options every simulating command shares: replications, seed, output, jobs, plots, --set;
+    with `precision`, replication control (--precision, --max-replications)."""
+
+    controls = [
+        click.option(
+            "--precision",
+            type=click.FloatRange(min=0, min_open=True),
+            help="Add replications until the key metrics' relative 95 % CI half-width is <= this.",
+        ),
+        click.option(
+            "--max-replications",
+            type=click.IntRange(min=2, max=MAX_REPLICATIONS),
+            help="With --precision: the most replications [100].",
+        ),
+    ]
 
     def decorate(command):
         for option in reversed(
@@ -84,20 +98,10 @@ def run_options(default_out: str):
                     "or 'local' for a local cluster; needs hotline-sim[dask]; never changes the numbers.",
                 ),
                 click.option(
-                    "--precision",
-                    type=click.FloatRange(min=0, min_open=True),
-                    help="Add replications until the key metrics' relative 95 % CI half-width is <= this.",
-                ),
-                click.option(
                     "--quiet",
                     "-q",
                     is_flag=True,
                     help="No progress bar.",
-                ),
-                click.option(
-                    "--max-replications",
-                    type=click.IntRange(min=2, max=MAX_REPLICATIONS),
-                    help="With --precision: the most replications [100].",
                 ),
                 click.option(
                     "--force",
@@ -105,6 +109,7 @@ def run_options(default_out: str):
                     help="Run a job beyond the size limits (docs/limits.md) anyway.",
                 ),
                 set_option,
+                *(controls if precision else []),
             ]
         ):
             command = option(command)

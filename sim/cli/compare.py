@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@run_options("runs/compare/")
+@run_options("runs/compare/", precision=False)
 def compare(
     scenarios: tuple[str, ...],
     replications: int | None,
@@ -35,8 +35,6 @@ def compare(
     jobs: int,
     no_plots: bool,
     report: bool,
-    precision: float | None,
-    max_replications: int | None,
     force: bool,
     overrides: tuple[str, ...],
     scheduler: str | None,
@@ -54,11 +52,6 @@ def compare(
 
     if len(scenarios) < 2:
         click.echo("compare: expected at least two scenario files (the first is the base)", err=True)
-        sys.exit(EXIT_INVALID)
-    if precision is not None or max_replications is not None:
-        click.echo(
-            "--precision: compare runs every file with the same replications; give -n instead", err=True
-        )
         sys.exit(EXIT_INVALID)
     specs = [with_overrides(load(path), path, overrides) for path in scenarios]
     out_dir = Path(out) if out else Path("runs") / "compare"

@@ -10,7 +10,6 @@ import click
 
 from sim.cli.common import (
     EXIT_FAILURE,
-    EXIT_INVALID,
     load,
     one_writer,
     progress,
@@ -45,7 +44,7 @@ if TYPE_CHECKING:
               help="Fewest analysts.")  # fmt: skip
 @click.option("--max", "high", type=click.IntRange(min=1, max=MAX_ANALYSTS), default=100, show_default=True,
               help="Most analysts.")  # fmt: skip
-@run_options("runs/<name>/plan/")
+@run_options("runs/<name>/plan/", precision=False)
 def plan(
     scenario: str,
     targets: tuple[str, ...],
@@ -60,8 +59,6 @@ def plan(
     jobs: int,
     no_plots: bool,
     report: bool,
-    precision: float | None,
-    max_replications: int | None,
     force: bool,
     overrides: tuple[str, ...],
     scheduler: str | None,
@@ -80,11 +77,6 @@ def plan(
     from sim.api import plan as plan_api
     from sim.experiments.staffing import UnreachableTarget
 
-    if precision is not None or max_replications is not None:
-        click.echo(
-            "--precision: plan runs every period with the same replications; give -n instead", err=True
-        )
-        sys.exit(EXIT_INVALID)
     spec = with_overrides(load(scenario), scenario, overrides)
     out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "plan"
     with one_writer() as hold:

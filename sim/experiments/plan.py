@@ -238,6 +238,7 @@ class PlanResults:
     jobs: int = 1
     source: Path | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    changes: list[str] = field(default_factory=list)  # what the end-to-end check changed, and why
 
     @property
     def own(self) -> int:
@@ -408,8 +409,13 @@ def plan(
         results.checked = end_to_end(results, options, metrics, keys, run_groups)
         results.checks += 1
         missing = next((k for k in range(len(periods)) if not all(results.meets(k))), None)
-        if missing is None or not bring_forward(results, missing):
+        if missing is None:
             break
+        why = missed_words(results, missing)
+        moved = bring_forward(results, missing)
+        if moved is None:
+            break
+        results.changes.append(f"{why}: {moved}")
     return results
 
 
@@ -433,14 +439,30 @@ def end_to_end(
     return [period_summaries(done.groups[0], metrics, p.start_day, p.end_day, keys) for p in results.periods]
 
 
-def bring_forward(results: PlanResults, missing: int) -> bool:
+def bring_forward(results: PlanResults, missing: int) -> str | None:
     """Period `missing` fails a target: bring the next later hire forward to it, or add one from it
-    on; False when the headcount would pass the most analysts to try."""
+    on; what was done, in words (None when the headcount would pass the most analysts to try)."""
     counts = results.headcount
     later = next((k for k in range(missing + 1, len(counts)) if results.hires[k] > 0), None)
     stop = later if later is not None else len(counts)
     if counts[missing] + 1 > results.high:
-        return False
+        return None
     for k in range(missing, stop):
         counts[k] += 1
-    return True
+    label = results.periods[missing].label
+    if later is None:
+        return f"one hire added from {label}"
+    return f"one hire brought forward from {results.periods[later].label} to {label}"
+
+
+def missed_words(results: PlanResults, index: int) -> str:
+    """Which targets period `index` missed in the end-to-end run, with the team it had."""
+    period = results.periods[index]
+    missed = []
+    for goal, meets in zip(results.targets, results.meets(index), strict=True):
+        if not meets:
+            s = results.checked[index][goal.metric]
+            missed.append(
+                f"{goal.metric} {s.mean:,.4g} (95 % CI {s.ci95_low:,.4g} to {s.ci95_high:,.4g}) missed {goal}"
+            )
+    return f"{period.label} with {results.headcount[index]} analysts: " + "; ".join(missed)

@@ -101,6 +101,7 @@ class StaffResults:
             lines.append(
                 f"  {t.analysts:4d}{' analysts' if self.key == TEAM_KEY else ''}: " + "; ".join(parts) + own
             )
+        lines += self.floor_lines()
         lines += self.estimate_lines()
         lines += self.found_lines()
         lines += self.cost_lines()
@@ -110,6 +111,20 @@ class StaffResults:
     def targets_text(self) -> str:
         """The targets joined by "and"."""
         return " and ".join(str(goal) for goal in self.targets)
+
+    def at_floor(self) -> bool:
+        """Whether the answer is `--min` with the value below it not tried (it may meet too)."""
+        floor = 1 if self.key == TEAM_KEY else 0
+        return self.answer == self.low > floor and self.trial(self.low - 1) is None
+
+    def floor_lines(self) -> list[str]:
+        """A note when the answer is `--min`: smaller values were not tried."""
+        if not self.at_floor():
+            return []
+        return [
+            f"note: the answer is --min ({self.low}): smaller values were not tried, so fewer may meet the "
+            f"targets too (lower --min to find out)"
+        ]
 
     def estimate_lines(self) -> list[str]:
         """The Erlang C estimate, what it covers, and why the answer is more than `ESTIMATE_CLOSE`
@@ -130,7 +145,7 @@ class StaffResults:
             line += f" (for {_and([str(g) for g in covered])}; "
             line += f"{_and([g.metric for g in uncovered])} has no closed form)"
         lines = [line]
-        if self.answer is None or abs(self.answer - estimate) <= ESTIMATE_CLOSE:
+        if self.answer is None or abs(self.answer - estimate) <= ESTIMATE_CLOSE or self.at_floor():
             return lines
         below = self.trial(self.answer - 1)
         deciding = (

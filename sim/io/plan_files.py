@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime, time
 from functools import partial
 
@@ -33,6 +34,7 @@ def plan_output(done: PlanResults, plots: bool = True) -> Output:
         "lead_days": done.lead_days,
         "ramp_days": done.ramp_days,
         "missed": done.missed,
+        "changes": done.changes,
         "end_to_end_runs": done.checks,
     }
     return Output(
@@ -89,13 +91,22 @@ def plan_markdown(done: PlanResults) -> str:
             f"**Checked end to end** ({runs} of the whole horizon with exactly these hires, ramp-up "
             "included, backlog carried from period to period): every period meets every target."
         )
+    if done.changes:
+        lines += [
+            "",
+            "Changed after the end-to-end check (the sizing of each period on its own was not enough):",
+        ]
+        lines += [f"- {change}" for change in done.changes]
     hired = sum(done.hires)
     lines += ["", f"Hires in all: {hired}, the headcount from {done.own} to {done.headcount[-1]} analysts."]
     costs = [done.cost(p) for p in done.periods]
     if all(c is not None for c in costs):
+        total = math.fsum(costs)  # type: ignore[arg-type]
+        unchanged = replace(done, headcount=[done.own] * len(done.periods))  # no hires by the plan
+        today = math.fsum(unchanged.cost(p) or 0.0 for p in done.periods)
         lines.append(
-            f"Cost over the plan: {math.fsum(costs):,.0f} {currency} "  # type: ignore[arg-type]
-            f"({spec.analysts.cost_per_year:,.0f} {currency} an analyst a year)."
+            f"Cost over the plan: {total:,.0f} {currency} for the whole team, of which the plan's hires "
+            f"{total - today:,.0f} ({spec.analysts.cost_per_year:,.0f} {currency} an analyst a year)."
         )
     late = [
         p.label

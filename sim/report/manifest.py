@@ -204,6 +204,7 @@ class PlanManifest(Manifest):
     ramp_days: Annotated[float, Field(ge=0)]
     missed: Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10_000)]
     end_to_end_runs: Positive
+    changes: list[str] = []
 
     @field_validator("targets")
     @classmethod

@@ -198,12 +198,16 @@ def whole_hour_day(day: float) -> float:
 
 
 class Window(Section):
-    """A window of days `[start_day, end_day)`, day 0 starting at time 0 (a Monday)."""
+    """A window of days `[start_day, end_day)`, day 0 starting at time 0 (a Monday, or
+    `scenario.start_date`)."""
 
     start_day: float = Field(
         ge=0,
         le=MAX_DAYS,
-        description="First day of the window (day 0 starts at time 0, a Monday); fractions allowed.",
+        description=(
+            "First day of the window (day 0 starts at time 0: a Monday, or `scenario.start_date`); "
+            "fractions allowed."
+        ),
         json_schema_extra=about("days from day 0"),
     )
     end_day: float = Field(

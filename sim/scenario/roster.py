@@ -1,11 +1,11 @@
 """When each analyst is on duty: shift tables -> per-analyst on-duty intervals in model hours.
 
-Day 0 of the model is a Monday and time 0 is Monday 00:00. A shift `{days, start, end, analysts}`
-runs on each listed day from `start` to `end`; `end <= start` means it crosses midnight and ends on
-the next day. At no moment may the shifts need more analysts than the team has; analysts are then
-assigned occurrence by occurrence (see `build_rosters`), so early and late shifts get different
-people when the team is large enough, and the same people from one day to the next.
-"""
+Day 0 of the model is a Monday (or `scenario.start_date`'s weekday) and time 0 is its 00:00. A
+shift `{days, start, end, analysts}` runs on each listed day from `start` to `end`; `end <= start`
+means it crosses midnight and ends on the next day. At no moment may the shifts need more analysts
+than the team has; analysts are then assigned occurrence by occurrence (see `build_rosters`), so
+early and late shifts get different people when the team is large enough, and the same people from
+one day to the next."""
 
 from __future__ import annotations
 

@@ -103,6 +103,8 @@ class ScenarioMeta(Section):
                 value = date.fromisoformat(text) if len(text) == 10 else None
             except ValueError:
                 value = None
+            if value is None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(f"expected a calendar date, got {shown(text)} (no such day)")
             if value is None:
                 raise ValueError(f"expected a date YYYY-MM-DD (e.g. 2021-01-01), got {shown(text)}")
         if isinstance(value, datetime):

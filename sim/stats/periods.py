@@ -1,10 +1,11 @@
 """Tables over time: per week (or 4-week month) arrivals, assessments, the SLA share and the backlog.
 
-With growth there is no steady state, so a planner reads the run period by period. Periods start
-on day 0 (a Monday) and are whole weeks, so each holds the same weekly pattern; the last one may be
-short. `first_period_backlog_grows` is the first measured period from which the end-of-period
-backlog rises at every whole period to the last, with at least `MIN_RISES` rises (noise around a
-steady level ends in 4 rises in a row less than 1 % of the time: 1/5!), NaN when it never does.
+With growth there is no steady state, so a planner reads the run period by period. Periods start on
+day 0 (a Monday, or `scenario.start_date`'s weekday) and are whole weeks, so each holds the same
+weekly pattern; the last one may be short. `first_period_backlog_grows` is the first measured
+period from which the end-of-period backlog rises at every whole period to the last, with at least
+`MIN_RISES` rises (noise around a steady level ends in 4 rises in a row less than 1 % of the time:
+1/5!), NaN when it never does.
 
 >>> first_period_backlog_grows(np.array([5, 3, 4, 6, 9, 12, 15.0]), period_days=1, warmup_days=0)
 1.0

@@ -194,7 +194,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ),
         (
             ["--set", "scenario.start_date=2021-01-04", "--precision", "0.1"],
-            "--precision: plan runs every period",
+            "No such option '--precision'",
         ),
         (["--set", "scenario.start_date=2021-01-04", "--lead-days", "-1"], "--lead-days"),
         (["--set", "scenario.start_date=2021-01-04", "--ramp-days", "-5"], "--ramp-days"),

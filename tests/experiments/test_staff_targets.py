@@ -256,3 +256,16 @@ def test_check_takes_set(folder: Path) -> None:
     assert "with analysts.count=15, analysts.currency=USD: valid" in done.stdout
     bad = hotline_sim_here("check", folder / "mmc.toml", "--set", "analysts.cost_per_year=0", cwd=folder)
     assert bad.returncode == 2 and "analysts.cost_per_year: expected greater than 0; got 0" in bad.stderr
+
+
+def test_an_answer_at_min_says_smaller_teams_were_not_tried(folder: Path) -> None:
+    """--min 14 on an M/M/10 at load 0.8 with a loose wait target: 14 meets, 13 is never tried, so
+    the printout says fewer may meet too (and gives no reason for a gap to the estimate)."""
+    done = hotline_sim_here("staff", folder / "mmc.toml", "--target", "wait_hours_mean<=0.5", "--min", "14",
+                            "--max", "16", "--out", folder / "floor", "--no-plots", cwd=folder)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("answer: 14 analysts")
+    assert "note: the answer is --min (14): smaller values were not tried" in done.stdout
+    assert "why the answer is" not in done.stdout
+    rows = staffing_rows(folder / "floor")
+    assert 13 not in {int(r["analysts"]) for r in rows}

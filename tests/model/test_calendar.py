@@ -96,7 +96,7 @@ def test_holidays_as_dates_are_the_same_as_day_numbers() -> None:
             "2021-13-01",
             None,
             "scenario.start_date",
-            "expected a date YYYY-MM-DD (e.g. 2021-01-01), got '2021-13-01'",
+            "expected a calendar date, got '2021-13-01' (no such day)",
         ),
         ("1 Jan 2021", None, "scenario.start_date", "expected a date YYYY-MM-DD"),
         (20210101, None, "scenario.start_date", "expected a valid date"),
