@@ -32,7 +32,7 @@ from sim.experiments.arms import ExperimentError
 from sim.experiments.job import Options, checked_size, plan_replications, resolve
 from sim.experiments.size import JobSize
 from sim.experiments.staffing import check_reachable, check_scalable, check_targets
-from sim.experiments.targets import TEAM_KEY, Target, Trial, parse_target
+from sim.experiments.targets import TEAM_KEY, Target, Trial, Trials, parse_target
 from sim.metrics import ReplicationResult
 from sim.model.demand import DAYS_PER_YEAR
 from sim.scenario.intake import source_key
@@ -171,48 +171,32 @@ def nearest_search(
     """The smallest value in [low, high] whose CIs meet every target (each target's metric taken to
     improve with the value), searched from `guess` outward in doubling steps, then by bisection;
     the values tried. Near the answer it tries far fewer values than a bisection from the ends."""
-    trials: dict[int, Trial] = {}
-
-    def meets(value: int) -> bool:
-        if value not in trials:
-            summaries = evaluate(value)
-            trials[value] = Trial(value, summaries, tuple(t.met_by(summaries[t.metric]) for t in targets))
-        return trials[value].meets_target
-
-    def tried() -> list[Trial]:
-        return sorted(trials.values(), key=lambda t: t.analysts)
-
+    trials = Trials(targets, evaluate)
     value = min(max(guess, low), high)
     step = 1
-    if meets(value):
+    if trials.meets(value):
         failing, meeting = None, value
         while failing is None and meeting > low:
             probe = max(low, meeting - step)
-            if meets(probe):
+            if trials.meets(probe):
                 meeting = probe
                 step *= 2
             else:
                 failing = probe
         if failing is None:
-            return meeting, tried()
+            return meeting, trials.tried()
     else:
         failing, meeting = value, None
         while meeting is None:
             if failing >= high:
-                return None, tried()
+                return None, trials.tried()
             probe = min(high, failing + step)
-            if meets(probe):
+            if trials.meets(probe):
                 meeting = probe
             else:
                 failing = probe
                 step *= 2
-    while meeting - failing > 1:
-        middle = (failing + meeting) // 2
-        if meets(middle):
-            meeting = middle
-        else:
-            failing = middle
-    return meeting, tried()
+    return trials.bisect(failing, meeting), trials.tried()
 
 
 @dataclass

@@ -27,7 +27,7 @@ from sim.experiments.estimate import effective_capacity
 from sim.experiments.job import checked_size, plan_replications, resolve
 from sim.experiments.size import JobSize
 from sim.experiments.staff_results import StaffResults
-from sim.experiments.targets import ESTIMATED, FOUND, TEAM_KEY, Target, Trial, parse_target
+from sim.experiments.targets import ESTIMATED, FOUND, TEAM_KEY, Target, Trial, Trials, parse_target
 from sim.model.demand import week_profile
 from sim.scenario.dotted import get_dotted
 from sim.scenario.intake import source_key
@@ -168,29 +168,12 @@ def search(
     `high` is tried first: if it fails there is no answer. The value below the answer is always
     among those tried, so the table shows the step where the targets start to hold.
     """
-    trials: dict[int, Trial] = {}
-
-    def trial(count: int) -> bool:
-        if count not in trials:
-            summaries = evaluate(count)
-            trials[count] = Trial(count, summaries, tuple(t.met_by(summaries[t.metric]) for t in targets))
-        return trials[count].meets_target
-
-    def tried() -> list[Trial]:
-        return sorted(trials.values(), key=lambda t: t.analysts)
-
-    if not trial(high):
-        return None, tried()
-    if trial(low):
-        return low, tried()
-    failing, meeting = low, high
-    while meeting - failing > 1:
-        middle = (failing + meeting) // 2
-        if trial(middle):
-            meeting = middle
-        else:
-            failing = middle
-    return meeting, tried()
+    trials = Trials(targets, evaluate)
+    if not trials.meets(high):
+        return None, trials.tried()
+    if trials.meets(low):
+        return low, trials.tried()
+    return trials.bisect(low, high), trials.tried()
 
 
 def staff(

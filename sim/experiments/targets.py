@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sim.common.messages import shown
@@ -62,3 +63,36 @@ class Trial:
     def meets_target(self) -> bool:
         """Whether every target holds."""
         return all(self.meets)
+
+
+class Trials:
+    """The values a staffing search has tried, each evaluated once (`evaluate(value)` gives each
+    target metric's summary), and the bisection every search ends with."""
+
+    def __init__(self, targets: Sequence[Target], evaluate: Callable[[int], dict[str, Summary]]):
+        self.targets = targets
+        self.evaluate = evaluate
+        self.done: dict[int, Trial] = {}
+
+    def meets(self, value: int) -> bool:
+        """Whether every target holds at `value` (evaluated the first time it is asked)."""
+        if value not in self.done:
+            summaries = self.evaluate(value)
+            met = tuple(t.met_by(summaries[t.metric]) for t in self.targets)
+            self.done[value] = Trial(value, summaries, met)
+        return self.done[value].meets_target
+
+    def bisect(self, failing: int, meeting: int) -> int:
+        """The smallest meeting value above `failing` (which fails) and up to `meeting` (which
+        meets), by bisection: the value below it is among those tried."""
+        while meeting - failing > 1:
+            middle = (failing + meeting) // 2
+            if self.meets(middle):
+                meeting = middle
+            else:
+                failing = middle
+        return meeting
+
+    def tried(self) -> list[Trial]:
+        """The values tried, smallest first."""
+        return sorted(self.done.values(), key=lambda t: t.analysts)
