@@ -881,9 +881,16 @@ class UnknownMetric(ValueError):
 def validate_metric(name: str, scenarios: list[Scenario]) -> Metric:
     """The entry of `name` if it is a metric of summary.csv for every one of `scenarios`;
     UnknownMetric otherwise, with "did you mean" and the valid names."""
-    valid = list(dict.fromkeys(n for scenario in scenarios for n in summary_names(scenario)))
+    names = [summary_names(scenario) for scenario in scenarios]
+    valid = list(dict.fromkeys(n for each in names for n in each))
     if name in valid:
-        return metric(name)
+        lacking = [s.scenario.name for s, each in zip(scenarios, names, strict=True) if name not in each]
+        if not lacking:
+            return metric(name)
+        raise UnknownMetric(
+            f"metric {name!r} is not one of every scenario here: {len(lacking)} of {len(scenarios)} "
+            f"(for example {lacking[0]!r}) do not have it, so it cannot be compared across them"
+        )
     close = difflib.get_close_matches(name, valid, n=3)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise UnknownMetric(

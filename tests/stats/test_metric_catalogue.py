@@ -108,6 +108,8 @@ def test_one_check_of_a_metric_name_with_did_you_mean_and_the_valid_names():
     with pytest.raises(UnknownMetric):  # a per-class metric needs two classes in the scenario
         validate_metric("wait_hours_mean_priority_1", [scenario])
     assert validate_metric("wait_hours_mean_priority_1", [sim.load_scenario(two_classes())])
+    with pytest.raises(UnknownMetric, match="1 of 2 .* do not have it"):  # every scenario, not any
+        validate_metric("wait_hours_mean_priority_1", [sim.load_scenario(two_classes()), scenario])
 
 
 def test_sweep_staff_and_sensitivity_accept_and_refuse_the_same_names(tmp_path: Path):
