@@ -45,12 +45,22 @@ def check(scenario: str, overrides: tuple[str, ...]) -> None:
     Example:
       hotline-sim check scenarios/baseline-2018.toml --set analysts.count=15
     """
+    from datetime import timedelta
+
     import tomli_w
 
     spec = with_overrides(load(scenario), scenario, overrides)
     changed = f" with {', '.join(overrides)}" if overrides else ""
     click.echo(f"# {scenario}{changed}: valid; resolved scenario with defaults:")
-    click.echo(tomli_w.dumps(spec.to_dict()), nl=False)
+    resolved = spec.to_dict()
+    start = spec.scenario.start_date
+    if start is not None:  # holidays as the dates they are, and day 0's weekday
+        click.echo(f"# day 0 is {start:%A} {start.isoformat()}")
+        team = resolved["analysts"]
+        team["holidays"] = [start + timedelta(days=day) for day in team.get("holidays", [])]
+    if spec.holidays_caveat:
+        click.echo(f"note: {spec.holidays_caveat}", err=True)
+    click.echo(tomli_w.dumps(resolved), nl=False)
 
 
 @click.command()

@@ -237,9 +237,9 @@ def staff(
 
     \b
     Example (95 % of the public's and partners' reports assessed within 72 hours, and the year's
-    finds by searching kept within 3 % of the 2018 team's 106,500):
+    finds by searching kept within 3 % of the 2018 team's 104,700):
       hotline-sim staff scenarios/baseline-2018.toml --set sla.assessment_hours=72 \\
-          --target "sla_assessment_share>=0.95" --target "reports_found>=103300" --max 30 --jobs 2
+          --target "sla_assessment_share>=0.95" --target "reports_found>=101500" --max 30 --jobs 2
     """
     from sim.api import staff as staff_api
     from sim.experiments.staffing import UnreachableTarget
@@ -261,6 +261,7 @@ def staff(
                 spec, list(targets), low, high, replications, jobs, seed, precision=precision,
                 max_replications=maximum, progress=progress(quiet), scheduler=scheduler,
                 source=Path(scenario), on_start=start, force=force, key=key,
+                today=load(scenario) if overrides else None,
             )  # fmt: skip
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)

@@ -4,8 +4,9 @@ Over the scenario's measured window, cut into calendar quarters or months:
 
 1. **Sizing.** Each period gets the smallest team whose whole 95 % CI meets every target at that
    period's volume: the scenario run in a steady state with its volume frozen at the period's end
-   (growth and time-varying shares at their period values; surges, windows, hires and holidays,
-   which fall on days of the real calendar, left to the end-to-end run). The search starts from
+   (growth and time-varying shares at their period values), on the period's own weekdays and
+   holidays; surges, windows and hires, which fall on days of the real calendar, are left to the
+   end-to-end run. The search starts from
    the previous period's answer and steps outward (`nearest_search`).
 2. **The plan.** The headcount never falls below the scenario's team or an earlier period's; the
    hires of a period join `ramp_days` before it starts (fully productive at its start) and must be
@@ -31,7 +32,14 @@ from typing import Any
 from sim.experiments.arms import ExperimentError
 from sim.experiments.job import Options, checked_size, plan_replications, resolve
 from sim.experiments.size import JobSize
-from sim.experiments.staffing import check_reachable, check_scalable, check_targets
+from sim.experiments.staffing import (
+    UnreachableTarget,
+    best_sla_share,
+    bounded_by_schedule,
+    check_reachable,
+    check_scalable,
+    check_targets,
+)
 from sim.experiments.targets import TEAM_KEY, Target, Trial, Trials, parse_target
 from sim.metrics import ReplicationResult
 from sim.model.demand import DAYS_PER_YEAR
@@ -122,9 +130,13 @@ def reports_per_day(scenario: Scenario, period: Period) -> float:
 
 def sizing_scenario(scenario: Scenario, period: Period) -> Scenario:
     """The scenario in a steady state at the period's end volume, for a warm-up and then the
-    period's length: growth frozen, time-varying dedup shares at their period average, and the
-    dated events (surges, capacity windows, hires and leavers, holidays, a starting backlog) left out."""
+    period's length on the period's own calendar (day 0 the warm-up's first date, so the weekdays
+    and the holidays of the warm-up and the period fall where they do): growth frozen, time-varying
+    dedup shares at their period average, and the other dated events (surges, capacity windows,
+    hires and leavers, a starting backlog) left out."""
     warmup = max(MIN_WARMUP_DAYS, math.ceil(scenario.scenario.warmup_days))
+    first = period.start_day - warmup  # the real day that is the sizing run's day 0
+    holidays = sorted(h - first for h in scenario.analysts.holidays if first <= h < period.end_day)
     values: dict[str, Any] = {
         "intake.growth_per_year": 0.0,
         "intake.volume_multiplier": scenario.intake.volume_multiplier
@@ -135,8 +147,10 @@ def sizing_scenario(scenario: Scenario, period: Period) -> Scenario:
         "intake.initial_backlog": 0,
         "analysts.capacity_windows": [],
         "analysts.changes": [],
-        "analysts.holidays": [],
+        "analysts.holidays": holidays,
     }
+    if scenario.scenario.start_date is not None:
+        values["scenario.start_date"] = period.start - timedelta(days=warmup)
     hours = (period.start_day * 24.0, period.end_day * 24.0)
     for key in ("duplicate_share", "hash_match_share"):
         rule = getattr(scenario.dedup, key)
@@ -223,6 +237,8 @@ class PlanResults:
     source: Path | None = None
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     changes: list[str] = field(default_factory=list)  # what the end-to-end check changed, and why
+    ceilings: dict[str, list[float]] = field(default_factory=dict)  # calendar's best share per period
+    stalled: bool = False  # the check stopped because one more analyst did not move a missed target
 
     @property
     def own(self) -> int:
@@ -353,6 +369,7 @@ def plan(
     periods = periods_of(spec, period, day0)
     if not periods:
         raise ExperimentError("the scenario has no measured days to plan (horizon_days <= warmup_days)")
+    ceilings = calendar_ceilings(spec, goals, periods)
     options = plan_replications(spec, replications, seed, jobs, scheduler, None, None, progress)
     keys = [source_key(name) for name in spec.intake.sources]
     metrics = list(dict.fromkeys(g.metric for g in goals))
@@ -387,20 +404,109 @@ def plan(
         headcount.append(max([spec.analysts.count, *headcount[-1:], answer if answer is not None else high]))
     results = PlanResults(
         spec, goals, period, day0, periods, needed, sizing_trials, headcount, [], lead_days, ramp, high, 0,
-        options.seed, options.replications, jobs, source, started_at,
+        options.seed, options.replications, jobs, source, started_at, ceilings=ceilings,
     )  # fmt: skip
+    tried: tuple[int, list[int], list[dict[str, Summary]], str] | None = None  # the last change
     for _ in range(3 * len(periods) + 3):
         results.checked = end_to_end(results, options, metrics, keys, run_groups)
         results.checks += 1
+        if tried is not None:
+            index, headcount_before, checked_before, why = tried
+            no_help = unhelped(results, index, checked_before)
+            if no_help:  # more analysts do not move this period: keep the plan that was checked
+                results.headcount[:], results.checked = headcount_before, checked_before
+                results.changes[-1] = f"{why}: {no_help}"
+                results.stalled = True
+                break
         missing = next((k for k in range(len(periods)) if not all(results.meets(k))), None)
         if missing is None:
             break
         why = missed_words(results, missing)
+        before = list(results.headcount)
         moved = bring_forward(results, missing)
         if moved is None:
             break
+        tried = (missing, before, results.checked, why)
         results.changes.append(f"{why}: {moved}")
     return results
+
+
+def calendar_ceilings(
+    spec: Scenario, goals: Sequence[Target], periods: Sequence[Period]
+) -> dict[str, list[float]]:
+    """For each target a schedule bounds (`bounded_by_schedule`), the best share any team could
+    reach in each period (`best_sla_share`: the rota and the holidays); UnreachableTarget before
+    any simulation when a period's best is below the target."""
+    ceilings: dict[str, list[float]] = {}
+    for goal in goals:
+        if not bounded_by_schedule(spec, goal):
+            continue
+        best = [best_sla_share(spec, p.start_day, p.end_day) for p in periods]
+        short = [
+            f"{p.label} {b * 100:.1f} %" for p, b in zip(periods, best, strict=True) if b < goal.value - 1e-9
+        ]
+        if short:
+            raise UnreachableTarget(
+                f"{goal} cannot be met by any number of analysts in {len(short)} of the "
+                f"{len(periods)} periods: on this schedule and calendar (holidays included) the best "
+                f"possible is {', '.join(short)} (the share of reports that arrive within "
+                f"{spec.sla.assessment_hours:g} h of an analyst being on duty). Change the schedule "
+                "(e.g. a weekend rota), the holidays or the target."
+            )
+        ceilings[goal.metric] = best
+    return ceilings
+
+
+HELPS = 0.25  # a change helps when it moves a missed mean by this share of what the CI missed by
+
+
+def unhelped(results: PlanResults, index: int, before: list[dict[str, Summary]]) -> str | None:
+    """After a change made for period `index`: None when it moved each target the period missed
+    (before: `before`) by at least `HELPS` of its shortfall, or the period now meets its targets;
+    else why not, in words, with the calendar's best for a share a schedule bounds."""
+    if all(results.meets(index)):
+        return None
+    label = results.periods[index].label
+    for goal in results.targets:
+        old, new = before[index][goal.metric], results.checked[index][goal.metric]
+        if goal.met_by(old):
+            continue
+        edge = old.ci95_low if goal.operator == ">=" else old.ci95_high
+        sign = 1.0 if goal.operator == ">=" else -1.0
+        shortfall, moved = sign * (goal.value - edge), sign * (new.mean - old.mean)
+        if moved >= HELPS * shortfall:
+            continue
+        text = (
+            f"one more analyst in {label} was tried and moved {goal.metric} only from "
+            f"{plain(goal.metric, old.mean)} to {plain(goal.metric, new.mean)}, so it was not kept"
+        )
+        best = results.ceilings.get(goal.metric)
+        if best is not None:
+            text += (
+                f"; the rota and the holidays allow at most {best[index] * 100:.1f} % in {label}, so the "
+                "target sits at the calendar's edge there: ease the target, change the rota, or run more "
+                "replications to narrow the interval"
+            )
+        else:
+            text += ": run more replications to narrow the interval, or ease the target"
+        return text
+    return None
+
+
+def plain(metric_name: str, value: float) -> str:
+    """A target metric's value for a sentence: shares in %, counts whole with separators, hours
+    with one decimal."""
+    from sim.metrics import metric
+
+    try:
+        kind = metric(metric_name).words
+    except KeyError:
+        kind = "count"
+    if kind == "share":
+        return f"{value * 100:.2f} %"
+    if kind == "hours":
+        return f"{value:,.1f} h"
+    return f"{value:,.0f}"
 
 
 def plan_scenario(results: PlanResults) -> Scenario:
@@ -447,6 +553,7 @@ def missed_words(results: PlanResults, index: int) -> str:
         if not meets:
             s = results.checked[index][goal.metric]
             missed.append(
-                f"{goal.metric} {s.mean:,.4g} (95 % CI {s.ci95_low:,.4g} to {s.ci95_high:,.4g}) missed {goal}"
+                f"{goal.metric} {plain(goal.metric, s.mean)} (95 % CI {plain(goal.metric, s.ci95_low)} to "
+                f"{plain(goal.metric, s.ci95_high)}) missed {goal}"
             )
     return f"{period.label} with {results.headcount[index]} analysts: " + "; ".join(missed)

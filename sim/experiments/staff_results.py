@@ -3,7 +3,8 @@
 Beside the answer it says what the answer costs (`analysts.cost_per_year`), how far it is from
 the Erlang C estimate and why when that is more than `ESTIMATE_CLOSE` analysts, and, with a
 proactive source, how many reports the team finds by searching at the answer beside the scenario's
-own team, with a warning when the answer meets its targets partly by searching less.
+own team (and today's: the file without --set), with a warning when the answer meets its targets
+partly by searching less than that.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sim.experiments.job import pandas_module
 from sim.experiments.targets import FOUND, SEARCH_FALL_WARNING, TEAM_KEY, Target, Trial
 from sim.metrics import modelled
 from sim.scenario.schema import Scenario
+from sim.stats.intervals import Summary
 
 if TYPE_CHECKING:
     import pandas
@@ -47,6 +49,7 @@ class StaffResults:
     high: int = 100
     key: str = TEAM_KEY
     own: int | None = None
+    today_found: Summary | None = None  # the finds of the scenario as it is today, when it differs
 
     @property
     def erlang_estimate(self) -> int | None:
@@ -105,8 +108,21 @@ class StaffResults:
         lines += self.estimate_lines()
         lines += self.found_lines()
         lines += self.cost_lines()
+        lines += self.replication_lines()
         lines.append(self.answer_line())
         return lines
+
+    def replication_lines(self) -> list[str]:
+        """A note when the search ran with fewer replications than the scenario's own: wide
+        intervals, so the answer is a first look to confirm."""
+        own = self.scenario.scenario.replications
+        if self.replication_control or self.replications >= own or self.answer is None:
+            return []
+        return [
+            f"note: {self.replications} replications, fewer than the scenario's own {own}: the intervals "
+            f"are wider and the answer may move by one; confirm it with --replications {own} before "
+            "acting on it"
+        ]
 
     def targets_text(self) -> str:
         """The targets joined by "and"."""
@@ -137,7 +153,11 @@ class StaffResults:
             "shrink it): "
         )
         if estimate is None:
-            return [head + "not available for " + _and([g.metric for g in self.targets])]
+            return [
+                head + "not available for " + _and([g.metric for g in self.targets]) + " (it covers the "
+                "mean wait, the overall service level and the utilisation of one pooled queue; a "
+                "source's own figures and counts have no closed form)"
+            ]
         uncovered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is None]
         covered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is not None]
         line = head + f"{estimate} analysts"
@@ -224,19 +244,23 @@ class StaffResults:
             return []
         found, before = at.summaries[FOUND], own.summaries[FOUND]
         days = self.scenario.scenario.horizon_days - self.scenario.scenario.warmup_days
-        lines = [
+        line = (
             f"reports found by searching in the measured {days:g} days: {found.mean:,.0f} (95 % CI "
             f"{found.ci95_low:,.0f} to {found.ci95_high:,.0f}) at the answer, {self.team(self.answer)}; "
             f"{before.mean:,.0f} with the scenario's own {self.team(self.own)}"
-        ]
-        if before.mean > 0 and found.mean < (1 - SEARCH_FALL_WARNING) * before.mean:
-            fall = 1 - found.mean / before.mean
+        )
+        reference, whose = before.mean, f"the scenario's own {self.team(self.own)}"
+        if self.today_found is not None and self.today_found.mean != before.mean:  # else the same run
+            reference, whose = self.today_found.mean, "today (the file without --set)"
+            line += f"; {reference:,.0f} {whose}"
+        lines = [line]
+        if reference > 0 and found.mean < (1 - SEARCH_FALL_WARNING) * reference:
+            fall = 1 - found.mean / reference
             lines.append(
                 f"warning: the answer cuts searching: {self.team(self.answer)} find {fall * 100:.0f} % fewer "
-                f"reports than the scenario's own {self.team(self.own)}, so the targets are met partly by "
-                f'searching less. To keep searching as it is, add --target "{FOUND}>='
-                f'{math.floor(KEEP_SEARCHING * before.mean)}" ({KEEP_SEARCHING * 100:.0f} % of the own '
-                "team's finds)."
+                f"reports than {whose}, so the targets are met partly by searching less. To keep "
+                f'searching as it is, add --target "{FOUND}>={math.floor(KEEP_SEARCHING * reference)}" '
+                f"({KEEP_SEARCHING * 100:.0f} % of those finds)."
             )
         return lines
 

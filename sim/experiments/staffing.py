@@ -56,52 +56,79 @@ class UnreachableTarget(ValueError):
 
 def check_reachable(scenario: Scenario, target: Target) -> None:
     """For an `sla_assessment_share>=` target (or a source's), raise UnreachableTarget when the
-    schedule cannot meet it with any team (see `best_sla_share`). Not when the share counts a
-    proactive source: its finds arrive while analysts are on duty and their number grows with the
-    team, so no bound from the schedule holds."""
+    schedule and calendar cannot meet it with any team over the measured window (see
+    `best_sla_share`). Not when the share counts a proactive source (`schedule_bounds`)."""
+    if not bounded_by_schedule(scenario, target):
+        return
+    best = best_sla_share(scenario)
+    if best < target.value - 1e-9:
+        raise UnreachableTarget(
+            f"{target} cannot be met by any number of analysts on this schedule"
+            f"{' and its holidays' if scenario.analysts.holidays else ''}: only {best * 100:.1f} % of "
+            f"reports arrive within {scenario.sla.assessment_hours:g} h of an analyst being on duty (a "
+            "weekday-only team cannot assess a Friday-evening report within 24 hours: a weekend is 64 "
+            "hours). Change the "
+            "schedule (e.g. a weekend rota) or the target."
+        )
+
+
+def bounded_by_schedule(scenario: Scenario, target: Target) -> bool:
+    """Whether `best_sla_share` bounds the target: a `>=` target on `sla_assessment_share` or a
+    source's share, none of whose counted sources is proactive (finds arrive while analysts are on
+    duty and their number grows with the team, so no bound from the schedule holds)."""
     sources = scenario.intake.sources
     if target.operator != ">=":
-        return
+        return False
     if target.metric == "sla_assessment_share":
         counted = scenario.sla_sources
     else:
         counted = [
             name for name in sources if target.metric == f"sla_assessment_share_source_{source_key(name)}"
         ]
-        if not counted:
-            return
-    if any(sources[name].is_proactive for name in counted):
-        return  # finds arrive on duty and grow with the team, so no schedule bound holds
-    best = best_sla_share(scenario)
-    if best < target.value - 1e-9:
-        raise UnreachableTarget(
-            f"{target} cannot be met by any number of analysts on this schedule: only {best:.1%} of "
-            f"reports arrive within {scenario.sla.assessment_hours:g} h of an analyst being on duty (a "
-            "weekday-only team cannot assess a Friday-evening report within 24 hours: a weekend is "
-            "64 hours). Change the schedule (e.g. a weekend rota) or the target."
-        )
+    return bool(counted) and not any(sources[name].is_proactive for name in counted)
 
 
-def best_sla_share(scenario: Scenario) -> float:
-    """The largest `sla_assessment_share` any team on this schedule can reach: the share of
-    arrivals (by the weekly and daily profiles) for which some analyst is on duty within
-    `sla.assessment_hours` of arrival (a team large enough to start every report at once)."""
-    week = [interval for roster in scenario.analysts.rosters(3 * HOURS_PER_WEEK) for interval in roster]
-    starts = sorted(s for s, _ in week)
-    covered = sorted(week)
+def best_sla_share(scenario: Scenario, start_day: float | None = None, end_day: float | None = None) -> float:
+    """The largest `sla_assessment_share` any team on this schedule can reach over days
+    [start_day, end_day) of the run (default: the measured window): the share of arrivals (by the
+    weekly and daily profiles, from day 0's weekday, and the growth) for which some duty day is on
+    or starts within `sla.assessment_hours` of arrival (a team large enough to start every report
+    at once), no duty day starting on a holiday, as in the model. Arrivals are taken minute by
+    minute (more coarsely over very long windows)."""
+    from sim.model.workforce import split_days
+
+    first = scenario.warmup_hours if start_day is None else start_day * 24.0
+    last = scenario.horizon_hours if end_day is None else end_day * 24.0
     sla = scenario.sla.assessment_hours
-    profile = week_profile(scenario.intake.weekly_profile, scenario.intake.hourly_profile)
-    minutes = np.arange(0, HOURS_PER_WEEK, 1 / 60) + HOURS_PER_WEEK  # the middle week
-    reachable = 0.0
-    for t in minutes:
-        on_duty = any(s <= t < e for s, e in covered)
-        if on_duty:
-            reachable += profile[int(t - HOURS_PER_WEEK)]
-            continue
-        later = [s for s in starts if s > t]
-        if later and later[0] - t <= sla + TIME_TOLERANCE_HOURS:
-            reachable += profile[int(t - HOURS_PER_WEEK)]
-    return reachable / profile[(minutes - HOURS_PER_WEEK).astype(int)].sum()
+    team = scenario.analysts
+    weekday = scenario.weekday_of_day0
+    rosters = team.rosters(last + sla + 2 * HOURS_PER_WEEK, weekday)
+    holidays = set(team.holidays)
+    duty = sorted({
+        (start, end)
+        for roster in rosters
+        for start, end in split_days(roster)
+        if math.floor(start / 24.0 + TIME_TOLERANCE_HOURS) not in holidays
+    })  # fmt: skip
+    step = max(1 / 60, (last - first) / 2_000_000)
+    times = np.arange(first, last, step) + step / 2
+    if not duty or not len(times):
+        return 0.0
+    starts = np.array([start for start, _ in duty])
+    ends = np.maximum.accumulate(np.array([end for _, end in duty]))  # the latest end so far
+    before = np.searchsorted(starts, times, side="right") - 1  # the last duty start at or before t
+    on_duty = (before >= 0) & (ends[np.maximum(before, 0)] > times)
+    following = np.searchsorted(starts, times, side="right")
+    next_start = np.where(following < len(starts), starts[np.minimum(following, len(starts) - 1)], np.inf)
+    reachable = on_duty | (next_start - times <= sla + TIME_TOLERANCE_HOURS)
+    profile = np.roll(
+        week_profile(scenario.intake.weekly_profile, scenario.intake.hourly_profile), -24 * weekday
+    )
+    weights = profile[np.floor(times).astype(int) % 168]
+    growth = scenario.intake.growth_per_year
+    if growth:
+        weights = weights * (1 + growth) ** (times / (24.0 * 365.0))
+    return float(weights[reachable].sum() / weights.sum())
 
 
 def check_targets(targets: Sequence[Target], scenario: Scenario) -> None:
@@ -192,11 +219,15 @@ def staff(
     on_start: Callable[[list[Target], int, int, JobSize], None] | None = None,
     force: bool = False,
     key: str = TEAM_KEY,
+    today: Scenario | None = None,
 ) -> StaffResults:
     """The smallest value of `key` (default `analysts.count`) in [low, high] whose whole 95 % CI
     meets every target (`"METRIC<=VALUE"` or `>=`, one or a list), by bisection with the same seed
     at every value. With a proactive source, the scenario's own value is run too, so the answer's
-    finds show beside its own.
+    finds show beside its own; and `today` (the scenario as it is, e.g. the file without the
+    what-if's overrides) once, over the same measured window, when it differs: its finds are then
+    what a fall in searching is measured against (a team that keeps up with grown volume may still
+    search less than today's).
 
     ExperimentError (before any simulation) for a malformed target, an unknown metric, a share
     target outside [0, 1], a key that is not a whole number of the scenario, low above high, a
@@ -253,6 +284,13 @@ def staff(
         return summaries[value]
 
     answer, trials = search(goals, low, high, evaluate)
+    today_found = None
+    if searching and answer is not None and today is not None:
+        window = {name: get_dotted(spec.to_dict(), name) for name in WINDOW_KEYS}
+        today = today.with_values(window, "<today>")
+        if today.to_dict() != spec.to_dict() and "proactive" in modelled(today):
+            done = run_groups([today], options, [FOUND])
+            today_found = summarise_metrics(done.groups[0])[FOUND]
     if (
         searching and answer is not None and own not in {t.analysts for t in trials}
     ):  # the finds of the scenario's own team
@@ -262,5 +300,8 @@ def staff(
     estimates = [erlang_estimate(spec, g, 1, 2 * high) if key == TEAM_KEY else None for g in goals]
     return StaffResults(
         spec, goals, answer, trials, estimates, options.seed, options.replications, jobs, source, started_at,
-        precision is not None, low, high, key, own,
+        precision is not None, low, high, key, own, today_found,
     )  # fmt: skip
+
+
+WINDOW_KEYS = ("scenario.horizon_days", "scenario.warmup_days")  # `today` is measured over the same days

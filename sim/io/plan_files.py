@@ -61,7 +61,15 @@ def plan_markdown(done: PlanResults) -> str:
         f"ramp-up) and are recruited {_days(done.lead_days)} before they join.",
         "",
     ]
-    header = ["period", "dates", "reports a day", "analysts needed", "headcount", "hires", "recruit by"]
+    header = [
+        "period",
+        "dates",
+        "reports a day",
+        "analysts needed (period alone)",
+        "headcount",
+        "hires",
+        "recruit by",
+    ]
     if spec.analysts.cost_per_year is not None:
         header.append(f"cost ({currency})")
     header += [f"{m} (95 % CI, end to end)" for m in done.metric_columns()]
@@ -83,8 +91,13 @@ def plan_markdown(done: PlanResults) -> str:
     if done.missed:
         lines.append(
             f"**Checked end to end** ({runs} of the whole horizon with the plan's hires): the targets "
-            f"still miss in {', '.join(done.missed)}, even after hires were brought forward or added "
-            f"there (up to {done.high} analysts). Raise --max, change the targets or the scenario."
+            f"still miss in {', '.join(done.missed)}, "
+            + (
+                "where one more analyst did not move them (below)."
+                if done.stalled
+                else f"even after hires were brought forward or added there (up to {done.high} analysts). "
+                "Raise --max, change the targets or the scenario."
+            )
         )
     else:
         lines.append(
@@ -115,10 +128,19 @@ def plan_markdown(done: PlanResults) -> str:
     ]
     if late:
         lines.append(f"Already late at the start ({done.day0}): the hires for {', '.join(late)}.")
+    if spec.holidays_caveat:
+        lines.append(f"Caveat: {spec.holidays_caveat}.")
+    if done.replications < spec.scenario.replications:
+        lines.append(
+            f"Made with {done.replications} replications, fewer than the scenario's own "
+            f"{spec.scenario.replications}: the intervals are wider, so a hire may follow the noise; "
+            f"confirm the plan with --replications {spec.scenario.replications} before acting on it."
+        )
     lines += [
         "",
         "How it was made: each period was sized on its own, in a steady state at its end volume (growth "
-        "frozen; surges, capacity windows, hires and holidays left out); the headcount never falls; then "
+        "frozen; its own weekdays and holidays; surges, capacity windows and hires left out); the "
+        "headcount never falls; then "
         "the whole horizon was run with the plan's hires, and where a period missed, a later hire was "
         "brought forward to it or one added, and the run repeated.",
         "",

@@ -344,6 +344,7 @@ def plan_plot(
     """A hiring plan over time: the planned headcount (steps, held through each period), the
     analysts each period needs on its own (points), and the reports a day (second axis)."""
     import matplotlib.dates as mdates
+    from matplotlib.ticker import MaxNLocator
 
     plt, fig, (ax,) = _figure()
     edges = [*starts, ends[-1]]
@@ -359,17 +360,20 @@ def plan_plot(
             label="analysts needed in the period",
         )
     ax.set_ylabel("analysts")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, max([*headcount, *(n for _, n in shown)]) * 1.1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole analysts
     right = ax.twinx()
-    right.stairs(
-        volume, edges, color="0.6", linestyle="--", linewidth=1.0, label="reports a day (right axis)"
-    )
+    right.stairs(  # no baseline: the line does not drop to 0 at the plan's ends
+        volume, edges, baseline=None, color="0.6", linestyle="--", linewidth=1.0,
+        label="reports a day (right axis)",
+    )  # fmt: skip
     right.set_ylabel("reports a day (public and partners)")
-    right.set_ylim(bottom=0)
+    right.set_ylim(0, max(volume) * 1.1)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
     handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
     labels = ax.get_legend_handles_labels()[1] + right.get_legend_handles_labels()[1]
-    ax.legend(handles, labels, loc="upper left", fontsize="small")
+    # below the plot, off the lines
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize="small")
     _title(ax, f"{name}: hiring plan")
     return _png(plt, fig)
 

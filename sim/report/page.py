@@ -242,8 +242,8 @@ def _plan_table(results: Results) -> Table:
                  str(row["hires"]), str(row["recruit_by"] or "")]  # fmt: skip
         cells += [number_words(row[m], "percent" if metric_kind(m) == "share" else "count") for m in metrics]
         body.append(cells)
-    header = ["period", "dates", "reports a day", "analysts needed", "headcount", "hires", "recruit by",
-              *(f"{m} (end to end)" for m in metrics)]  # fmt: skip
+    header = ["period", "dates", "reports a day", "analysts needed (period alone)", "headcount", "hires",
+              "recruit by", *(f"{m} (end to end)" for m in metrics)]  # fmt: skip
     note = (
         "Each period sized on its own at its volume; the headcount never falls; the last columns are "
         "each target's metric per period in one run of the whole horizon with these hires (counts as a "

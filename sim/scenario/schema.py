@@ -263,6 +263,33 @@ class Scenario(Section):
         return 0 if start is None else start.weekday()
 
     @property
+    def holidays_caveat(self) -> str | None:
+        """A caveat when the run goes on past the listed holidays: with a start date, into a
+        calendar year after the last listed holiday's; without one, more than a year after it (a
+        multi-year run of a file that lists one year's bank holidays). The later days then have no
+        holidays, so the team works more days than in the listed years. None otherwise."""
+        holidays = self.analysts.holidays
+        meta = self.scenario
+        if not holidays:
+            return None
+        last, end = max(holidays), math.ceil(meta.horizon_days) - 1
+        if meta.start_date is not None:
+            last_date = meta.start_date + timedelta(days=last)
+            end_date = meta.start_date + timedelta(days=end)
+            if end_date.year <= last_date.year:
+                return None
+            where = f"on {last_date}, and the run goes on to {end_date}"
+        else:
+            if last >= meta.horizon_days - 365:  # within the last year of the run
+                return None
+            where = f"on day {last}, and the run goes on to day {end}"
+        return (
+            f"analysts.holidays: the last holiday listed is {where}; after it no day is a holiday, so "
+            "the team has more working days than in the listed years (add the later years' holidays "
+            "if they matter)"
+        )
+
+    @property
     def horizon_hours(self) -> float:
         """Simulated time in hours."""
         return self.scenario.horizon_days * 24.0

@@ -258,9 +258,10 @@ class Analysts(Section):
         max_length=MAX_DAYS,
         description=(
             "Days on which no duty day starts (a night shift that starts the evening before still "
-            "runs into it)."
+            'runs into it): day numbers, or dates (`2021-12-27` or "2021-12-27") when '
+            "`scenario.start_date` is given; a day after the horizon is allowed and has no effect."
         ),
-        json_schema_extra=about("day numbers"),
+        json_schema_extra=about("day numbers or dates"),
     )
 
     cost_per_year: float | None = Field(

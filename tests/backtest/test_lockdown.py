@@ -44,13 +44,15 @@ def test_backlog_peaks_in_the_shock_and_clears_after_it(lockdown):
 
 
 def test_half_the_team_assesses_half_as_much(lockdown):
-    """Weekdays in the window (backlog waiting, so the team works at its limit) against weekdays
-    of the weeks after it, while the backlog still waits: the ratio is the available share."""
+    """Working days in the window (backlog waiting, so the team works at its limit) against working
+    days of the weeks after it, while the backlog still waits: the ratio is the available share.
+    Working days: weekdays of the calendar (day 0 is `scenario.start_date`) that are not holidays
+    (Good Friday and Easter Monday fall in the window)."""
     scenario, results, _ = lockdown
     (window,) = scenario.analysts.capacity_windows
     assessed = np.mean([r.timeseries["assessed"] for r in results], axis=0)
     days = np.arange(len(assessed))
-    weekday = days % 7 < 5
+    weekday = ((days + scenario.weekday_of_day0) % 7 < 5) & ~np.isin(days, scenario.analysts.holidays)
     inside = assessed[weekday & (days >= window.start_day + 7) & (days < window.end_day)].mean()
     after = assessed[weekday & (days >= window.end_day + 7) & (days < window.end_day + 35)].mean()
     assert inside / after == pytest.approx(window.available_share, abs=0.05)

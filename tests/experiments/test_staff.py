@@ -156,3 +156,20 @@ def test_erlang_estimate_skips_teams_too_small_for_a_fixed_shift() -> None:
     ]
     estimate = erlang_estimate(scenario_from_dict(data), Target("wait_hours_mean", "<=", 10.0), 1, 40)
     assert estimate is not None and estimate >= 2
+
+
+def test_staff_says_when_it_ran_fewer_replications_than_the_file() -> None:
+    """A search with fewer replications than the scenario's own ends with a note to confirm the
+    answer with the file's count; with as many (or replication control, or no answer) it does not."""
+    from sim.experiments.staff_results import StaffResults
+
+    spec = scenario_from_dict(mmc_dict(10, 0.8, 4, 1, 3, 2))  # the file asks for 3
+    goal = [Target("wait_hours_mean", "<=", 0.05)]
+    fewer = StaffResults(spec, goal, 11, [], [None], seed=2, replications=2)
+    assert fewer.replication_lines() == [
+        "note: 2 replications, fewer than the scenario's own 3: the intervals are wider and the answer "
+        "may move by one; confirm it with --replications 3 before acting on it"
+    ]
+    assert fewer.lines()[-2] == fewer.replication_lines()[0] and fewer.lines()[-1] == "answer: 11 analysts"
+    assert StaffResults(spec, goal, 11, [], [None], seed=2, replications=3).replication_lines() == []
+    assert StaffResults(spec, goal, None, [], [None], seed=2, replications=2).replication_lines() == []

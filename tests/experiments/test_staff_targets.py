@@ -269,3 +269,27 @@ def test_an_answer_at_min_says_smaller_teams_were_not_tried(folder: Path) -> Non
     assert "why the answer is" not in done.stdout
     rows = staffing_rows(folder / "floor")
     assert 13 not in {int(r["analysts"]) for r in rows}
+
+
+def test_finds_are_measured_against_today_when_the_what_if_changes_the_volume(tmp_path: Path) -> None:
+    """Volume x1.4 with the team held at 13: the busier team finds fewer reports than today's (the
+    file without --set, over the same measured days), so `staff` shows today's finds too and warns
+    against them, although the answer is the scenario's own team."""
+    done = hotline_sim(
+        "staff", BASELINE, "--set", "intake.volume_multiplier=1.4", "--target", "wait_hours_mean<=1000",
+        *SHORT, "--min", "13", "--max", "13", "--out", tmp_path / "grown", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert answer_of(done.stdout) == 13
+    line = next(x for x in done.stdout.splitlines() if x.startswith("reports found by searching"))
+    found = re.search(r"days: ([\d,]+) \(95 % CI .*; ([\d,]+) today \(the file without --set\)", line)
+    assert found, line
+    at, today = (float(g.replace(",", "")) for g in found.groups())
+    assert at < 0.95 * today
+    assert "than today (the file without --set)" in done.stdout
+    assert f'--target "reports_found>={math.floor(0.97 * today)}"' in done.stdout
+    plain = hotline_sim(  # without --set there is no today to add
+        "staff", BASELINE, "--target", "wait_hours_mean<=1000", *SHORT, "--min", "13", "--max", "13",
+        "--out", tmp_path / "plain", cwd=tmp_path,
+    )  # fmt: skip
+    assert plain.returncode == 0 and "today" not in plain.stdout and "warning" not in plain.stdout

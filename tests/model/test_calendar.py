@@ -133,3 +133,34 @@ def test_set_and_check_take_a_start_date(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert 'start_date = "2021-01-01"' in done.stdout or "start_date = 2021-01-01" in done.stdout
+    assert "# day 0 is Friday 2021-01-01" in done.stdout
+    dated = hotline_sim_here(
+        "check", tmp_path / "plain.toml", "--set", "scenario.start_date=2021-01-01", "--set",
+        "analysts.holidays=[3, 7]", cwd=tmp_path,
+    )  # fmt: skip
+    assert dated.returncode == 0, dated.stderr
+    assert "holidays = [\n    2021-01-04,\n    2021-01-08,\n]" in dated.stdout  # the dates they are
+
+
+def test_holidays_that_stop_a_year_before_the_end_get_a_caveat(tmp_path: Path) -> None:
+    """One year's bank holidays in a run of three: `check` and the scenario say that the later
+    years have none; a run that ends in the listed year, or has no holidays, gets no caveat;
+    without a start date, a run that ends within a year of the last holiday gets none."""
+    data = weekday_team("2021-01-01", ["2021-04-02", "2021-12-27"])
+    data["scenario"]["horizon_days"] = 3 * 365
+    caveat = scenario_from_dict(data).holidays_caveat
+    assert caveat is not None
+    assert "last holiday listed is on 2021-12-27" in caveat and "2023-12-31" in caveat
+    data["scenario"]["horizon_days"] = 365  # the run ends on 2021-12-31, the year listed
+    assert scenario_from_dict(data).holidays_caveat is None
+    data["scenario"]["horizon_days"] = 365 + 31  # into January 2022, whose holidays are not listed
+    assert "the run goes on to 2022-01-31" in str(scenario_from_dict(data).holidays_caveat)
+    assert scenario_from_dict(weekday_team("2021-01-01")).holidays_caveat is None
+    numbered = weekday_team(None, [5])
+    numbered["scenario"]["horizon_days"] = 800
+    assert "on day 5, and the run goes on to day 799" in str(scenario_from_dict(numbered).holidays_caveat)
+    data["scenario"]["horizon_days"] = 3 * 365
+    (tmp_path / "long.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
+    done = hotline_sim_here("check", tmp_path / "long.toml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "note: analysts.holidays: the last holiday listed is on 2021-12-27" in done.stderr
