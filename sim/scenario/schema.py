@@ -304,11 +304,37 @@ class Scenario(Section):
         return self.model_dump(mode="json", exclude_none=True)
 
     def with_values(self, overrides: dict[str, Any], source: str = "<overrides>") -> Scenario:
-        """A new scenario with dotted keys replaced (`{"analysts.count": 17}`), validated again."""
+        """A new scenario with dotted keys replaced (`{"analysts.count": 17}`), validated again.
+
+        Holidays are real dates: when `scenario.start_date` moves and `analysts.holidays` is not
+        given too, they stay on their dates (those before the new day 0 are dropped), not on their
+        day numbers."""
         data = self.to_dict()
+        moved = self._holidays_as_dates(overrides)
+        if moved is not None:
+            data["analysts"]["holidays"] = moved
         for key, value in overrides.items():
             set_dotted(data, key, value)
         return scenario_from_dict(data, source)
+
+    def _holidays_as_dates(self, overrides: dict[str, Any]) -> list[date] | None:
+        """The holidays as dates on or after the new start date when `overrides` move a start date
+        and leave the holidays alone; None otherwise (a new start that is not a date is left for
+        validation to report)."""
+        old, holidays = self.scenario.start_date, self.analysts.holidays
+        if old is None or not holidays or "analysts.holidays" in overrides:
+            return None
+        if "scenario.start_date" not in overrides:
+            return None
+        new = overrides["scenario.start_date"]
+        if isinstance(new, str):
+            try:
+                new = date.fromisoformat(new)
+            except ValueError:
+                return None
+        if not isinstance(new, date) or isinstance(new, datetime):
+            return None
+        return [day for day in (old + timedelta(days=h) for h in holidays) if day >= new]
 
 
 # --- loading and error messages --------------------------------------------------------------

@@ -164,3 +164,19 @@ def test_holidays_that_stop_a_year_before_the_end_get_a_caveat(tmp_path: Path) -
     done = hotline_sim_here("check", tmp_path / "long.toml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "note: analysts.holidays: the last holiday listed is on 2021-12-27" in done.stderr
+
+
+def test_moving_the_start_date_keeps_the_holidays_on_their_dates() -> None:
+    """Holidays are dates: a new `scenario.start_date` (by --set or `with_values`) keeps them on
+    their dates and drops those before the new day 0; given together with the start date, day
+    numbers count from the new one."""
+    spec = scenario_from_dict(weekday_team("2021-01-01", ["2021-01-04", "2021-04-02"]))
+    later = spec.with_values({"scenario.start_date": "2021-03-01"})
+    assert [later.scenario.date_of_day(d) for d in later.analysts.holidays] == [date(2021, 4, 2)]
+    earlier = spec.with_values({"scenario.start_date": date(2020, 12, 28)})
+    assert [earlier.scenario.date_of_day(d) for d in earlier.analysts.holidays] == [
+        date(2021, 1, 4), date(2021, 4, 2),
+    ]  # fmt: skip
+    both = spec.with_values({"scenario.start_date": "2021-03-01", "analysts.holidays": [3]})
+    assert both.analysts.holidays == [3]
+    assert spec.with_values({"analysts.count": 4}).analysts.holidays == spec.analysts.holidays
