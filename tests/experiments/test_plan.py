@@ -303,3 +303,18 @@ def test_the_2021_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Pat
     assert manifest["kind"] == "plan" and manifest["missed"] == [] and manifest["period"] == "quarter"
     assert "every period meets every target" in done.stdout
     assert (out / "report.html").is_file() and math.isfinite(sum(volume))
+
+
+def test_a_share_the_calendar_cannot_reach_is_refused_before_simulating(folder: Path) -> None:
+    """A weekday team cannot assess 90 % within 24 hours in its quarter (a weekend is 64 hours): exit
+    1 before any simulation, naming the period and the best possible, and nothing written."""
+    out = folder / "unreachable"
+    done = hotline_sim_here(
+        "plan", folder / "mmc.toml", "--set", "scenario.start_date=2021-01-04", "--set",
+        'analysts.schedule={days = "mon-fri", start = "08:00", end = "16:00"}', "--set",
+        "sla.assessment_hours=24", "--target", "sla_assessment_share>=0.9", "--out", out, cwd=folder,
+    )  # fmt: skip
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "cannot be met by any number of analysts in 1 of the 1 periods" in done.stderr
+    assert "2021-Q1 7" in done.stderr  # the best possible there, about 76 %
+    assert not out.exists() or not any(p.name != ".lock" for p in out.iterdir())
