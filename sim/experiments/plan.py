@@ -37,9 +37,9 @@ from sim.experiments.staffing import (
     best_sla_share,
     bounded_by_schedule,
     check_scalable,
-    check_targets,
+    parse_targets,
 )
-from sim.experiments.targets import TEAM_KEY, Target, Trial, Trials, parse_target
+from sim.experiments.targets import TEAM_KEY, Target, Trial, Trials
 from sim.metrics import ReplicationResult
 from sim.model.demand import DAYS_PER_YEAR
 from sim.scenario.intake import source_key
@@ -352,11 +352,7 @@ def plan(
         raise ExperimentError(f": expected a whole number of days >= 0, got {lead_days}", "lead_days")
     if low > high:
         raise ExperimentError(f" {low} is above the most analysts to try ({high})", "low")
-    given = [targets] if isinstance(targets, str | Target) else list(targets)
-    if not given:
-        raise ExperimentError(": expected at least one target", "target")
-    goals = [parse_target(t) if isinstance(t, str) else t for t in given]
-    check_targets(goals, spec)
+    goals = parse_targets(targets, spec)
     check_period_targets(goals, spec)
     check_scalable(spec)
     ramp = (

@@ -131,6 +131,17 @@ def best_sla_share(scenario: Scenario, start_day: float | None = None, end_day: 
     return float(weights[reachable].sum() / weights.sum())
 
 
+def parse_targets(targets: str | Target | Sequence[str | Target], scenario: Scenario) -> list[Target]:
+    """One target or a list (`"METRIC<=VALUE"` strings or `Target`s), parsed and checked against
+    the scenario (`check_targets`); ExperimentError for none, a malformed or an invalid one."""
+    given = [targets] if isinstance(targets, str | Target) else list(targets)
+    if not given:
+        raise ExperimentError(": expected at least one target", "target")
+    goals = [parse_target(t) if isinstance(t, str) else t for t in given]
+    check_targets(goals, scenario)
+    return goals
+
+
 def check_targets(targets: Sequence[Target], scenario: Scenario) -> None:
     """Every target names a metric of the scenario's summary.csv ("did you mean" and the valid
     names otherwise) and, for a share, a value from 0 to 1: ExperimentError for `--target`."""
@@ -241,11 +252,7 @@ def staff(
     from sim.stats.summaries import summarise_metrics
 
     spec, source = resolve(scenario, source)
-    given = [target] if isinstance(target, str | Target) else list(target)
-    if not given:
-        raise ExperimentError(": expected at least one target", "target")
-    goals = [parse_target(t) if isinstance(t, str) else t for t in given]
-    check_targets(goals, spec)
+    goals = parse_targets(target, spec)
     own = key_value(spec, key)
     if low > high:
         most = "analysts" if key == TEAM_KEY else f"values of {key}"
