@@ -272,7 +272,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours",
         "Mean wait before assessment starts",
         "arrival to start of assessment, mean over the reports whose assessment starts in the window",
-        short="wait, mean (h)",
+        short="wait, mean",
     ),
     Metric(
         "wait_hours_p50",
@@ -289,7 +289,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours",
         "Wait that 95 % of reports stay within",
         "the same, 95th percentile: 5 % of reports wait longer",
-        short="wait, 95th percentile (h)",
+        short="wait, 95th percentile",
     ),
     Metric(
         "time_to_assessment_hours_mean",
@@ -298,7 +298,7 @@ CATALOGUE: tuple[Metric, ...] = (
         "hours",
         "Mean time from arrival to the end of assessment",
         "arrival to end of assessment (wait plus assessment), mean over the reports assessed in the window",
-        short="time to assessment, mean (h)",
+        short="time to assessment, mean",
     ),
     Metric(
         "time_to_assessment_hours_p50",
@@ -327,7 +327,7 @@ CATALOGUE: tuple[Metric, ...] = (
             " from each page's removal time (which is known when the notice is sent, so long delays "
             "near the horizon are not cut off)"
         ),
-        short="time to removal, mean (h)",
+        short="time to removal, mean",
         shown_with="hosts",
     ),
     Metric(
@@ -429,7 +429,7 @@ CATALOGUE: tuple[Metric, ...] = (
             " (reports arriving in the last `sla.assessment_hours` are left out, as their outcome is "
             "not known)"
         ),
-        short="share assessed within SLA",
+        short="share assessed within the service level",
     ),
     Metric(
         "reports_per_day_mean",
@@ -829,6 +829,19 @@ def metric(name: str) -> Metric:
             return Metric(name, family.family, family.kind, family.unit, family.label.replace("{s}", source),
                           family.definition)  # fmt: skip
     raise KeyError(name)
+
+
+def label_words(name: str, sla_hours: float | None = None) -> str:
+    """A metric's label in words with the service level filled in (`sla_hours`; None: it differs
+    between the runs shown, so "the service level's hours"); a name the catalogue does not know is
+    returned as it is."""
+    try:
+        label = metric(name).label
+    except KeyError:
+        return name
+    if sla_hours == 1:
+        label = label.replace("{sla} hours", "1 hour")
+    return label.replace("{sla}", "the service level's" if sla_hours is None else f"{sla_hours:g}")
 
 
 def priority_classes(scenario: Scenario) -> list[int]:

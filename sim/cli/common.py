@@ -6,7 +6,9 @@ bar, and the console's table of key figures.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -176,6 +178,28 @@ def write_results(done: Any, out_dir: Path, report: bool, **options: Any) -> lis
     return said
 
 
+def default_out(name: str, overrides: tuple[str, ...], sub: str = "") -> Path:
+    """The folder a command writes to without --out: `runs/NAME[/SUB]`, and with --set overrides
+    `runs/NAME--TAG[/SUB]`, the tag made of the overrides (cut, with a digest to keep it unique), so
+    that a what-if never replaces the plain run's files.
+
+    >>> str(default_out("baseline-2018", ("sla.assessment_hours=72", "analysts.count=15"), "staff"))
+    'runs/baseline-2018--assessment_hours-72--count-15/staff'
+    """
+    folder = name
+    if overrides:
+        parts = []
+        for text in overrides:
+            key, _, value = text.partition("=")
+            parts.append(f"{key.strip().rsplit('.', 1)[-1]}-{value.strip()}")
+        tag = re.sub(r"[^A-Za-z0-9_.-]+", "_", "--".join(parts)).strip("._-") or "set"
+        if len(tag) > 60 or tag != "--".join(parts):
+            digest = hashlib.sha256("\n".join(overrides).encode()).hexdigest()[:8]
+            tag = f"{tag[:50].rstrip('._-')}-{digest}"
+        folder = f"{name}--{tag}"
+    return Path("runs") / folder / sub if sub else Path("runs") / folder
+
+
 def parse_override(text: str) -> tuple[str, object]:
     """`KEY=VALUE` with a TOML value (`17`, `0.5`, `true`, `"24/7"`, `{ dist = "fixed", value = 5 }`);
     a bare word that is not TOML is taken as a string.
@@ -250,19 +274,16 @@ def progress_printer() -> Callable[[int, int], None] | None:
 
 
 def key_figure_table(summaries, spec) -> str:
-    """The console's table of a run's key figures (those the scenario `spec` models), rounded to 4
-    significant figures."""
-    from sim.common.files import fmt
+    """The console's table of a run's key figures (those the scenario `spec` models), each mean and
+    its 95 % CI rounded to what the interval supports, in the metric's unit."""
     from sim.metrics import metric, shown_key_figures
-
-    def cell(x: float) -> str:
-        return fmt(float(f"{x:.4g}")) if x == x else "-"
+    from sim.stats.readable import cells, is_duration
 
     rows = [("metric", "mean", "95 % CI")]
     for name in shown_key_figures(spec):
         entry = metric(name)
         s = summaries[name]
-        ci = f"{cell(s.ci95_low)} to {cell(s.ci95_high)}" if s.replications > 1 else "-"
-        rows.append((entry.short or entry.label, cell(s.mean), ci))
+        mean, ci = cells(s.mean, s.ci95_low, s.ci95_high, s.replications, entry.words, days=is_duration(name))
+        rows.append((entry.short or entry.label, mean, ci or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows)
+    return "\n".join(f"{a:<{widths[0]}}  {b:>{widths[1]}}  {c:>{widths[2]}}".rstrip() for a, b, c in rows)

@@ -11,6 +11,7 @@ import click
 
 from sim.cli.common import (
     EXIT_INVALID,
+    default_out,
     load,
     one_writer,
     progress,
@@ -54,7 +55,7 @@ def compare(
         click.echo("compare: expected at least two scenario files (the first is the base)", err=True)
         sys.exit(EXIT_INVALID)
     specs = [with_overrides(load(path), path, overrides) for path in scenarios]
-    out_dir = Path(out) if out else Path("runs") / "compare"
+    out_dir = Path(out) if out else default_out("compare", overrides)
     with one_writer() as hold:
 
         def start(files: int, n: int, run_seed: int, size: JobSize) -> None:  # all checked

@@ -10,6 +10,7 @@ import click
 
 from sim.cli.common import (
     EXIT_FAILURE,
+    default_out,
     load,
     one_writer,
     progress,
@@ -78,7 +79,7 @@ def plan(
     from sim.experiments.staffing import UnreachableTarget
 
     spec = with_overrides(load(scenario), scenario, overrides)
-    out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "plan"
+    out_dir = Path(out) if out else default_out(spec.scenario.name, overrides, "plan")
     with one_writer() as hold:
 
         def start(goals, periods, n: int, run_seed: int, size: JobSize) -> None:  # all checked

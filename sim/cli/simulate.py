@@ -14,6 +14,7 @@ import click
 from sim.cli.common import (
     EXIT_FAILURE,
     EXIT_INVALID,
+    default_out,
     key_figure_table,
     load,
     maximum_replications,
@@ -68,7 +69,7 @@ def run(
 
     spec = with_overrides(load(scenario), scenario, overrides)
     maximum = maximum_replications(precision, max_replications)
-    out_dir = Path(out) if out else Path("runs") / spec.scenario.name
+    out_dir = Path(out) if out else default_out(spec.scenario.name, overrides)
     with one_writer() as hold:
 
         def start(n: int, run_seed: int, size: JobSize) -> None:
@@ -109,6 +110,14 @@ def run(
     metavar="METRIC",
     help="A metric to plot and tabulate in sweep.md; repeatable [sla_assessment_share, wait_hours_mean].",
 )
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="METRIC>=VALUE",
+    help="Mark the arms whose whole 95 % CI meets it (or METRIC<=VALUE), and outline them on the heat map "
+    "of a two-key sweep; repeatable.",
+)
 @click.option("--baseline", metavar="KEY=V,...", help="The arm differences are taken from [the first arm].")
 @click.option("--resume", is_flag=True, help="Reuse the replications an interrupted sweep finished in --out.")
 @run_options("runs/<name>/sweep/")
@@ -116,6 +125,7 @@ def sweep(
     scenario: str,
     varies: tuple[str, ...],
     metrics: tuple[str, ...],
+    targets: tuple[str, ...],
     baseline: str | None,
     resume: bool,
     replications: int | None,
@@ -144,7 +154,7 @@ def sweep(
 
     spec = with_overrides(load(scenario), scenario, overrides)
     maximum = maximum_replications(precision, max_replications)
-    out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "sweep"
+    out_dir = Path(out) if out else default_out(spec.scenario.name, overrides, "sweep")
     with one_writer() as hold:
 
         def start(arms: int, n: int, run_seed: int, size: JobSize) -> None:  # all checked
@@ -156,7 +166,7 @@ def sweep(
             spec, [parse_vary(text) for text in varies], list(metrics) or None, baseline, replications, jobs,
             seed, precision=precision, max_replications=maximum, progress=progress(quiet),
             scheduler=scheduler, resume=out_dir if resume else None, source=Path(scenario), on_start=start,
-            force=force,
+            force=force, targets=list(targets),
         )  # fmt: skip
         if resume:
             total = len(done.results[0]) * len(done.arms)
@@ -246,7 +256,7 @@ def staff(
 
     spec = with_overrides(load(scenario), scenario, overrides)
     maximum = maximum_replications(precision, max_replications)
-    out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "staff"
+    out_dir = Path(out) if out else default_out(spec.scenario.name, overrides, "staff")
     with one_writer() as hold:
 
         def start(goals, n: int, run_seed: int, size: JobSize) -> None:  # all checked
@@ -326,7 +336,7 @@ def sensitivity(
 
     spec = with_overrides(load(scenario), scenario, overrides)
     maximum = maximum_replications(precision, max_replications)
-    out_dir = Path(out) if out else Path("runs") / spec.scenario.name / "sensitivity"
+    out_dir = Path(out) if out else default_out(spec.scenario.name, overrides, "sensitivity")
     chosen_keys = [k.strip() for k in keys.split(",") if k.strip()] if keys is not None else None
     if chosen_keys == []:
         click.echo("--keys: expected dotted keys K1,K2,...", err=True)

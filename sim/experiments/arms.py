@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.common.messages import shown
 from sim.metrics import ReplicationResult
+from sim.scenario.changes import key_words, show_value
 from sim.scenario.schema import Scenario
 from sim.scenario.section import ScenarioError
 from sim.stats.intervals import Summary, summarise
@@ -74,18 +75,9 @@ class Arm:
         """`analysts.count=13, intake.volume_multiplier=1.5`."""
         return ", ".join(f"{key}={show_value(value)}" for key, value in self.values.items())
 
-
-def show_value(value: Any) -> str:
-    """A varied value as a table cell: numbers as numbers, tables as compact TOML."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k} = {show_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(show_value(v) for v in value) + "]"
-    if isinstance(value, float):
-        return f"{value:.10g}"
-    return str(value)
+    def words(self) -> str:
+        """The arm in a planner's words: `analysts in the team 13, report volume (× the file's) 1.5`."""
+        return ", ".join(f"{key_words(key)} {show_value(value)}" for key, value in self.values.items())
 
 
 def build_arms(base: Scenario, varies: list[tuple[str, list[Any]]], source: str) -> list[Arm]:

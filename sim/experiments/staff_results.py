@@ -81,7 +81,7 @@ class StaffResults:
     def lines(self) -> list[str]:
         """The printout: the targets, each value tried, the Erlang C estimate (and why the answer
         is far from it), the finds and the cost at the answer, and the answer line."""
-        from sim.common.files import fmt
+        from sim.stats.readable import ci_words, is_duration, metric_kind
 
         counts = self.replication_counts
         shown = f"{self.replications}" if not self.replication_control else (
@@ -96,9 +96,10 @@ class StaffResults:
             parts = []
             for goal, meets in zip(self.targets, t.meets, strict=True):
                 s = t.summaries[goal.metric]
+                figure = ci_words(s.mean, s.ci95_low, s.ci95_high, s.replications, metric_kind(goal.metric),
+                                  target=goal.value, days=is_duration(goal.metric))  # fmt: skip
                 parts.append(
-                    f"{goal.metric} {fmt(s.mean)} (95 % CI {fmt(s.ci95_low)} to {fmt(s.ci95_high)}) "
-                    + ("meets" if meets else "fails")
+                    f"{self.short(goal.metric)} {figure} ".lstrip() + ("meets" if meets else "fails")
                 )
             own = "  (the scenario's own)" if t.analysts == self.own else ""
             lines.append(
@@ -125,8 +126,18 @@ class StaffResults:
         ]
 
     def targets_text(self) -> str:
-        """The targets joined by "and"."""
-        return " and ".join(str(goal) for goal in self.targets)
+        """The targets in words, each with its `METRIC>=VALUE`, joined by "and"."""
+        sla = self.scenario.sla.assessment_hours
+        return " and ".join(f"{goal.words(sla)} ({goal})" for goal in self.targets)
+
+    def short(self, name: str) -> str:
+        """A metric's short label in the printout's lines of values tried (one target: "")."""
+        from sim.metrics import metric
+
+        if len(self.targets) == 1:
+            return ""
+        entry = metric(name)
+        return (entry.short or entry.label.replace("{sla}", f"{self.scenario.sla.assessment_hours:g}")) + ":"
 
     def at_floor(self) -> bool:
         """Whether the answer is `--min` with the value below it not tried (it may meet too)."""
@@ -244,15 +255,20 @@ class StaffResults:
             return []
         found, before = at.summaries[FOUND], own.summaries[FOUND]
         days = self.scenario.scenario.horizon_days - self.scenario.scenario.warmup_days
+        from sim.stats.readable import ci_words, rounded
+
+        def mean(s: Summary) -> str:
+            return rounded(s.mean, s.ci95_low, s.ci95_high, s.replications, "count")[0]
+
         line = (
-            f"reports found by searching in the measured {days:g} days: {found.mean:,.0f} (95 % CI "
-            f"{found.ci95_low:,.0f} to {found.ci95_high:,.0f}) at the answer, {self.team(self.answer)}; "
-            f"{before.mean:,.0f} with the scenario's own {self.team(self.own)}"
+            f"reports found by searching in the measured {days:g} days: "
+            f"{ci_words(found.mean, found.ci95_low, found.ci95_high, found.replications, 'count')} at the "
+            f"answer, {self.team(self.answer)}; {mean(before)} with the scenario's own {self.team(self.own)}"
         )
         reference, whose = before.mean, f"the scenario's own {self.team(self.own)}"
         if self.today_found is not None and self.today_found.mean != before.mean:  # else the same run
             reference, whose = self.today_found.mean, "today (the file without --set)"
-            line += f"; {reference:,.0f} {whose}"
+            line += f"; {mean(self.today_found)} {whose}"
         lines = [line]
         if reference > 0 and found.mean < (1 - SEARCH_FALL_WARNING) * reference:
             fall = 1 - found.mean / reference

@@ -13,6 +13,7 @@ from sim.common.limits import MAX_ARMS
 from sim.experiments.arms import Arm
 from sim.experiments.job import checked_size, pandas_module, plan_replications, resolve
 from sim.experiments.size import JobSize
+from sim.experiments.targets import Target
 from sim.metrics import ReplicationResult
 from sim.scenario.schema import Scenario
 from sim.stats.intervals import Summary
@@ -41,6 +42,7 @@ class SweepResults:
     base: Scenario | None = None  # the scenario the arms vary
     ignored: list[str] = field(default_factory=list)  # resume cache files that did not parse or match
     cache_problem: str = ""  # why the resume cache could not be used at all
+    targets: list[Target] = field(default_factory=list)  # `--target`: which arms meet each
 
     @property
     def summaries(self) -> list[dict[str, Summary]]:
@@ -98,6 +100,7 @@ def sweep(
     source: str | Path | None = None,
     on_start: Callable[[int, int, int, JobSize], None] | None = None,
     force: bool = False,
+    targets: Sequence[str] | None = None,
 ) -> SweepResults:
     """Run every combination of `vary`'s values (dotted key -> values) with common random numbers.
 
@@ -108,11 +111,13 @@ def sweep(
     replications, seed, size)` is called once everything is checked (the size limits too, unless
     `force`), before simulating. `source`: the
     scenario file when `scenario` is a Scenario made from one (for messages and the manifest).
-    ExperimentError
+    `targets` (`METRIC>=VALUE`, `METRIC<=VALUE`): the arms whose whole 95 % CI meets each are marked
+    (its metric is tabulated too). ExperimentError
     (before any simulation) for an unknown key or metric, an invalid arm or baseline."""
     from sim.experiments.arms import ExperimentError, build_arms, find_arm
     from sim.experiments.execution import run_groups
     from sim.experiments.resume import ReplicationCache
+    from sim.experiments.targets import parse_target
     from sim.metrics import UnknownMetric, validate_metric
     from sim.stats.precision import precision_note
 
@@ -125,7 +130,9 @@ def sweep(
         )
     arms = build_arms(spec, varies, str(source or "<scenario>"))
     baseline_index = find_arm(arms, baseline) if baseline else 0
+    goals = [parse_target(text) for text in targets or []]
     chosen = list(metrics or DEFAULT_SWEEP_METRICS)
+    chosen += [goal.metric for goal in goals if goal.metric not in chosen]
     for name in chosen:
         try:
             validate_metric(name, [arm.scenario for arm in arms])
@@ -145,5 +152,5 @@ def sweep(
     ignored = list(cache.ignored) if cache else []
     return SweepResults(
         arms, done.groups, baseline_index, chosen, options.seed, jobs, source, started_at, note, done.reused,
-        spec, ignored, cache.unusable if cache else "",
+        spec, ignored, cache.unusable if cache else "", goals,
     )  # fmt: skip

@@ -41,6 +41,23 @@ class Target:
     def __str__(self) -> str:
         return f"{self.metric}{self.operator}{self.value:.10g}"
 
+    def words(self, sla_hours: float | None = None) -> str:
+        """The target in a planner's words: `share of reports assessed within 72 hours of arrival at
+        least 95 %` (`sla_hours`: the service level the label names)."""
+        from sim.metrics import label_words
+        from sim.stats.readable import metric_kind, number
+
+        kind = metric_kind(self.metric)
+        label = label_words(self.metric, sla_hours)
+        label = label[:1].lower() + label[1:]
+        bound = "at least" if self.operator == ">=" else "at most"
+        if kind == "share":
+            value = f"{number(self.value * 100, 2).rstrip('0').rstrip('.')} %"
+        else:
+            unit = {"hours": " hours", "days": " days"}.get(kind, "")
+            value = f"{self.value:,.10g}{unit}"
+        return f"{label} {bound} {value}"
+
 
 def parse_target(text: str) -> Target:
     """Parse `METRIC<=VALUE` / `METRIC>=VALUE` (ExperimentError when malformed)."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from functools import partial
 
 from sim.common.files import csv_text
 from sim.experiments.compare import COMPARE_COLUMNS, CompareResults
-from sim.io.output import Output
-from sim.metrics import metric, shown_key_figures
+from sim.io.output import Output, what_if
+from sim.metrics import label_words, shown_key_figures
+from sim.stats.readable import ROUNDING_NOTE, cells, ci_words, is_duration, metric_kind
 
 
 def compare_output(done: CompareResults, plots: bool = True) -> Output:
@@ -46,50 +46,65 @@ def compare_output(done: CompareResults, plots: bool = True) -> Output:
 
 
 def compare_markdown(done: CompareResults) -> str:
-    """compare.md: the files, the seed and replications, and the key figures with their paired
-    differences from the first file."""
+    """compare.md: what was compared, the answer first (each file's paired differences from the
+    first in words), then the key figures' means and differences, rounded to what their
+    intervals support."""
+    base = done.labels[0]
+    changes = what_if(done.scenarios[0], done.sources[0])
     lines = [
         "# Comparison: " + ", ".join(done.labels),
         "",
-        f"Every file run with seed {done.seed} and {done.replications} replications, so that replication r "
-        f"of each uses the same random streams: differences from the first file ({done.labels[0]}) are "
-        "paired by replication.",
+        f"- asked: how the key figures of {', '.join(done.labels[1:])} differ from those of {base} "
+        "(the base)",
+    ]
+    if changes:
+        lines.append(f"- changed from the scenario files (in every file): {changes}")
+    lines += [
+        f"- every file run with seed {done.seed} and {done.replications} replications, so that replication r "
+        "of each uses the same random streams: differences from the base are paired by replication",
+        f"- intervals: 95 % confidence over replications (replication noise only, not the uncertainty of "
+        f"the assumptions); {ROUNDING_NOTE}",
         "",
     ]
     lines += [f"Warning: {note}." for note in done.notes]
     if done.notes:
         lines.append("")
     shown = [m for m in shown_key_figures(done.scenarios[0]) if m in done.metrics]
-    lines += [
-        "| metric | scenario | mean (95 % CI) | difference from the first (95 % CI) |",
-        "|---|---|---|---|",
-    ]
+    levels = {spec.sla.assessment_hours for spec in done.scenarios}
+    sla = levels.pop() if len(levels) == 1 else None
     summaries, differences = done.summaries, done.differences
+    lines += ["## In short", ""]
+    for k, label in enumerate(done.labels[1:], start=1):
+        moved, same = [], []
+        for name in shown:
+            d = differences[k][name]
+            kind = metric_kind(name)
+            if d.replications > 1 and (d.ci95_low > 0 or d.ci95_high < 0):
+                words = ci_words(
+                    d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True, days=False
+                )
+                moved.append(f"{label_words(name, sla).lower()} {words}")
+            else:
+                same.append(label_words(name, sla).lower())
+        text = f"- {label} against {base}: " + ("; ".join(moved) if moved else "no key figure differs")
+        if same and moved:
+            text += f". No difference beyond replication noise in: {', '.join(same)}"
+        lines.append(text + ".")
+    lines += [
+        "",
+        "| what | scenario | difference from the base | paired 95 % CI | mean | 95 % CI |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for name in shown:
+        kind, days = metric_kind(name), is_duration(name)
         for k, label in enumerate(done.labels):
             s, d = summaries[k][name], differences[k][name]
-            difference = (
-                "(the base)" if k == 0 else _figure(name, d.mean, d.ci95_low, d.ci95_high, signed=True)
-            )
+            change = ("(the base)", "") if k == 0 else cells(
+                d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True, days=False
+            )  # fmt: skip
+            mean, ci = cells(s.mean, s.ci95_low, s.ci95_high, s.replications, kind, days=days)
             lines.append(
-                f"| {name} | {label} | {_figure(name, s.mean, s.ci95_low, s.ci95_high)} | {difference} |"
+                f"| {label_words(name, sla)} | {label} | {change[0]} | {change[1]} | {mean} | {ci} |"
             )
-    lines += ["", "Every metric the files share is in compare.csv.", ""]
+    lines += ["", "Every metric the files share is in compare.csv, with every digit.", ""]
     return "\n".join(lines)
-
-
-def _figure(name: str, mean: float, low: float, high: float, signed: bool = False) -> str:
-    """A mean and its CI: shares in % (points for a difference), hours and counts to 3 digits."""
-    if math.isnan(mean):
-        return "undefined"
-    sign = "+" if signed else ""
-    if metric(name).kind == "share":
-        unit = " points" if signed else " %"
-        return f"{mean * 100:{sign}.1f}{unit} ({low * 100:{sign}.1f} to {high * 100:{sign}.1f})"
-
-    def number(value: float) -> str:
-        return f"{value:{sign},.0f}" if abs(value) >= 1000 else f"{value:{sign}.4g}"
-
-    if math.isnan(low):
-        return number(mean)
-    return f"{number(mean)} ({number(low)} to {number(high)})"

@@ -18,7 +18,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sim.common.files import atomic_write_text
 from sim.io.folder import ResultsFolder
+from sim.scenario.changes import change_words, changed_from_file
 from sim.scenario.schema import Scenario
 
 SUMMARY_COLUMNS = ("metric", "mean", "std", "ci95_low", "ci95_high", "replications")  # of summary tables
@@ -121,7 +123,7 @@ def manifest(
 
 def scenario_notes(scenario: Scenario, scenario_path: Path | None) -> dict[str, Any]:
     """For the manifest and the report: the file's opening comment (what the scenario is), its
-    `# assumption:` notes and the defaults used."""
+    `# assumption:` notes, the defaults used, and the keys changed from the file (`--set`)."""
     from sim.scenario.assumptions import assumption_notes, defaults_used, description, file_data
 
     readable = scenario_path is not None and scenario_path.is_file()
@@ -130,4 +132,49 @@ def scenario_notes(scenario: Scenario, scenario_path: Path | None) -> dict[str, 
         "description": description(scenario_path) if raw else "",
         "assumptions": [{"key": k, "note": n} for k, n in assumption_notes(scenario_path)] if raw else [],
         "defaults_used": {key: value for key, value in defaults_used(scenario, raw)},
+        "changed": [change.as_dict() for change in changed_from_file(scenario, scenario_path)],
     }
+
+
+def what_if(scenario: Scenario, scenario_path: Path | None) -> str:
+    """What `scenario` changed from its file, in one line of words (empty: nothing, or no file)."""
+    return change_words(changed_from_file(scenario, scenario_path))
+
+
+REFERENCE_NOTE = (
+    "reference results of `hotline-sim reproduce`: the machine's versions, timestamps and job count are "
+    "not kept, so that the committed files are the same on every machine"
+)
+
+
+def make_portable(folder: Path, root: Path) -> None:
+    """Rewrite `folder`'s manifest.json as the repository keeps it: paths relative to `root`, and
+    none of what changes from machine to machine (the versions of Python and the dependencies, the
+    timestamps, the number of processes), so that `reproduce` rewrites it byte for byte. The
+    folder must be held (`ResultsFolder`) by the caller."""
+    import json
+
+    path = folder / "manifest.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    prefix = str(root.resolve()) + "/"
+
+    def relative(text: str) -> str:
+        return text.replace(prefix, "")
+
+    line = [relative(part) for part in document.get("command_line", [])]
+    if "--jobs" in line:  # reproduce's own option, not the job's
+        at = line.index("--jobs")
+        del line[at : at + 2]
+    document.update({
+        "scenario_file": relative(document["scenario_file"]) if document.get("scenario_file") else None,
+        "command_line": line,
+        "jobs": 1,
+        "versions": {"python": "not kept", "hotline-sim": document["versions"]["hotline-sim"]},
+        "started_at": "not kept",
+        "finished_at": "not kept",
+        "reference": REFERENCE_NOTE,
+    })  # fmt: skip
+    for entry in document.get("compared", []):
+        if entry.get("file"):
+            entry["file"] = relative(entry["file"])
+    atomic_write_text(path, json.dumps(document, indent=2) + "\n")

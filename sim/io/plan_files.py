@@ -9,9 +9,10 @@ from functools import partial
 
 from sim.common.files import csv_text
 from sim.experiments.plan import PlanResults, reports_per_day
-from sim.io.output import Output
-from sim.metrics import metric
+from sim.io.output import Output, what_if
+from sim.metrics import label_words
 from sim.stats.periods import YEARLY
+from sim.stats.readable import cells, is_duration, metric_kind
 
 
 def plan_output(done: PlanResults, plots: bool = True) -> Output:
@@ -48,7 +49,8 @@ def plan_markdown(done: PlanResults) -> str:
     spec = done.scenario
     first, last = done.periods[0], done.periods[-1]
     currency = spec.analysts.currency
-    targets = " and ".join(str(goal) for goal in done.targets)
+    targets = " and ".join(f"{goal.words(spec.sla.assessment_hours)} (`{goal}`)" for goal in done.targets)
+    changes = what_if(spec, done.source)
     counts = " (counts as a rate a year)" if any(g.metric in YEARLY for g in done.targets) else ""
     lines = [
         f"# Hiring plan: {spec.scenario.name}",
@@ -61,6 +63,8 @@ def plan_markdown(done: PlanResults) -> str:
         f"ramp-up) and are recruited {_days(done.lead_days)} before they join.",
         "",
     ]
+    if changes:
+        lines += [f"Changed from the scenario file: {changes}.", ""]
     header = [
         "period",
         "dates",
@@ -72,20 +76,21 @@ def plan_markdown(done: PlanResults) -> str:
     ]
     if spec.analysts.cost_per_year is not None:
         header.append(f"cost ({currency})")
-    header += [f"{m} (95 % CI, end to end)" for m in done.metric_columns()]
+    sla = spec.sla.assessment_hours
+    header += [f"{label_words(m, sla)} (95 % CI, end to end)" for m in done.metric_columns()]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for k, (period, row) in enumerate(zip(done.periods, done.rows(), strict=True)):
-        cells = [period.label, f"{period.start} to {period.end}", f"{row[3]:,.0f}",
+        row_cells = [period.label, f"{period.start} to {period.end}", f"{row[3]:,.0f}",
                  "none up to " + str(done.high) if row[4] is None else str(row[4]), str(row[5]), str(row[6]),
                  row[7] or "-"]  # fmt: skip
         if spec.analysts.cost_per_year is not None:
-            cells.append(f"{row[8]:,.0f}")
+            row_cells.append(f"{row[8]:,.0f}")
         for goal_metric in done.metric_columns():
             s = done.checked[k][goal_metric]
-            cells.append(_with_ci(goal_metric, s.mean, s.ci95_low, s.ci95_high))
+            row_cells.append(_with_ci(goal_metric, s, s.replications))
         if not all(done.meets(k)):
-            cells[0] += " (misses)"
-        lines.append("| " + " | ".join(cells) + " |")
+            row_cells[0] += " (misses)"
+        lines.append("| " + " | ".join(row_cells) + " |")
     lines.append("")
     runs = f"{done.checks} run{'s' if done.checks > 1 else ''}"
     if done.missed:
@@ -152,12 +157,7 @@ def _days(value: float) -> str:
     return f"{value:g} day{'s' if value != 1 else ''}"
 
 
-def _with_ci(name: str, mean: float, low: float, high: float) -> str:
-    """A mean and its CI, in per cent for a share, else with separators."""
-    if math.isnan(mean):
-        return "undefined"
-    if metric(name).kind == "share":
-        return f"{mean * 100:.1f} % ({max(low, 0) * 100:.1f} to {min(high, 1) * 100:.1f} %)"
-    if metric(name).kind == "hours":
-        return f"{mean:.3g} h ({low:.3g} to {high:.3g} h)"
-    return f"{mean:,.0f} ({low:,.0f} to {high:,.0f})"
+def _with_ci(name: str, s, replications: int) -> str:
+    """A mean and its CI, rounded to what the interval supports, in the metric's unit."""
+    mean, ci = cells(s.mean, s.ci95_low, s.ci95_high, replications, metric_kind(name), days=is_duration(name))
+    return f"{mean} ({ci})" if ci else mean

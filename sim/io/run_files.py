@@ -13,11 +13,12 @@ from typing import Any
 
 from sim.common.files import csv_text, fmt
 from sim.experiments.run import RunResults
-from sim.io.output import SUMMARY_COLUMNS, Output
-from sim.metrics import HOST_COLUMNS, TIMESERIES, ReplicationResult
+from sim.io.output import SUMMARY_COLUMNS, Output, what_if
+from sim.metrics import HOST_COLUMNS, NEVER_CLEARED, TIMESERIES, ReplicationResult, metric, modelled
 from sim.scenario.schema import Scenario
 from sim.stats.intervals import Summary, summarise
 from sim.stats.periods import PERIOD_DAYS, first_period_backlog_grows, period_header, period_rows
+from sim.stats.readable import ROUNDING_NOTE, cells, facts, is_duration
 from sim.stats.summaries import mean_timeseries, summarise_metrics
 
 
@@ -46,8 +47,14 @@ def summary_markdown(
     replications: int,
     summaries: dict[str, Summary],
     replications_note: str = "",
+    results: list[ReplicationResult] | None = None,
+    changes: str = "",
+    period: str = "week",
 ) -> str:
-    """summary.md: the summary table in Markdown with the run's identity above it."""
+    """summary.md: every metric in words with its mean and 95 % CI rounded to what the interval
+    supports, the run's identity and what it changed from the scenario file above it (`changes`,
+    `sim.scenario.changes.change_words`). A per-replication fact (the period the backlog starts to
+    grow, the days to clear it) reads as "in k of n replications" from `results`."""
     meta = scenario.scenario
     lines = [
         f"# {meta.name}",
@@ -55,16 +62,42 @@ def summary_markdown(
         f"- seed: {seed}",
         f"- replications: {replications}{replications_note}",
         f"- horizon: {fmt(meta.horizon_days)} days, warm-up: {fmt(meta.warmup_days)} days "
-        f"(measured window {fmt(meta.horizon_days - meta.warmup_days)} days)",
-        "- intervals: 95 % confidence over replications (replication noise only, not the "
-        "uncertainty of the assumptions)",
-        "",
-        "| metric | mean | 95 % CI | std | replications |",
-        "|---|---:|---:|---:|---:|",
+        f"(measured window {fmt(meta.horizon_days - meta.warmup_days)} days)"
+        + (f", from {meta.start_date.isoformat()}" if meta.start_date else ""),
     ]
+    if changes:
+        lines.append(f"- changed from the scenario file: {changes}")
+    lines += [
+        "- intervals: 95 % confidence over replications (replication noise only, not the uncertainty "
+        f"of the assumptions); {ROUNDING_NOTE}",
+        "",
+        "| what | mean | 95 % CI | metric |",
+        "|---|---:|---:|---|",
+    ]
+    sla = f"{scenario.sla.assessment_hours:g}"
+    shown = modelled(scenario)
     for name, s in summaries.items():
-        ci = f"{fmt(s.ci95_low)} to {fmt(s.ci95_high)}" if s.replications > 1 else ""
-        lines.append(f"| {name} | {fmt(s.mean)} | {ci} | {fmt(s.std)} | {s.replications} |")
+        entry = metric(name)
+        label = entry.label.replace("{sla}", sla)
+        if name in ("backlog_clear_days", NEVER_CLEARED) and "backlog events" not in shown:
+            mean, ci = "not modelled", "(no starting backlog, surge or capacity window)"
+        elif entry.kind == "period" and results is not None:
+            mean, ci = facts([r.metrics[name] for r in results], period), ""
+        elif name == "backlog_clear_days" and results is not None and s.replications < replications:
+            mean, ci = "cleared " + facts([r.metrics[name] for r in results], "", "days"), ""
+        elif entry.kind == "replications":
+            mean, ci = f"{s.mean:.0f} of {replications}", ""
+        else:
+            mean, ci = cells(
+                s.mean, s.ci95_low, s.ci95_high, s.replications, entry.words, days=is_duration(name)
+            )
+            if 0 < s.replications < replications:
+                ci += f" ({s.replications} of {replications} replications)"
+        lines.append(f"| {label} | {mean} | {ci} | `{name}` |")
+    lines += [
+        "",
+        "Every digit of every metric is in `summary.csv`; each replication's in `replications.csv`.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -82,7 +115,16 @@ def run_output(done: RunResults, plots: bool = True, period: str = "week") -> Ou
     series = mean_timeseries(results)
     tables = {
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
-        "summary.md": summary_markdown(scenario, done.seed, len(results), summaries, note),
+        "summary.md": summary_markdown(
+            scenario,
+            done.seed,
+            len(results),
+            summaries,
+            note,
+            results,
+            what_if(done.scenario, done.source),
+            period,
+        ),
         "replications.csv": csv_text(
             ("replication", *results[0].metrics),
             ([r.replication, *r.metrics.values()] for r in results),

@@ -6,12 +6,15 @@ import math
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sim.common.files import csv_text, fmt
+from sim.common.files import csv_text
 from sim.experiments.arms import show_value
 from sim.experiments.sensitivity import SensitivityResults, span
-from sim.io.output import Output
+from sim.io.output import Output, what_if
+from sim.metrics import label_words
+from sim.scenario.changes import key_words
 from sim.scenario.schema import Scenario
 from sim.stats.intervals import Summary
+from sim.stats.readable import ROUNDING_NOTE, cells, ci_words, is_duration, metric_kind
 from sim.stats.summaries import summarise_metrics
 
 if TYPE_CHECKING:
@@ -60,7 +63,14 @@ def sensitivity_output(done: SensitivityResults, plots: bool = True) -> Output:
     tables = {
         "sensitivity.csv": csv_text(SENSITIVITY_COLUMNS, table),
         "sensitivity.md": sensitivity_markdown(
-            done.scenario, rows, base_summaries, metrics, change, done.seed, replications
+            done.scenario,
+            rows,
+            base_summaries,
+            metrics,
+            change,
+            done.seed,
+            replications,
+            what_if(done.scenario, done.source),
         ),
     }
     figures = {}
@@ -105,49 +115,65 @@ def sensitivity_markdown(
     change: float,
     seed: int,
     replications: int,
+    changes: str = "",
 ) -> str:
-    """sensitivity.md: per metric, the keys from the widest effect to the narrowest."""
+    """sensitivity.md: per metric, the base value and the largest effect in words, then the keys
+    from the widest effect to the narrowest, rounded to what their intervals support. `changes`:
+    what the base changed from the scenario file (`sim.scenario.changes.change_words`)."""
     lines = [
         f"# Sensitivity: {base.scenario.name}",
         "",
-        f"- each key moved down and up by {change:.0%} (relative); seed {seed}, {replications} replications "
-        "per move, common random numbers: differences are paired with the base scenario",
-        "- intervals: 95 % confidence (replication noise only)",
+        "- asked: how much each key moves "
+        + ", ".join(label_words(m, base.sla.assessment_hours) for m in metrics)
+        + f" when moved down and up by {change:.0%} (relative)",
+    ]
+    if changes:
+        lines.append(f"- changed from the scenario file (the base of every move): {changes}")
+    lines += [
+        f"- seed {seed}, {replications} replications per move, common random numbers: differences are "
+        "paired with the base scenario",
+        f"- intervals: 95 % confidence over replications (replication noise only); {ROUNDING_NOTE}",
         "",
     ]
 
-    def effect(s: Summary) -> str:
+    def effect(s: Summary, kind: str) -> str:
         if s.replications == 0:
             return "not run"
-        return (
-            f"{fmt(s.mean)} ({fmt(s.ci95_low)} to {fmt(s.ci95_high)})" if s.replications > 1 else fmt(s.mean)
-        )
+        mean, ci = cells(s.mean, s.ci95_low, s.ci95_high, s.replications, kind, signed=True, days=False)
+        return f"{mean} ({ci})" if ci else mean
 
     for metric in metrics:
         b = base_summaries[metric]
+        kind = metric_kind(metric)
+        label = label_words(metric, base.sla.assessment_hours)
+        base_words = ci_words(b.mean, b.ci95_low, b.ci95_high, b.replications, kind, days=is_duration(metric))
+        bars = tornado_bars(rows, metric)
+        widest = f" The widest effect: {key_words(bars[0][0])} (`{bars[0][0]}`)." if bars else ""
         lines += [
-            f"## {metric}",
+            f"## {label} (`{metric}`)",
             "",
-            f"Base: {fmt(b.mean)} (95 % CI {fmt(b.ci95_low)} to {fmt(b.ci95_high)}).",
+            f"Base: {base_words}.{widest}",
             "",
             "| key | down to | effect | up to | effect |",
             "|---|---:|---:|---:|---:|",
         ]
-        cells: dict[str, dict[str, dict[str, Any]]] = {}
+        moves: dict[str, dict[str, dict[str, Any]]] = {}
         for row in rows:
             if row["metric"] == metric:
-                cells.setdefault(row["move"].key, {})[row["move"].direction] = row
-        for key, _, _ in tornado_bars(rows, metric):
-            down, up = cells[key].get("down"), cells[key].get("up")
+                moves.setdefault(row["move"].key, {})[row["move"].direction] = row
+        for key, _, _ in bars:
+            down, up = moves[key].get("down"), moves[key].get("up")
 
-            def shown(row: dict[str, Any] | None) -> tuple[str, str]:
+            def shown(row: dict[str, Any] | None, kind: str = kind) -> tuple[str, str]:
                 if row is None:
                     return "", ""
                 move = row["move"]
                 value = show_value(move.value) if move.value is not None else ""
-                return value, (effect(row["difference"]) if not move.problem else move.problem)
+                return value, (effect(row["difference"], kind) if not move.problem else move.problem)
 
             (down_value, down_effect), (up_value, up_effect) = shown(down), shown(up)
-            lines.append(f"| {key} | {down_value} | {down_effect} | {up_value} | {up_effect} |")
+            lines.append(
+                f"| {key_words(key)} (`{key}`) | {down_value} | {down_effect} | {up_value} | {up_effect} |"
+            )
         lines.append("")
     return "\n".join(lines) + "\n"

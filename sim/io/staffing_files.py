@@ -6,7 +6,10 @@ from functools import partial
 
 from sim.common.files import csv_text
 from sim.experiments.staff_results import STAFFING_COLUMNS, StaffResults
-from sim.io.output import Output
+from sim.experiments.targets import TEAM_KEY
+from sim.io.output import Output, what_if
+from sim.scenario.changes import key_words
+from sim.stats.readable import ROUNDING_NOTE
 
 
 def staffing_output(done: StaffResults, plots: bool = True) -> Output:
@@ -17,9 +20,7 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
              "true" if row[7] else "false"] for row in done.rows()]  # fmt: skip
     tables = {
         "staffing.csv": csv_text(STAFFING_COLUMNS, rows),
-        "staffing.md": f"# Staffing: {done.scenario.scenario.name}\n\n```text\n"
-        + "\n".join(done.lines())
-        + "\n```\n",
+        "staffing.md": staffing_markdown(done),
     }
     figures = {}
     if plots:
@@ -53,6 +54,31 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
         "staff", done.scenario, done.source, done.seed, max(counts, default=done.replications), done.jobs,
         done.started_at, tables, figures, extra,
     )  # fmt: skip
+
+
+def staffing_markdown(done: StaffResults) -> str:
+    """staffing.md: what was asked (the targets in words and every change from the scenario file),
+    the answer, then the printout of the search."""
+    changes = what_if(done.scenario, done.source)
+    searched = "team" if done.key == TEAM_KEY else f"value of {key_words(done.key)} (`{done.key}`)"
+    lines = [
+        f"# Staffing: {done.scenario.scenario.name}",
+        "",
+        f"- asked: the smallest {searched} from {done.low} to {done.high} whose whole 95 % CI meets "
+        f"{done.targets_text()}",
+    ]
+    if changes:
+        lines.append(f"- changed from the scenario file: {changes}")
+    lines += [
+        f"- {done.answer_line()}",
+        f"- intervals: 95 % confidence over replications (replication noise only, not the uncertainty of "
+        f"the assumptions); {ROUNDING_NOTE}",
+        "",
+        "```text",
+        *done.lines(),
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _figures(summary) -> tuple[float, float, float]:

@@ -7,14 +7,20 @@ has exactly the numbers `run` writes for it. Files are written atomically; a fol
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from sim.common.files import csv_text, fmt
+from sim.common.files import csv_text
 from sim.experiments.arms import Arm, metric_order, paired_differences, show_value
 from sim.experiments.sweep import SweepResults
-from sim.io.output import SUMMARY_COLUMNS, Output
+from sim.experiments.targets import TEAM_KEY, Target
+from sim.io.output import SUMMARY_COLUMNS, Output, what_if
+from sim.metrics import label_words
+from sim.scenario.changes import key_words
 from sim.stats.intervals import UNDEFINED, Summary
+from sim.stats.readable import ROUNDING_NOTE, cells, ci_words, is_duration, metric_kind, rounded
 from sim.stats.summaries import summarise_metrics
 
 if TYPE_CHECKING:
@@ -68,7 +74,15 @@ def sweep_output(done: SweepResults, plots: bool = True) -> Output:
         "sweep.csv": csv_text((*keys, *SUMMARY_COLUMNS), sweep_rows),
         "sweep_differences.csv": csv_text((*keys, *DIFFERENCE_COLUMNS), difference_rows),
         "sweep.md": sweep_markdown(
-            arms, summaries, differences, baseline_index, plot_metrics, seed, replications
+            arms,
+            summaries,
+            differences,
+            baseline_index,
+            plot_metrics,
+            seed,
+            replications,
+            what_if(done.base or arms[0].scenario, done.source),
+            done.targets,
         ),
     }
     figures = {}
@@ -80,6 +94,7 @@ def sweep_output(done: SweepResults, plots: bool = True) -> Output:
         "varied": {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys},
         "baseline_arm": arms[baseline_index].label(),
         "metrics": list(plot_metrics),
+        "targets": [str(goal) for goal in done.targets],
     }
     return Output(
         "sweep", done.base or arms[0].scenario, done.source, seed, replications, done.jobs, done.started_at,
@@ -95,38 +110,137 @@ def sweep_markdown(
     plot_metrics: list[str],
     seed: int,
     replications: int,
+    changes: str = "",
+    targets: Sequence[Target] = (),
 ) -> str:
-    """sweep.md: per chosen metric, each arm's mean and CI and its paired difference from the baseline."""
+    """sweep.md: the answer first (per chosen metric, the base arm's value and the arms that differ
+    from it beyond replication noise, in words), then per metric each arm's paired difference from
+    the base arm and its mean, rounded to what their intervals support. `changes`: what every arm
+    changed from the scenario file besides the varied keys (`sim.scenario.changes.change_words`);
+    `targets`: the arms whose whole CI meets each are marked, and counted in the summary."""
     keys = list(arms[0].values)
+    base = arms[baseline_index]
+    varied = " × ".join(f"{key_words(k)} (`{k}`)" for k in keys)
     lines = [
-        f"# Sweep: {arms[0].scenario.scenario.name}",
+        f"# Sweep: {base.scenario.scenario.name}",
         "",
-        f"- arms: {len(arms)} (full factorial of {', '.join(keys)})",
-        f"- seed: {seed}; replications per arm: {replications}; common random numbers across arms",
-        f"- baseline arm: {arms[baseline_index].label()}",
+        f"- asked: how the {_and([_label(arms, m).lower() for m in plot_metrics])} change with {varied}",
+    ]
+    if changes:
+        lines.append(f"- changed from the scenario file in every arm: {changes}")
+    lines += [
+        f"- arms: {len(arms)} (every combination); seed: {seed}; replications per arm: {replications}; "
+        "common random numbers across arms",
+        f"- base arm: {base.words()}",
         "- intervals: 95 % confidence over replications (replication noise only, not the uncertainty of "
-        "the assumptions); differences are paired by replication",
+        f"the assumptions); differences are paired by replication; {ROUNDING_NOTE}",
+        "",
+        "## In short",
         "",
     ]
-
-    def ci(s: Summary) -> str:
-        return f"{fmt(s.ci95_low)} to {fmt(s.ci95_high)}" if s.replications > 1 else ""
-
     for name in plot_metrics:
+        lines.append(f"- {_in_short(arms, summaries, differences, baseline_index, name, replications)}")
+    for goal in targets:
+        lines.append(f"- {_meeting(arms, summaries, goal)}")
+    lines.append("")
+    for name in plot_metrics:
+        kind = metric_kind(name)
+        goals = [goal for goal in targets if goal.metric == name]
         lines += [
-            f"## {name}",
+            f"## {_label(arms, name)} (`{name}`)",
             "",
-            "| " + " | ".join(keys) + " | mean | 95 % CI | difference from baseline | paired 95 % CI |",
-            "|" + "---|" * len(keys) + "---:|---:|---:|---:|",
+            "| "
+            + " | ".join(key_words(k) for k in keys)
+            + " | difference from the base arm | paired 95 % CI | mean | 95 % CI |"
+            + "".join(f" meets {goal.words(_sla(arms))} |" for goal in goals),
+            "|" + "---|" * len(keys) + "---:|---:|---:|---:|" + "---|" * len(goals),
         ]
         for index, arm in enumerate(arms):
             s = summaries[index].get(name, UNDEFINED)
             d = differences[index].get(name, UNDEFINED)
-            shown = ("(baseline)", "") if index == baseline_index else (fmt(d.mean), ci(d))
+            shown = ("(base arm)", "") if index == baseline_index else cells(
+                d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True, days=False
+            )  # fmt: skip
+            mean, ci = cells(s.mean, s.ci95_low, s.ci95_high, s.replications, kind, days=is_duration(name))
             values = " | ".join(show_value(arm.values[k]) for k in keys)
-            lines.append(f"| {values} | {fmt(s.mean)} | {ci(s)} | {shown[0]} | {shown[1]} |")
+            marks = "".join(f" {'yes' if goal.met_by(s) else 'no'} |" for goal in goals)
+            lines.append(f"| {values} | {shown[0]} | {shown[1]} | {mean} | {ci} |{marks}")
         lines.append("")
     lines.append(
-        "Every metric of every arm is in `sweep.csv`; every paired difference in `sweep_differences.csv`."
+        "Every metric of every arm is in `sweep.csv`; every paired difference in `sweep_differences.csv`, "
+        "with every digit."
     )
     return "\n".join(lines) + "\n"
+
+
+def _sla(arms: list[Arm]) -> float | None:
+    """The arms' service level in hours, when they share one."""
+    levels = {arm.scenario.sla.assessment_hours for arm in arms}
+    return levels.pop() if len(levels) == 1 else None
+
+
+def _label(arms: list[Arm], name: str) -> str:
+    """A metric's label, with the arms' service level when they share one."""
+    return label_words(name, _sla(arms))
+
+
+def _meeting(arms: list[Arm], summaries: list[dict[str, Summary]], goal: Target) -> str:
+    """How many arms meet a target (their whole 95 % CI); in a sweep of the team size and one other
+    key, the smallest team that meets it at each value of the other."""
+    meets = [goal.met_by(s.get(goal.metric, UNDEFINED)) for s in summaries]
+    text = f"{sum(meets)} of {len(arms)} arms meet {goal.words(_sla(arms))} (the whole 95 % CI)"
+    keys = list(arms[0].values)
+    if len(keys) != 2 or TEAM_KEY not in keys:
+        return text + "."
+    other = next(k for k in keys if k != TEAM_KEY)
+    smallest: dict[str, int | None] = {}
+    for arm, met in zip(arms, meets, strict=True):
+        value = show_value(arm.values[other])
+        team = int(arm.values[TEAM_KEY])
+        best = smallest.setdefault(value, None)
+        if met and (best is None or team < best):
+            smallest[value] = team
+    parts = [
+        f"{team if team is not None else 'none of the teams swept'} at {value}"
+        for value, team in smallest.items()
+    ]
+    return f"{text}. The smallest team that meets it, by {key_words(other)}: {'; '.join(parts)}."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _apart(d: Summary, kind: str) -> bool:
+    """Whether a paired difference is beyond replication noise (its CI excludes 0) and shows at the
+    precision it is read at (it does not round to 0)."""
+    if d.replications < 2 or not (d.ci95_low > 0 or d.ci95_high < 0):
+        return False
+    mean, _ = rounded(d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True)
+    return float(mean.replace(",", "")) != 0
+
+
+def _in_short(
+    arms: list[Arm], summaries: list[dict[str, Summary]], differences: list[dict[str, Summary]],
+    baseline_index: int, name: str, replications: int,
+) -> str:  # fmt: skip
+    """One sentence per metric: the base arm's value, how many arms differ from it beyond the noise
+    (the paired CI excludes 0), and the largest difference with its arm."""
+    kind = metric_kind(name)
+    s = summaries[baseline_index].get(name, UNDEFINED)
+    base = ci_words(s.mean, s.ci95_low, s.ci95_high, s.replications, kind, days=is_duration(name))
+    text = f"{_label(arms, name)}: {base} in the base arm."
+    others = [
+        (differences[i][name], arm)
+        for i, arm in enumerate(arms)
+        if i != baseline_index and name in differences[i] and not math.isnan(differences[i][name].mean)
+    ]
+    if not others:
+        return text
+    apart = [(d, arm) for d, arm in others if _apart(d, kind)]
+    text += f" {len(apart)} of the {len(others)} other arms differ from it beyond replication noise"
+    if not apart:
+        return text + "."
+    d, arm = max(apart, key=lambda pair: abs(pair[0].mean))
+    change = ci_words(d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True, days=False)
+    return f"{text}; the largest difference is {change}, at {arm.words()}."

@@ -115,6 +115,16 @@ class Assumption(BaseModel):
     note: str
 
 
+class Changed(BaseModel):
+    """One key the run changed from its scenario file: the file's value (None: not given) and the
+    value used."""
+
+    model_config = _FIELDS
+    key: DottedKey
+    was: Any = None
+    now: Any = None
+
+
 class Manifest(BaseModel):
     """The fields of manifest.json that the report uses (every command writes them), typed."""
 
@@ -138,6 +148,8 @@ class Manifest(BaseModel):
     assumptions: list[Assumption]
     defaults_used: dict[str, Any]
     replications_note: str = ""
+    changed: Annotated[list[Changed], Field(max_length=10_000)] = []
+    reference: Annotated[str, Field(max_length=500)] = ""
 
     @field_validator("versions")
     @classmethod
@@ -154,6 +166,12 @@ class SweepManifest(Manifest):
     varied: Annotated[dict[DottedKey, Annotated[list[str], Field(min_length=1)]], Field(min_length=1)]
     baseline_arm: str
     metrics: Annotated[list[MetricName], Field(min_length=1)]
+    targets: Annotated[list[str], Field(max_length=100)] = []
+
+    @field_validator("targets")
+    @classmethod
+    def _targets(cls, value: list[str]) -> list[str]:
+        return valid_targets(value)
 
 
 def valid_targets(value: list[str]) -> list[str]:

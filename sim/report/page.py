@@ -28,12 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from sim.common.files import atomic_write_text
+from sim.metrics import label_words
 from sim.report.manifest import MAX_FIGURE_BYTES, ReportError, file_bytes
 from sim.report.reading import Results, listed, read_results
 from sim.report.tables import Row
 from sim.report.words import (
     RUN_FIGURES,
     ci_words,
+    in_short,
     key_figures,
     metric_kind,
     model_logic,
@@ -42,6 +44,7 @@ from sim.report.words import (
     target_metric,
     target_value,
 )
+from sim.scenario.changes import key_words, show_value
 
 REPORT_NAME = "report.html"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -171,7 +174,7 @@ def _sweep_tables(results: Results) -> list[Table]:
             shown = (
                 ci_words(d["mean_difference"], d["ci95_low"], d["ci95_high"], d["replications"], kind,
                          signed=True)
-                if d else "baseline"
+                if d else "(base arm)"
             )  # fmt: skip
             body.append([
                 *arm,
@@ -179,9 +182,10 @@ def _sweep_tables(results: Results) -> list[Table]:
                 shown,
             ])  # fmt: skip
         tables.append(Table(
-            f"{metric} by arm",
-            [*keys, "mean (95 % CI)", "difference from the baseline arm (paired 95 % CI)"],
-            body, f"Baseline arm: {manifest['baseline_arm']}. Differences are paired by "
+            f"{label_words(metric)} by arm",
+            [*(key_words(k) for k in keys), "mean (95 % CI)",
+             "difference from the base arm (paired 95 % CI)"],
+            body, f"Base arm: {manifest['baseline_arm']}. Differences are paired by "
             "replication (common random numbers), so their intervals are usually narrower than comparing two "
             "independent runs.", [False] * len(keys) + [True, True],
         ))  # fmt: skip
@@ -198,7 +202,7 @@ def _staff_table(results: Results) -> Table:
         verdict = "shown" if row["meets_target"] == "" else ("meets" if row["meets_target"] else "fails")
         body.append([
             str(row["analysts"]) + (" (own)" if row["analysts"] == own else ""),
-            row["target"] or row["metric"],
+            _target_or_metric(row["target"], row["metric"], results.scenario["sla"]["assessment_hours"]),
             ci_words(row["mean"], row["ci95_low"], row["ci95_high"], 2, kind, target=goal),
             verdict,
         ])  # fmt: skip
@@ -207,9 +211,17 @@ def _staff_table(results: Results) -> Table:
         "not a target: with a proactive source, the reports found by searching, beside the scenario's "
         "own team."
     )
-    column = "analysts" if key == "analysts.count" else key
+    column = "analysts" if key == "analysts.count" else key_words(key)
     header = [column, "target (or metric)", "mean (95 % CI)", "target"]
     return Table("The targets at each value tried", header, body, note, [True, False, True, False])
+
+
+def _target_or_metric(target: str, metric: str, sla: float) -> str:
+    """A staffing row's target in words (`Target.words`), or its metric's label when it is shown
+    only (no target)."""
+    from sim.experiments.targets import parse_target
+
+    return parse_target(target).words(sla) if target else label_words(metric, sla)
 
 
 def _compare_table(results: Results) -> Table:
@@ -226,9 +238,9 @@ def _compare_table(results: Results) -> Table:
         mean = ci_words(
             row["mean"], row["ci95_low"], row["ci95_high"], results.manifest["replications"], kind
         )
-        body.append([row["metric"], row["scenario"], mean, difference])
+        body.append([label_words(row["metric"]), row["scenario"], mean, difference])
     note = "Every file was run with the same seed and replications: differences are paired by replication."
-    header = ["metric", "scenario", "mean (95 % CI)", "difference from the first (paired 95 % CI)"]
+    header = ["what", "scenario", "mean (95 % CI)", "difference from the first (paired 95 % CI)"]
     return Table("The key metrics in each file", header, body, note, [False, False, True, True])
 
 
@@ -243,7 +255,8 @@ def _plan_table(results: Results) -> Table:
         cells += [number_words(row[m], "percent" if metric_kind(m) == "share" else "count") for m in metrics]
         body.append(cells)
     header = ["period", "dates", "reports a day", "analysts needed (period alone)", "headcount", "hires",
-              "recruit by", *(f"{m} (end to end)" for m in metrics)]  # fmt: skip
+              "recruit by", *(f"{label_words(m, results.scenario['sla']['assessment_hours'])} (end to end)"
+                              for m in metrics)]  # fmt: skip
     note = (
         "Each period sized on its own at its volume; the headcount never falls; the last columns are "
         "each target's metric per period in one run of the whole horizon with these hires (counts as a "
@@ -297,12 +310,21 @@ def build_report(folder: str | Path, question_text: str | None = None) -> str:
     template = environment.get_template("report.html.j2")
     shown_manifest = {k: v for k, v in manifest.items() if k not in ("resolved_scenario", "assumptions",
                                                                       "defaults_used")}  # fmt: skip
+    figures_in_words = key_figures(
+        kind, results.summary, manifest, scenario, results.rows, results.differences
+    )
     return template.render(
         kind=kind,
         name=manifest["scenario_name"],
         question=question_text or question(kind, manifest, scenario),
         description=manifest["description"],
-        key_figures=key_figures(kind, results.summary, manifest, scenario, results.rows),
+        in_short=in_short(kind, figures_in_words, manifest, results.summary, results.rows),
+        changed=[
+            (key_words(c["key"]), c["key"], _default_words(c["key"], c.get("was")), show_value(c.get("now")))
+            for c in manifest.get("changed", [])
+        ],
+        changed_keys={c["key"] for c in manifest.get("changed", [])},
+        key_figures=figures_in_words,
         replications=manifest["replications"],
         figures=figures,
         tables=tables,

@@ -1,22 +1,6 @@
-"""The report's words: figures with their 95 % CIs in plain words, the question a folder answers, and
-the model's logic for one scenario, all from the result tables and the resolved scenario.
-
->>> ci_words(0.9123, 0.9081, 0.9165, 10, "share")
-'91.2 % (95 % CI 90.8 to 91.6 %)'
->>> ci_words(0.85945, 0.85910, 0.85979, 10, "share")
-'85.9 % (95 % CI 85.9 to 86.0 %)'
->>> ci_words(230368.4, 229983.2, 230753.6, 10, "count")
-'230,368 (95 % CI 229,983 to 230,754)'
->>> ci_words(2.81, 2.62, 3.0, 5, "hours", signed=True)
-'+2.8 hours (95 % CI +2.6 to +3.0 hours)'
->>> ci_words(-0.02, -0.031, 0.0004, 5, "share", signed=True)
-'-2 percentage points (95 % CI -3 to 0 percentage points)'
->>> ci_words(143.8, 142.7, 144.9, 4, "hours")
-'144 hours (95 % CI 143 to 145 hours)'
->>> ci_words(0.16, -0.04, 0.36, 3, "share")  # a t-interval cut to what a share can be
-'16 % (95 % CI 0 to 36 %)'
->>> ci_words(0.9503, 0.9497, 0.9509, 5, "share", target=0.95)  # a miss never rounds to the target
-'95.03 % (95 % CI 94.97 to 95.09 %)'
+"""The report's words: figures with their 95 % CIs in plain words (rounded as
+`sim.stats.readable` rounds them), the question a folder answers, and the model's logic for one
+scenario, all from the result tables and the resolved scenario.
 """
 
 from __future__ import annotations
@@ -24,8 +8,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sim.metrics import KEY_FIGURES, NEVER_CLEARED, modelled
+from sim.metrics import KEY_FIGURES, NEVER_CLEARED, label_words, modelled
 from sim.metrics import metric as catalogue_entry
+from sim.scenario.changes import Change, change_words, key_words
+from sim.stats.readable import ci_words, metric_kind
 
 KIND_FILES = {
     "run": "summary.csv",
@@ -46,75 +32,6 @@ RUN_FIGURES = (
      "The share of pages still up a given time after the notice, for each takedown route, all "
      "replications pooled."),
 )  # fmt: skip
-UNITS = {"share": " %", "hours": " hours", "days": " days", "count": ""}
-
-
-def metric_kind(name: str) -> str:
-    """How a metric is worded (the catalogue's `words`): "share" (in %), "hours", "days" or "count";
-    a name the catalogue does not know (a folder is not trusted) is worded as a count."""
-    try:
-        return catalogue_entry(name).words
-    except KeyError:
-        return "count"
-
-
-def _decimals(half_width: float, kind: str, mean: float) -> int:
-    """Decimals that show the CI's half-width to one significant digit, at most a planner's
-    precision: 1 decimal for shares (in %) and days, 2 for hours under 10 (else 1), none for counts
-    of 100 or more (or whole counts)."""
-    whole = float(mean).is_integer()
-    count_decimals = 0 if abs(mean) >= 100 or whole else 2
-    most = {"share": 1, "days": 1, "hours": 2 if abs(mean) < 10 else 1}.get(kind, count_decimals)
-    if not half_width > 0 or math.isinf(half_width):
-        return most
-    return max(0, min(most, -math.floor(math.log10(half_width))))
-
-
-def _number(value: float, decimals: int, signed: bool = False) -> str:
-    text = f"{value:,.{decimals}f}"
-    if float(text.replace(",", "")) == 0:
-        return text.lstrip("-")  # no "-0" or "+0"
-    return f"+{text}" if signed and value > 0 else text
-
-
-def _apart(decimals: int, values: list[float], target: float | None) -> int:
-    """More decimals (up to 4 more) while a rounded value would read as the target it misses."""
-    if target is None:
-        return decimals
-    for extra in range(5):
-        shown = [round(v, decimals + extra) for v in values if v != target]
-        if all(v != round(target, decimals + extra) for v in shown):
-            return decimals + extra
-    return decimals + 4
-
-
-def ci_words(
-    mean: float, low: float, high: float, replications: int, kind: str, signed: bool = False,
-    target: float | None = None,
-) -> str:  # fmt: skip
-    """A mean with its 95 % CI in plain words, in the metric's unit ('undefined' when it has none).
-
-    `signed`: a difference (with its sign; shares in percentage points). Otherwise the interval is
-    clipped to what the metric can be (0 and above; shares at most 100 %): a t-interval over few
-    replications can run past either. `target`: a value compared with the interval, kept apart
-    from it in the rounding so that a miss never reads as a hit."""
-    if math.isnan(mean):
-        return "undefined (no value in any replication)"
-    scale = 100.0 if kind == "share" else 1.0
-    unit = " percentage points" if signed and kind == "share" else UNITS[kind]
-    has_ci = replications > 1 and not (math.isnan(low) or math.isnan(high))
-    if has_ci and not signed:
-        low, high = max(low, 0.0), min(high, 1.0) if kind == "share" else high
-    decimals = _decimals((high - low) / 2 * scale if has_ci else math.nan, kind, mean * scale)
-    shown = [v * scale for v in ((mean, low, high) if has_ci else (mean,))]
-    decimals = _apart(decimals, shown, None if target is None else target * scale)
-    text = f"{_number(mean * scale, decimals, signed)}{unit}"
-    if has_ci:
-        text += (
-            f" (95 % CI {_number(low * scale, decimals, signed)} to {_number(high * scale, decimals, signed)}"
-            f"{unit})"
-        )
-    return text
 
 
 def number_words(value: float, kind: str) -> str:
@@ -130,7 +47,7 @@ def number_words(value: float, kind: str) -> str:
 
 def key_figures(
     kind: str, summary: dict[str, dict[str, Any]], manifest: dict[str, Any], scenario: dict[str, Any],
-    rows: list[dict[str, Any]],
+    rows: list[dict[str, Any]], differences: list[dict[str, Any]] | None = None,
 ) -> list[tuple[str, str]]:  # fmt: skip
     """The report's key figures: (what, value with its CI in words), from the validated manifest and
     typed table rows (`summary`: summary.csv by metric; `rows`: the sweep's, staffing's or
@@ -140,7 +57,7 @@ def key_figures(
     if kind == "staff":
         return _staff_figures(manifest, rows)
     if kind == "sweep":
-        return _sweep_figures(manifest, rows)
+        return _sweep_figures(manifest, rows, differences or [])
     if kind == "plan":
         return _plan_figures(manifest, scenario, rows)
     if kind == "compare":
@@ -164,8 +81,6 @@ def _run_figures(
             continue
         label, kind = entry.label, entry.words
         text = ci_words(s["mean"], s["ci95_low"], s["ci95_high"], int(s["replications"]), kind)
-        if kind == "hours" and s["mean"] >= 48:
-            text += f", about {s['mean'] / 24:.1f} days"
         if 0 < s["replications"] < runs:
             text += f" (over the {int(s['replications'])} of {runs} replications where it is defined)"
         figures.append((label.format(**words), text))
@@ -188,11 +103,12 @@ def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> lis
     targets = manifest["targets"]
 
     def team(value: int) -> str:
-        return f"{value} analysts" if key == "analysts.count" else f"{key} = {value}"
+        return f"{value} analysts" if key == "analysts.count" else f"{key_words(key)} = {value}"
 
     found = team(answer) if answer is not None else f"none up to {team(manifest['max_value'])}"
-    smallest = "Smallest team" if key == "analysts.count" else f"Smallest {key}"
-    figures = [(f"{smallest} whose whole 95 % CI meets " + " and ".join(targets), found)]
+    smallest = "Smallest team" if key == "analysts.count" else f"Smallest {key_words(key)}"
+    sla = manifest["resolved_scenario"]["sla"]["assessment_hours"]
+    figures = [(f"{smallest} whose whole 95 % CI meets {_target_words(targets, sla)}", found)]
     below = (answer - 1) if answer is not None else None
     for value in (answer, below, own if own not in (answer, below) else None):
         for row in (r for r in table if value is not None and r["analysts"] == value):
@@ -201,10 +117,11 @@ def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> lis
             text = ci_words(row["mean"], row["ci95_low"], row["ci95_high"], manifest["replications"], kind,
                             target=target_value(goal) if goal else None)  # fmt: skip
             verdict = "" if row["meets_target"] == "" or not goal else (
-                ": meets " + goal if row["meets_target"] else ": does not meet " + goal
+                ": meets the target" if row["meets_target"] else ": does not meet the target"
             )  # fmt: skip
             whose = " (the scenario's own)" if value == own else ""
-            figures.append((f"{row['metric']} with {team(value)}{whose}", f"{text}{verdict}"))
+            label = label_words(row["metric"], manifest["resolved_scenario"]["sla"]["assessment_hours"])
+            figures.append((f"{label} with {team(value)}{whose}", f"{text}{verdict}"))
     if manifest["erlang_estimate"] is not None:
         estimate = f"{manifest['erlang_estimate']} analysts"
         figures.append(("Erlang C estimate for comparison (an always-on team)", estimate))
@@ -221,7 +138,7 @@ def _compare_figures(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> li
                 continue
             text = ci_words(row["difference"], row["difference_ci95_low"], row["difference_ci95_high"],
                             manifest["replications"], kind, signed=True)  # fmt: skip
-            figures.append((f"{metric}: {row['scenario']} against {labels[0]} (paired)", text))
+            figures.append((f"{label_words(metric)}: {row['scenario']} against {labels[0]} (paired)", text))
     return figures
 
 
@@ -268,20 +185,53 @@ def target_value(target: str) -> float | None:
         return None
 
 
-def _sweep_figures(manifest: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _sweep_figures(
+    manifest: dict[str, Any], rows: list[dict[str, Any]], differences: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """Per chosen metric, the answer first: the base arm's value, how many arms differ from it
+    beyond replication noise, and the largest paired difference with its arm, in words."""
     keys = list(manifest["varied"])
+    sla = None if "sla.assessment_hours" in keys else manifest["resolved_scenario"]["sla"]["assessment_hours"]
+
+    def arm_of(row: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(row[k] for k in keys)
+
+    def words(row: dict[str, Any]) -> str:
+        return ", ".join(f"{key_words(k)} {row[k]}" for k in keys)
+
+    others = {arm_of(d) for d in differences}
     figures = []
     for metric in manifest["metrics"]:
-        arms = [r for r in rows if r["metric"] == metric and not math.isnan(r["mean"])]
-        if not arms:
+        kind, label = metric_kind(metric), label_words(metric, sla)
+        base = next((r for r in rows if r["metric"] == metric and arm_of(r) not in others), None)
+        if base is not None and not math.isnan(base["mean"]):
+            text = ci_words(base["mean"], base["ci95_low"], base["ci95_high"], base["replications"], kind)
+            figures.append((f"{label}, base arm ({words(base)})", text))
+        moved = [
+            d for d in differences if d["metric"] == metric and not math.isnan(d["mean_difference"])
+            and d["replications"] > 1 and (d["ci95_low"] > 0 or d["ci95_high"] < 0)
+        ]  # fmt: skip
+        compared = len({arm_of(d) for d in differences if d["metric"] == metric})
+        if not compared:
             continue
-        low = min(arms, key=lambda r: r["mean"])
-        high = max(arms, key=lambda r: r["mean"])
-        kind = metric_kind(metric)
-        for label, row in (("lowest", low), ("highest", high))[: 1 if low is high else 2]:
-            arm = ", ".join(f"{k} = {row[k]}" for k in keys)
-            text = ci_words(row["mean"], row["ci95_low"], row["ci95_high"], row["replications"], kind)
-            figures.append((f"{metric}, {label} arm ({arm})", text))
+        figures.append((f"{label}: arms that differ from the base arm beyond replication noise",
+                        f"{len(moved)} of {compared}"))  # fmt: skip
+        if moved:
+            d = max(moved, key=lambda r: abs(r["mean_difference"]))
+            text = ci_words(d["mean_difference"], d["ci95_low"], d["ci95_high"], d["replications"], kind,
+                            signed=True, days=False)  # fmt: skip
+            figures.append((f"{label}: the largest paired difference from the base arm ({words(d)})", text))
+    from sim.experiments.targets import parse_target
+    from sim.stats.intervals import Summary
+
+    for target in manifest.get("targets", []):
+        goal = parse_target(target)
+        arms = [r for r in rows if r["metric"] == goal.metric]
+        met = sum(
+            goal.met_by(Summary(r["mean"], math.nan, r["ci95_low"], r["ci95_high"], int(r["replications"])))
+            for r in arms
+        )
+        figures.append((f"Arms whose whole 95 % CI meets {goal.words(sla)}", f"{met} of {len(arms)}"))
     return figures
 
 
@@ -295,37 +245,64 @@ def _sensitivity_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) 
         widest = max(moves, key=lambda r: abs(r["difference"]))
         text = ci_words(widest["difference"], widest["difference_ci95_low"], widest["difference_ci95_high"],
                         widest["replications"], metric_kind(metric), signed=True)  # fmt: skip
-        figures.append((f"{metric}: the largest effect ({widest['key']} moved {widest['direction']})", text))
+        figures.append((
+            f"{label_words(metric)}: the largest effect "
+            f"({key_words(widest['key'])} moved {widest['direction']})",
+            text,
+        ))  # fmt: skip
     return figures
 
 
+def _target_words(texts: list[str], sla: float | None) -> str:
+    """Targets `METRIC>=VALUE` in words (`Target.words`), joined by "and"."""
+    from sim.experiments.targets import parse_target
+
+    return _and([parse_target(text).words(sla) for text in texts])
+
+
+def changes_of(manifest: dict[str, Any]) -> str:
+    """What the run changed from its scenario file, in one line of words (empty: nothing)."""
+    return change_words([Change(c["key"], c.get("was"), c.get("now")) for c in manifest.get("changed", [])])
+
+
 def question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> str:
-    """The question the folder answers, in a planner's words."""
+    """The question the folder answers, in a planner's words, with what the run changed from its
+    scenario file."""
+    asked = _question(kind, manifest, scenario)
+    changes = changes_of(manifest)
+    return f"{asked[:-1]} (changed from the scenario file: {changes})?" if changes else asked
+
+
+def _question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> str:
     name = manifest["scenario_name"]
+    sla = scenario["sla"]["assessment_hours"]
     if kind == "sweep":
         varied = manifest["varied"]
-        what = _and([f"{k} takes {', '.join(map(str, v))}" for k, v in varied.items()])
-        metrics = _and(manifest["metrics"])
-        return f"How do {metrics} change in “{name}” as {what or 'the swept keys vary'}?"
+        what = _and(
+            [f"{key_words(k)} ({k}) is set to {', '.join(map(str, v))} in turn" for k, v in varied.items()]
+        )
+        swept_sla = "sla.assessment_hours" in varied
+        metrics = _and([label_words(m, None if swept_sla else sla).lower() for m in manifest["metrics"]])
+        return f"What happens to the {metrics} in “{name}” as {what or 'the swept keys vary'}?"
     if kind == "staff":
-        targets = _and(manifest["targets"])
+        targets = _target_words(manifest["targets"], sla)
         if manifest["key"] == "analysts.count":
             return (
                 f"What is the smallest team of analysts for “{name}” whose whole 95 % confidence interval "
                 f"meets {targets}?"
             )
         return (
-            f"What is the smallest value of {manifest['key']} for “{name}” whose whole 95 % confidence "
-            f"interval meets {targets}?"
+            f"What is the smallest value of {key_words(manifest['key'])} for “{name}” whose whole 95 % "
+            f"confidence interval meets {targets}?"
         )
     if kind == "sensitivity":
-        metrics = _and(manifest["metrics"])
-        return f"Which of the assumptions of “{name}” do {metrics} depend on most?"
+        metrics = _and([label_words(m, sla).lower() for m in manifest["metrics"]])
+        return f"Which of the assumptions of “{name}” do the {metrics} depend on most?"
     if kind == "compare":
         labels = [entry["label"] for entry in manifest["compared"]]
         return f"How do {_and(labels[1:])} differ from {labels[0]}, with the same random numbers?"
     if kind == "plan":
-        targets = _and(manifest["targets"])
+        targets = _target_words(manifest["targets"], sla)
         return (
             f"As “{name}” grows, when must analysts be hired, and how many, so that every "
             f"{manifest['period']} meets {targets}?"
@@ -446,3 +423,65 @@ def _schedule_text(schedule: Any) -> str:
         return "around the clock (24/7)"
     shifts = schedule if isinstance(schedule, list) else [schedule]
     return "; ".join(f"{s['days']} {s['start']} to {s['end']}" for s in shifts)
+
+
+def in_short(
+    kind: str, figures: list[tuple[str, str]], manifest: dict[str, Any], summary: dict[str, dict[str, Any]],
+    rows: list[dict[str, Any]],
+) -> list[str]:  # fmt: skip
+    """The report's opening sentences, the answer first: the answer (the first key figures, with
+    their intervals and units) and the one caveat that matters most for this kind of result."""
+    lead = {"run": 3, "sweep": 3, "staff": 2, "plan": 3, "compare": 3, "sensitivity": 2}[kind]
+    sentences = [f"{label}: {text}." for label, text in figures[:lead]]
+    if kind == "sweep" and len(manifest["metrics"]) > 1:
+        sentences.append("The key figures below give the same for every chosen metric.")
+    return [*sentences, f"Caveat: {_caveat(kind, manifest, summary, rows)}"]
+
+
+def _caveat(
+    kind: str, manifest: dict[str, Any], summary: dict[str, dict[str, Any]], rows: list[dict[str, Any]]
+) -> str:
+    """The one caveat that matters most: a backlog that keeps growing, an answer that cuts
+    searching or meets its target only at the edge of its interval, periods a plan misses, fewer
+    replications than the scenario's own; else that the intervals cover replication noise only."""
+    runs = int(manifest["replications"])
+    noise = (
+        "the intervals cover replication noise only, not the uncertainty of the assumptions below; "
+        "change an assumption and compare to see how much the answer depends on it."
+    )
+    if kind == "run":
+        grows = summary.get("first_period_backlog_grows")
+        if grows and grows["replications"] > 0:
+            return (
+                f"the backlog keeps growing in {int(grows['replications'])} of {runs} replications: the team "
+                "does not keep up, and a longer run would show a larger backlog and longer waits."
+            )
+    if kind == "staff" and manifest["answer"] is not None:
+        answer, own = manifest["answer"], manifest["own_value"]
+        found = {r["analysts"]: r for r in rows if r["metric"] == "reports_found"}
+        if answer in found and own in found and found[own]["mean"] > 0:
+            fall = 1 - found[answer]["mean"] / found[own]["mean"]
+            if fall > 0.05:
+                return (
+                    f"with {answer} analysts the team finds {fall:.0%} fewer reports by searching than the "
+                    f"scenario's own {own}: the target is met partly by searching less."
+                )
+        for row in (r for r in rows if r["analysts"] == answer and r["target"]):
+            value = target_value(row["target"])
+            half = (row["ci95_high"] - row["ci95_low"]) / 2
+            if (
+                value is not None
+                and half > 0
+                and min(abs(row["ci95_low"] - value), abs(row["ci95_high"] - value)) < half
+            ):
+                return (
+                    f"with {answer} analysts the target is met only near the edge of the interval; confirm "
+                    "with more replications before acting on it."
+                )
+    if kind == "plan" and manifest["missed"]:
+        return f"the plan still misses its targets in {', '.join(manifest['missed'])}."
+    if kind == "compare" and manifest["notes"]:
+        return f"{manifest['notes'][0]}."
+    if manifest.get("replications_note"):
+        return f"{manifest['replications_note']}; {noise}"
+    return noise

@@ -271,7 +271,7 @@ def test_summary_md(run_a) -> None:
     assert re.search(rf"seed\D*{SEED}\b", head)
     assert re.search(rf"replications\D*{REPLICATIONS}\b", head)
     for metric in summary_table(out):
-        assert f"| {metric} |" in text
+        assert f"| `{metric}` |" in text  # each metric's row, named after its label in words
 
 
 def test_timeseries_csv(run_a) -> None:

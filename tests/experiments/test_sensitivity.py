@@ -116,7 +116,7 @@ def test_sensitivity_runs_paired_moves_and_ranks_them(tmp_path: Path) -> None:
     (wait,) = [r for r in read(check / "summary.csv") if r["metric"] == "wait_hours_mean"]
     assert up_time["mean"] == wait["mean"] and up_time["ci95_low"] == wait["ci95_low"]
     report = (out / "sensitivity.md").read_text(encoding="utf-8")
-    assert report.index("| assessment.time_minutes") < report.index("| takedown.hosts[0].share")
+    assert report.index("(`assessment.time_minutes") < report.index("(`takedown.hosts[0].share")
     assert (out / "sensitivity_wait_hours_mean.png").stat().st_size > 0
 
 

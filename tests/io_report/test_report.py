@@ -190,13 +190,16 @@ def test_report_command_on_sweep_staff_and_sensitivity_folders(tmp_path: Path) -
     made = hotline_sim("report", sweep, "--out", out, cwd=tmp_path)
     assert made.returncode == 0 and not (sweep / "report.html").exists(), made.stderr
     page = Page(out.read_text(encoding="utf-8"))
-    assert "analysts.count takes 9, 13" in page.ids["question"]
+    assert "analysts in the team (analysts.count) is set to 9, 13 in turn" in page.ids["question"]
     images = [a["src"] for t, a in page.tags if t == "img"]
     assert [base64.b64decode(s.split(",", 1)[1]) for s in images] == [
         (sweep / "sweep_wait_hours_mean.png").read_bytes()
     ]
-    assert "wait_hours_mean, lowest arm (analysts.count = 13)" in page.definitions
-    assert "baseline" in out.read_text(encoding="utf-8")
+    # the answer first: the base arm, then the paired difference of the arm that differs most
+    assert "Mean wait before assessment starts, base arm (analysts in the team 9)" in page.definitions
+    largest = "Mean wait before assessment starts: the largest paired difference from the base arm"
+    assert f"{largest} (analysts in the team 13)" in page.definitions
+    assert "(base arm)" in out.read_text(encoding="utf-8")
 
     staff = tmp_path / "staff"
     target = ("--target", "wait_hours_mean<=12", "--min", "9", "--max", "17")
@@ -208,13 +211,14 @@ def test_report_command_on_sweep_staff_and_sensitivity_folders(tmp_path: Path) -
     assert manifest["key"] == "analysts.count" and manifest["own_value"] == 13
     page = Page((staff / "report.html").read_text(encoding="utf-8"))
     assert (
-        page.definitions["Smallest team whose whole 95 % CI meets wait_hours_mean<=12"]
+        page.definitions[
+            "Smallest team whose whole 95 % CI meets mean wait before assessment starts at most 12 hours"
+        ]
         == f"{answer} analysts"
     )
-    assert f"wait_hours_mean with {answer - 1} analysts" in page.definitions, "the count below, failing"
-    assert (
-        "does not meet wait_hours_mean<=12" in page.definitions[f"wait_hours_mean with {answer - 1} analysts"]
-    )
+    below = f"Mean wait before assessment starts with {answer - 1} analysts"
+    assert below in page.definitions, "the count below, failing"
+    assert page.definitions[below].endswith("hours): does not meet the target")
     assert [a["src"][:22] for t, a in page.tags if t == "img"] == ["data:image/png;base64,"]
 
     sensitivity = tmp_path / "sensitivity"
@@ -224,7 +228,7 @@ def test_report_command_on_sweep_staff_and_sensitivity_folders(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr
     text = (sensitivity / "report.html").read_text(encoding="utf-8")
-    assert "analysts.count moved down" in text and "<img" not in text
+    assert "analysts in the team moved down" in text and "<img" not in text
     assert "was not drawn" in text and "--no-plots" in text
 
 
@@ -286,7 +290,7 @@ def test_a_sweep_over_tables_and_a_staffing_search_with_no_answer(tmp_path: Path
     assert done.returncode == 0, done.stderr
     page = Page((tmp_path / "s" / "report.html").read_text(encoding="utf-8"))
     assert len([a for t, a in page.tags if t == "img"]) == 1
-    assert any("analysts.schedule = 24/7" in label for label in page.definitions), page.definitions
+    assert any("analysts' rota 24/7" in label for label in page.definitions), page.definitions
     # again without --report: the old report goes with the old tables
     done = hotline_sim("sweep", BASELINE, *short, *vary, "--out", tmp_path / "s", cwd=tmp_path)
     assert done.returncode == 0 and not (tmp_path / "s" / "report.html").exists()
@@ -295,9 +299,8 @@ def test_a_sweep_over_tables_and_a_staffing_search_with_no_answer(tmp_path: Path
     done = hotline_sim("staff", BASELINE, *short, *target, "--out", tmp_path / "t", "--report", cwd=tmp_path)
     assert done.returncode == 1 and "do not meet" in done.stderr
     page = Page((tmp_path / "t" / "report.html").read_text(encoding="utf-8"))
-    assert page.definitions["Smallest team whose whole 95 % CI meets wait_hours_mean<=0.01"] == (
-        "none up to 3 analysts"
-    )
+    label = "Smallest team whose whole 95 % CI meets mean wait before assessment starts at most 0.01 hours"
+    assert page.definitions[label] == ("none up to 3 analysts")
 
     bad = hotline_sim("run", BASELINE, "--set", "analysts.count=-1", "--out", tmp_path / "bad", "--report",
                       cwd=tmp_path)  # fmt: skip
