@@ -192,10 +192,16 @@ def default_out(name: str, overrides: tuple[str, ...], sub: str = "") -> Path:
         for text in overrides:
             key, _, value = text.partition("=")
             parts.append(f"{key.strip().rsplit('.', 1)[-1]}-{value.strip()}")
-        tag = re.sub(r"[^A-Za-z0-9_.-]+", "_", "--".join(parts)).strip("._-") or "set"
-        if len(tag) > 60 or tag != "--".join(parts):
+        clean = [re.sub(r"[^A-Za-z0-9_.-]+", "_", part).strip("._-") for part in parts]
+        tag = "--".join(clean)
+        if len(tag) > 60 or clean != parts:  # cut at a whole override, and a digest keeps it unique
             digest = hashlib.sha256("\n".join(overrides).encode()).hexdigest()[:8]
-            tag = f"{tag[:50].rstrip('._-')}-{digest}"
+            kept = []
+            for part in clean:
+                if len("--".join([*kept, part])) > 40:
+                    break
+                kept.append(part)
+            tag = "--".join([*kept, digest])
         folder = f"{name}--{tag}"
     return Path("runs") / folder / sub if sub else Path("runs") / folder
 

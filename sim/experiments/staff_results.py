@@ -131,11 +131,9 @@ class StaffResults:
         return " and ".join(f"{goal.words(sla)} ({goal})" for goal in self.targets)
 
     def short(self, name: str) -> str:
-        """A metric's short label in the printout's lines of values tried (one target: "")."""
+        """A metric's short label in the printout's lines of values tried."""
         from sim.metrics import metric
 
-        if len(self.targets) == 1:
-            return ""
         entry = metric(name)
         return (entry.short or entry.label.replace("{sla}", f"{self.scenario.sla.assessment_hours:g}")) + ":"
 

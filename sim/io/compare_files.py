@@ -45,6 +45,9 @@ def compare_output(done: CompareResults, plots: bool = True) -> Output:
     )  # fmt: skip
 
 
+SHORT = 4  # the differences "In short" names: the first that differ, in the key figures' order
+
+
 def compare_markdown(done: CompareResults) -> str:
     """compare.md: what was compared, the answer first (each file's paired differences from the
     first in words), then the key figures' means and differences, rounded to what their
@@ -86,7 +89,11 @@ def compare_markdown(done: CompareResults) -> str:
                 moved.append(f"{label_words(name, sla).lower()} {words}")
             else:
                 same.append(label_words(name, sla).lower())
-        text = f"- {label} against {base}: " + ("; ".join(moved) if moved else "no key figure differs")
+        text = f"- {label} against {base}: " + (
+            "; ".join(moved[:SHORT]) if moved else "no key figure differs"
+        )
+        if len(moved) > SHORT:
+            text += f"; and {len(moved) - SHORT} more key figures differ (the table below)"
         if same and moved:
             text += f". No difference beyond replication noise in: {', '.join(same)}"
         lines.append(text + ".")
