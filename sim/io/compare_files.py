@@ -24,7 +24,12 @@ def compare_output(done: CompareResults, plots: bool = True) -> Output:
         summaries, differences = done.summaries, done.differences
         for name in done.plotted():
             figures[f"compare_{name}.png"] = partial(
-                compare_plot, done.labels, [s[name] for s in summaries], [d[name] for d in differences], name
+                compare_plot,
+                done.labels,
+                [s[name] for s in summaries],
+                [d[name] for d in differences],
+                name,
+                what_if=what_if(done.scenarios[0], done.sources[0]),
             )
     extra = {
         "compared": [

@@ -27,8 +27,16 @@ def plan_output(done: PlanResults, plots: bool = True) -> Output:
         ends = [datetime.combine(p.end, time()) for p in done.periods]
         ends = [e.replace(hour=23, minute=59) for e in ends]
         volume = [reports_per_day(done.scenario, p) for p in done.periods]
-        figures["plan.png"] = partial(plan_plot, done.scenario.scenario.name, starts, ends, done.needed,
-                                      done.headcount, volume)  # fmt: skip
+        figures["plan.png"] = partial(
+            plan_plot,
+            done.scenario.scenario.name,
+            starts,
+            ends,
+            done.needed,
+            done.headcount,
+            volume,
+            what_if=what_if(done.scenario, done.source),
+        )
     extra = {
         "targets": [str(goal) for goal in done.targets],
         "period": done.period_kind,

@@ -113,6 +113,7 @@ def run_output(done: RunResults, plots: bool = True, period: str = "week") -> Ou
     period_days = PERIOD_DAYS[period]
     warmup_days = scenario.scenario.warmup_days
     series = mean_timeseries(results)
+    changes = what_if(done.scenario, done.source)
     tables = {
         "summary.csv": csv_text(SUMMARY_COLUMNS, summary_rows(summaries)),
         "summary.md": summary_markdown(
@@ -151,7 +152,7 @@ def run_output(done: RunResults, plots: bool = True, period: str = "week") -> Ou
             ("backlog.png", backlog_plot), ("wait_distribution.png", wait_plot),
             ("removal_by_route.png", removal_plot),  # None without hosts: no file
         ):  # fmt: skip
-            figures[name] = partial(draw, results, scenario)
+            figures[name] = partial(draw, results, scenario, what_if=changes)
     extra = {"replications_note": note.strip(" ()")} if note else {}
     return Output(
         "run",

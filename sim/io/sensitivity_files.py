@@ -85,6 +85,7 @@ def sensitivity_output(done: SensitivityResults, plots: bool = True) -> Output:
                 base_summaries[metric],
                 tornado_bars(rows, metric),
                 change,
+                what_if=what_if(done.scenario, done.source),
             )
     extra = {
         "relative_change": change,

@@ -36,7 +36,14 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
                 points = [(t.analysts, *_figures(t.summaries[name])) for t in done.trials]
                 panels.append((name, None, None, points))
         figures["staffing.png"] = partial(
-            staffing_plot, done.scenario.scenario.name, panels, done.answer, done.key, done.own
+            staffing_plot,
+            done.scenario.scenario.name,
+            panels,
+            done.answer,
+            done.key,
+            done.own,
+            what_if=what_if(done.scenario, done.source),
+            sla_hours=done.scenario.sla.assessment_hours,
         )
     counts = done.replication_counts
     extra = {

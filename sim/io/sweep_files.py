@@ -87,9 +87,16 @@ def sweep_output(done: SweepResults, plots: bool = True) -> Output:
     }
     figures = {}
     if plots:
-        from sim.io.plots import sweep_plot
+        from sim.io.plots import sweep_heatmap, sweep_plot
 
-        figures = {f"sweep_{name}.png": partial(sweep_plot, arms, summaries, name) for name in plot_metrics}
+        changes = what_if(done.base or arms[0].scenario, done.source)
+        for name in plot_metrics:
+            figures[f"sweep_{name}.png"] = partial(sweep_plot, arms, summaries, name, what_if=changes)
+            goal = next(((g.operator, g.value) for g in done.targets if g.metric == name), None)
+            # None (no file) unless the sweep varies two numeric keys
+            figures[f"sweep_heatmap_{name}.png"] = partial(
+                sweep_heatmap, arms, summaries, name, goal, what_if=changes
+            )
     extra = {
         "varied": {k: list(dict.fromkeys(show_value(a.values[k]) for a in arms)) for k in keys},
         "baseline_arm": arms[baseline_index].label(),

@@ -95,15 +95,23 @@ def _figures(results: Results) -> list[Figure]:
         hosts = results.scenario["takedown"]["hosts"]
         specs = [f for f in RUN_FIGURES if hosts or f[0] != "removal_by_route.png"]
     elif kind == "sweep":
-        specs = [
-            (f"sweep_{m}.png", f"{m} across the sweep",
-             f"The mean of {m} in each arm against {next(iter(manifest['varied']))}, "
-             "one line per value of the other keys; the band is the 95 % CI over replications.")
-            for m in manifest["metrics"]
-        ]  # fmt: skip
+        first = key_words(next(iter(manifest["varied"])))
+        specs = []
+        for m in manifest["metrics"]:
+            caption = (
+                f"The mean and 95 % CI of each arm against {first}, one marker and colour per value of the "
+                "other keys; no line joins the arms, since the values between them were not simulated."
+            )
+            specs.append((f"sweep_{m}.png", f"{label_words(m)} across the sweep", caption))
+            if f"sweep_heatmap_{m}.png" in manifest["files"]:
+                caption = (
+                    "The mean in each arm as a colour, its value written in the cell; the outline is the "
+                    "target's contour, around the arms whose whole 95 % CI meets it."
+                )
+                specs.append((f"sweep_heatmap_{m}.png", f"{label_words(m)}: every arm at a glance", caption))
     elif kind == "compare":
         specs = [
-            (f"compare_{m}.png", f"{m} in each file",
+            (f"compare_{m}.png", f"{label_words(m)} in each file",
              "The mean and 95 % CI in each file (above) and the paired difference from the first file "
              "(below).")
             for m in manifest["metrics"]
@@ -119,8 +127,8 @@ def _figures(results: Results) -> list[Figure]:
                   "the dotted line the answer and the dash-dotted line the scenario's own.")]  # fmt: skip
     else:
         specs = [
-            (f"sensitivity_{m}.png", f"Sensitivity of {m}",
-             "Each assumption moved down (light) and up (dark); bars show the paired change.")
+            (f"sensitivity_{m}.png", f"How much {label_words(m).lower()} depends on each assumption",
+             "Each assumption moved down (light) and up (dark); the bars show the paired change.")
             for m in manifest["metrics"]
         ]  # fmt: skip
     return [

@@ -23,11 +23,12 @@ KIND_FILES = {
 }
 RUN_FIGURES = (
     ("backlog.png", "Backlog over time",
-     "Reports waiting at the end of each day (mean over replications, 95 % CI band), and below it the "
-     "average week of the measured window: the weekly pattern of the team's rota."),
+     "Reports waiting at the end of each day (the range over the replications as a band, and their "
+     "mean), and below it the average week of the measured window: the weekly pattern of the team's "
+     "rota."),
     ("wait_distribution.png", "How long reports wait",
-     "The share of reports waiting longer than a given time before their assessment starts (log "
-     "scale), all replications pooled; the dashed line is the service level."),
+     "The share of reports waiting longer than a given time before their assessment starts (a log "
+     "scale of time), all replications pooled; the dashed line is the service level."),
     ("removal_by_route.png", "Time to removal by route",
      "The share of pages still up a given time after the notice, for each takedown route, all "
      "replications pooled."),

@@ -77,9 +77,37 @@ def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
     before = tables(tmp_path / "results")
     assert {"tiny/summary.csv", "tiny-sweep/sweep.csv", "tiny-staff/staffing.csv"} <= set(before)
     assert b"no answer: even 4 analysts fail the target" in before["tiny-none/staffing.md"]
+    manifests = {p: p.read_bytes() for p in sorted((tmp_path / "results").rglob("manifest.json"))}
+    assert len(manifests) == 4
+    # the manifests as git keeps them: no path of this machine, no timestamp or version of it
+    for text in manifests.values():
+        assert str(tmp_path).encode() not in text and b'started_at": "not kept' in text
     second = hotline_sim("reproduce", "--root", tmp_path, "--jobs", "2", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert tables(tmp_path / "results") == before
+    assert {p: p.read_bytes() for p in manifests} == manifests, (
+        "reproduce rewrites the manifests byte for byte"
+    )
+    for folder in (
+        "tiny",
+        "tiny-sweep",
+        "tiny-staff",
+        "tiny-none",
+    ):  # a report from them, as on a fresh clone
+        page = tmp_path / f"{folder}.html"
+        done = hotline_sim("report", tmp_path / "results" / folder, "--out", page, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "reference results of `hotline-sim reproduce`" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("job", load_jobs(ROOT), ids=lambda j: j.out)
+def test_every_committed_reference_job_makes_a_report(job, tmp_path: Path) -> None:
+    """`hotline-sim report results/<job>` works on a fresh clone: the manifests are committed."""
+    page = tmp_path / "report.html"
+    done = hotline_sim("report", ROOT / job.out, "--out", page, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "In short." in text and "reference results of `hotline-sim reproduce`" in text
 
 
 @pytest.mark.parametrize(
