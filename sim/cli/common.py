@@ -47,6 +47,16 @@ set_option = click.option(
 )
 
 
+def _excel_available(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """--excel is refused (exit 2) before anything runs when openpyxl is not installed."""
+    from sim.io.excel import excel_missing
+
+    problem = excel_missing() if value else None
+    if problem:
+        raise click.BadParameter(problem.removeprefix("--excel "), ctx=ctx, param=param)
+    return value
+
+
 def run_options(default_out: str, precision: bool = True):
     """The options every simulating command shares: replications, seed, output, jobs, plots, --set;
     with `precision`, replication control (--precision, --max-replications)."""
@@ -92,6 +102,12 @@ def run_options(default_out: str, precision: bool = True):
                     "--report",
                     is_flag=True,
                     help="Also write report.html: the planner report of the results (see `report`).",
+                ),
+                click.option(
+                    "--excel",
+                    is_flag=True,
+                    callback=_excel_available,
+                    help="Also write results.xlsx: every table as a sheet (needs hotline-sim[excel]).",
                 ),
                 click.option(
                     "--scheduler",

@@ -36,6 +36,7 @@ def compare(
     jobs: int,
     no_plots: bool,
     report: bool,
+    excel: bool,
     force: bool,
     overrides: tuple[str, ...],
     scheduler: str | None,
@@ -68,6 +69,6 @@ def compare(
         )  # fmt: skip
         for note in done.notes:
             click.echo(f"warning: {note}", err=True)
-        said = write_results(done, out_dir, report, plots=not no_plots)
+        said = write_results(done, out_dir, report, plots=not no_plots, excel=excel)
         click.echo((out_dir / "compare.md").read_text(encoding="utf-8"), nl=False)
         click.echo("\n".join(said))

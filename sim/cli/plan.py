@@ -60,6 +60,7 @@ def plan(
     jobs: int,
     no_plots: bool,
     report: bool,
+    excel: bool,
     force: bool,
     overrides: tuple[str, ...],
     scheduler: str | None,
@@ -98,7 +99,7 @@ def plan(
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_FAILURE)
-        said = write_results(done, out_dir, report, plots=not no_plots)
+        said = write_results(done, out_dir, report, plots=not no_plots, excel=excel)
         click.echo((out_dir / "plan.md").read_text(encoding="utf-8"), nl=False)
         click.echo("\n".join(said))
     if done.missed:

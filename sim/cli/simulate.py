@@ -50,6 +50,7 @@ def run(
     jobs: int,
     no_plots: bool,
     report: bool,
+    excel: bool,
     precision: float | None,
     max_replications: int | None,
     force: bool,
@@ -81,7 +82,7 @@ def run(
             progress=progress(quiet), scheduler=scheduler, source=Path(scenario), on_start=start,
             force=force,
         )  # fmt: skip
-        said = write_results(done, out_dir, report, plots=not no_plots, period=period)
+        said = write_results(done, out_dir, report, plots=not no_plots, excel=excel, period=period)
         summaries = run_summaries(done, period)
         note = done.precision_note
         click.echo(key_figure_table(summaries, spec))
@@ -134,6 +135,7 @@ def sweep(
     jobs: int,
     no_plots: bool,
     report: bool,
+    excel: bool,
     precision: float | None,
     max_replications: int | None,
     force: bool,
@@ -183,7 +185,7 @@ def sweep(
             )
         if done.precision_note:
             click.echo(f"replications per arm: {len(done.results[0])}{done.precision_note}")
-        said = write_results(done, out_dir, report, plots=not no_plots)
+        said = write_results(done, out_dir, report, plots=not no_plots, excel=excel)
         click.echo((out_dir / "sweep.md").read_text(encoding="utf-8"), nl=False)
         click.echo("\n".join(said))
 
@@ -234,6 +236,7 @@ def staff(
     jobs: int,
     no_plots: bool,
     report: bool,
+    excel: bool,
     precision: float | None,
     max_replications: int | None,
     force: bool,
@@ -276,7 +279,7 @@ def staff(
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_FAILURE)
-        said = write_results(done, out_dir, report, plots=not no_plots)
+        said = write_results(done, out_dir, report, plots=not no_plots, excel=excel)
         lines = done.lines()
         click.echo("\n".join(lines[:-1]))
         click.echo("\n".join(said))
@@ -319,6 +322,7 @@ def sensitivity(
     jobs: int,
     no_plots: bool,
     report: bool,
+    excel: bool,
     precision: float | None,
     max_replications: int | None,
     force: bool,
@@ -354,6 +358,6 @@ def sensitivity(
             precision=precision, max_replications=maximum, progress=progress(quiet), scheduler=scheduler,
             source=Path(scenario), on_start=start, force=force,
         )  # fmt: skip
-        said = write_results(done, out_dir, report, plots=not no_plots)
+        said = write_results(done, out_dir, report, plots=not no_plots, excel=excel)
         click.echo((out_dir / "sensitivity.md").read_text(encoding="utf-8"), nl=False)
         click.echo("\n".join(said))

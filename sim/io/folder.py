@@ -54,6 +54,7 @@ KNOWN_NAMES = frozenset(
     {
         "summary.csv",
         "summary.md",
+        "results.xlsx",
         "compare.csv",
         "compare.md",
         "plan.csv",

@@ -43,16 +43,32 @@ class Output:
     keep_resume_cache: bool = False  # a sweep keeps the replications of `--resume`
 
 
-def write_output(out_dir: str | Path, output: Output, command_line: Sequence[str] = ()) -> None:
+def write_output(
+    out_dir: str | Path, output: Output, command_line: Sequence[str] = (), excel: bool = False
+) -> None:
     """Write `output` into `out_dir`: take the folder, clear the files of the command that wrote it
-    before, write the tables, draw and write the figures, and the manifest last. `command_line` is
-    what the manifest records as the command that made the results (empty: the Python API)."""
+    before, write the tables (with `excel`, also as one workbook, results.xlsx), draw and write the
+    figures, and the manifest last. `command_line` is what the manifest records as the command that
+    made the results (empty: the Python API)."""
+    from sim.io.excel import WORKBOOK_NAME, workbook_bytes
+
+    workbook = [WORKBOOK_NAME] if excel else []
     with ResultsFolder(out_dir) as folder:
-        folder.start([*output.tables, *output.figures], keep_resume_cache=output.keep_resume_cache)
+        folder.start([*output.tables, *workbook, *output.figures], keep_resume_cache=output.keep_resume_cache)
         files = []
         for name, text in output.tables.items():
             folder.write_text(name, text)
             files.append(name)
+        if excel:
+            about = [
+                ("command", output.kind), ("scenario", output.scenario.scenario.name),
+                ("scenario file", str(output.source) if output.source else "none (built in Python)"),
+                ("seed", output.seed), ("replications", output.replications),
+                ("changed from the file", what_if(output.scenario, output.source) or "nothing"),
+                ("command line", " ".join(command_line) or "the Python API"),
+            ]  # fmt: skip
+            folder.write_bytes(WORKBOOK_NAME, workbook_bytes(output.tables, about))
+            files.append(WORKBOOK_NAME)
         for name, draw in output.figures.items():
             figure = draw()
             if figure is not None:

@@ -51,9 +51,11 @@ def write(
     plots: bool = True,
     period: str = "week",
     command_line: Sequence[str] = (),
+    excel: bool = False,
 ) -> Path:
     """Write every result file of `results` into `out_dir`, as the command that made them does;
     the folder. `period` ("week" or "month", 4 weeks) sets the rows of a run's periods.csv;
-    `command_line` is what the manifest records as the command (empty: the Python API)."""
-    write_output(out_dir, output_of(results, plots, period), command_line)
+    `command_line` is what the manifest records as the command (empty: the Python API); `excel`
+    also writes the tables as one workbook, results.xlsx (needs hotline-sim[excel])."""
+    write_output(out_dir, output_of(results, plots, period), command_line, excel)
     return Path(out_dir)
