@@ -434,9 +434,45 @@ def in_short(
     their intervals and units) and the one caveat that matters most for this kind of result."""
     lead = {"run": 3, "sweep": 3, "staff": 2, "plan": 3, "compare": 3, "sensitivity": 2}[kind]
     sentences = [f"{label}: {text}." for label, text in figures[:lead]]
-    if kind == "sweep" and len(manifest["metrics"]) > 1:
-        sentences.append("The key figures below give the same for every chosen metric.")
+    if kind == "sweep":
+        sentences = _sweep_sentences(figures, manifest)
     return [*sentences, f"Caveat: {_caveat(kind, manifest, summary, rows)}"]
+
+
+def _sweep_sentences(figures: list[tuple[str, str]], manifest: dict[str, Any]) -> list[str]:
+    """The sweep's answer in sentences, from its key figures (`_sweep_figures`): for the first
+    metric, its value in the base arm, how many arms differ from it and the largest paired
+    difference; then how many arms meet each target."""
+    found = dict(figures)
+    metric_label = next(
+        (label.split(", base arm (")[0] for label, _ in figures if ", base arm (" in label), None
+    )
+    sentences = []
+    if metric_label:
+        base = next(label for label, _ in figures if label.startswith(f"{metric_label}, base arm ("))
+        arm = base.split(", base arm (", 1)[1].rstrip(")")
+        sentences.append(
+            f"In the base arm ({arm}), the {metric_label[:1].lower() + metric_label[1:]} is {found[base]}."
+        )
+        differ = found.get(f"{metric_label}: arms that differ from the base arm beyond replication noise")
+        largest = next(
+            (label for label, _ in figures if label.startswith(f"{metric_label}: the largest paired")), None
+        )
+        if differ:
+            text = f"{differ} other arms differ from it beyond replication noise"
+            if largest:
+                where = largest.removeprefix(
+                    f"{metric_label}: the largest paired difference from the base arm ("
+                )[:-1]
+                text += f", most at {where}: {found[largest]}"
+            sentences.append(text + ".")
+    for label, text in figures:
+        if label.startswith("Arms whose whole 95 % CI meets"):
+            goal = label.removeprefix("Arms whose whole 95 % CI meets ")
+            sentences.append(f"{text} arms meet {goal} (the whole 95 % CI).")
+    if len(manifest["metrics"]) > 1:
+        sentences.append("The key figures below give the same for every chosen metric.")
+    return sentences
 
 
 def _caveat(
@@ -481,6 +517,14 @@ def _caveat(
                 )
     if kind == "plan" and manifest["missed"]:
         return f"the plan still misses its targets in {', '.join(manifest['missed'])}."
+    start = manifest["resolved_scenario"]["scenario"].get("start_date")
+    late = [r for r in rows if kind == "plan" and r["hires"] > 0 and r["recruit_by"] and start
+            and str(r["recruit_by"]) < str(start)]  # fmt: skip
+    if late:
+        return (
+            f"the hires for {late[0]['period']} had to be recruited by {late[0]['recruit_by']}, before the "
+            f"plan starts ({start}): they are already late."
+        )
     if kind == "compare" and manifest["notes"]:
         return f"{manifest['notes'][0]}."
     if manifest.get("replications_note"):

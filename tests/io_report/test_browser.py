@@ -2,8 +2,8 @@
 `.ci/run` installs) opens the report of a small run offline, with no console error, every image
 loaded, the key figures in the page, no sideways scrolling on a phone, and a printable PDF.
 
-Skipped only when Chromium itself is absent. Set HOTLINE_SIM_SCREENSHOT=path to keep the
-screenshot (docs/report-screenshot.png was made that way).
+Skipped only when Chromium itself is absent. Set HOTLINE_SIM_SCREENSHOTS=folder to keep the
+screenshots of the run, sweep, staff and plan reports (docs/report-*.png were made that way).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def test_the_report_renders_offline_with_every_figure(browser, report: Path, tmp
     with (report.parent / "summary.csv").open(encoding="utf-8") as handle:
         table = {row["metric"]: row for row in csv.DictReader(handle)}
     assessed = table["reports_assessed"]
-    shown_assessed = page.inner_text("dt:has-text('Reports assessed') + dd")
+    shown_assessed = page.inner_text("dt:text-is('Reports assessed') + dd")
     half_width = (float(assessed["ci95_high"]) - float(assessed["ci95_low"])) / 2
     assert "Reports assessed" in figures
     assert float(shown_assessed.split(" ")[0].replace(",", "")) == pytest.approx(
@@ -101,10 +101,108 @@ def test_the_report_renders_offline_with_every_figure(browser, report: Path, tmp
     assert "replication noise only" in figures
     for section in ("#assumptions", "#stress-des", "#manifest"):
         assert page.is_visible(section), section
-    shot = Path(os.environ.get("HOTLINE_SIM_SCREENSHOT") or tmp_path / "report.png")
+    page.close()
+    screenshot(browser, report, "run", tmp_path)
+
+
+def screenshot(browser, report: Path, kind: str, tmp_path: Path) -> None:
+    """The top of the report at 1280 px wide, as a planner first sees it; with
+    HOTLINE_SIM_SCREENSHOTS=folder kept there as report-KIND.png (docs/ has them)."""
+    page, problems, _ = open_page(browser, report, 1280)
+    assert problems == []
+    folder = Path(os.environ.get("HOTLINE_SIM_SCREENSHOTS") or tmp_path)
+    shot = folder / f"report-{kind}.png"
     page.screenshot(path=str(shot), full_page=False)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page.close()
+
+
+BASELINE = ROOT / "scenarios" / "baseline-2018.toml"
+OTHER_REPORTS = {
+    "sweep": (
+        "sweep",
+        BASELINE,
+        "--set",
+        "scenario.horizon_days=63",
+        "--set",
+        "sla.assessment_hours=72",
+        "-n",
+        "3",
+        "--vary",
+        "intake.volume_multiplier=1,1.5,2",
+        "--vary",
+        "analysts.count=13,17,21",
+        "--metric",
+        "sla_assessment_share",
+        "--metric",
+        "wait_hours_mean",
+        "--target",
+        "sla_assessment_share>=0.95",
+    ),
+    "staff": (
+        "staff",
+        BASELINE,
+        "--set",
+        "scenario.horizon_days=63",
+        "--set",
+        "sla.assessment_hours=72",
+        "-n",
+        "3",
+        "--set",
+        "intake.volume_multiplier=1.5",
+        "--target",
+        "sla_assessment_share>=0.95",
+        "--min",
+        "13",
+        "--max",
+        "24",
+    ),
+    "plan": (
+        "plan",
+        BASELINE,
+        "--set",
+        "scenario.horizon_days=119",
+        "--set",
+        "sla.assessment_hours=72",
+        "-n",
+        "3",
+        "--set",
+        "intake.growth_per_year=1",
+        "--set",
+        "intake.volume_multiplier=1.4",
+        "--period",
+        "month",
+        "--target",
+        "sla_assessment_share>=0.9",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(OTHER_REPORTS))
+def test_sweep_staff_and_plan_reports_render_offline_answer_first(browser, kind: str, tmp_path: Path) -> None:
+    """A sweep, a staffing and a plan report: offline, every image loaded, the answer first (the
+    question with its what-if, then "In short"), and no sideways scrolling on a phone."""
+    out = tmp_path / kind
+    done = hotline_sim(*OTHER_REPORTS[kind], "-q", "--out", out, "--report", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = out / "report.html"
+    page, problems, requests = open_page(browser, report, 1280)
+    assert problems == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == [], "no network request"
+    images = page.evaluate("Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.alt])")
+    assert images and all(complete and width == 800 for complete, width, _ in images), images
+    question = page.inner_text("#question")
+    assert "service level: hours to assessment 24 → 72" in question
+    short = page.inner_text("#in-short")
+    assert short.startswith("In short.") and "Caveat:" in short
+    top = page.evaluate("document.querySelector('#in-short').getBoundingClientRect().top")
+    assert top < 900, "the answer is on the first screen"
+    page.close()
+    phone, problems, _ = open_page(browser, report, 390)
+    assert problems == []
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    phone.close()
+    screenshot(browser, report, kind, tmp_path)
 
 
 def test_the_report_fits_a_phone_and_prints(browser, report: Path) -> None:
