@@ -17,16 +17,19 @@ from sim.experiments.arms import Arm, metric_order, paired_differences, show_val
 from sim.experiments.sweep import SweepResults
 from sim.experiments.targets import TEAM_KEY, Target
 from sim.io.output import SUMMARY_COLUMNS, Output, what_if
-from sim.metrics import label_words
+from sim.metrics import ReplicationResult, label_words, modelled
 from sim.scenario.changes import key_words
 from sim.stats.intervals import UNDEFINED, Summary
-from sim.stats.readable import ROUNDING_NOTE, cells, ci_words, is_duration, metric_kind, rounded
+from sim.stats.readable import ROUNDING_NOTE, cells, ci_words, facts, is_duration, metric_kind, rounded
 from sim.stats.summaries import summarise_metrics
 
 if TYPE_CHECKING:
     pass
 
 
+# metrics a replication has as a fact (a week number; days some replications never reach): shown
+# as "in k of n replications" with their median and range, never as a fractional mean
+PER_REPLICATION_FACTS = {"first_period_backlog_grows": ("week", ""), "backlog_clear_days": ("", "days")}
 DIFFERENCE_COLUMNS = ("metric", "mean_difference", "std", "ci95_low", "ci95_high", "replications")
 
 
@@ -83,6 +86,7 @@ def sweep_output(done: SweepResults, plots: bool = True) -> Output:
             replications,
             what_if(done.base or arms[0].scenario, done.source),
             done.targets,
+            arm_results,
         ),
     }
     figures = {}
@@ -119,6 +123,7 @@ def sweep_markdown(
     replications: int,
     changes: str = "",
     targets: Sequence[Target] = (),
+    arm_results: list[list[ReplicationResult]] | None = None,
 ) -> str:
     """sweep.md: the answer first (per chosen metric, the base arm's value and the arms that differ
     from it beyond replication noise, in words), then per metric each arm's paired difference from
@@ -146,7 +151,12 @@ def sweep_markdown(
         "",
     ]
     for name in plot_metrics:
-        lines.append(f"- {_in_short(arms, summaries, differences, baseline_index, name, replications)}")
+        if name in PER_REPLICATION_FACTS and arm_results is not None:
+            lines.append(
+                f"- {_label(arms, name)}: {_fact(arms, arm_results, baseline_index, name)} in the base arm."
+            )
+        else:
+            lines.append(f"- {_in_short(arms, summaries, differences, baseline_index, name, replications)}")
     for goal in targets:
         lines.append(f"- {_meeting(arms, summaries, goal)}")
     lines.append("")
@@ -169,6 +179,9 @@ def sweep_markdown(
                 d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True, days=False
             )  # fmt: skip
             mean, ci = cells(s.mean, s.ci95_low, s.ci95_high, s.replications, kind, days=is_duration(name))
+            if arm_results is not None and name in PER_REPLICATION_FACTS:  # a period, or a day some lack
+                mean, ci = _fact(arms, arm_results, index, name), ""
+                shown = ("(base arm)", "") if index == baseline_index else ("-", "")
             values = " | ".join(show_value(arm.values[k]) for k in keys)
             marks = "".join(f" {'yes' if goal.met_by(s) else 'no'} |" for goal in goals)
             lines.append(f"| {values} | {shown[0]} | {shown[1]} | {mean} | {ci} |{marks}")
@@ -225,6 +238,15 @@ def _apart(d: Summary, kind: str) -> bool:
         return False
     mean, _ = rounded(d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True)
     return float(mean.replace(",", "")) != 0
+
+
+def _fact(arms: list[Arm], arm_results: list[list[ReplicationResult]], index: int, name: str) -> str:
+    """A per-replication fact of one arm in words ("in 3 of 5 replications: week 12 ..."); the days
+    to clear a backlog are not modelled without a starting backlog, a surge or a capacity window (a
+    backlog that grows from an empty start would read as cleared at once)."""
+    if name == "backlog_clear_days" and "backlog events" not in modelled(arms[index].scenario):
+        return "not modelled (no starting backlog, surge or capacity window)"
+    return facts([r.metrics[name] for r in arm_results[index]], *PER_REPLICATION_FACTS[name])
 
 
 def _in_short(

@@ -159,3 +159,27 @@ def test_the_checker_catches_what_it_is_for() -> None:
         with pytest.raises(AssertionError):
             check_rounding(text, "example")
     assert check_rounding("228,810 (95 % CI 228,440 to 229,170) and | 12.8 h | 12.8 to 12.9 h |", "ok") == 2
+
+
+def test_per_replication_facts_read_as_facts(tmp_path: Path) -> None:
+    """A week number per replication reads "in k of n replications" with its median, never a
+    fractional mean; days to clear a backlog the scenario does not model never read as 0 days."""
+    out = tmp_path / "out"
+    done = hotline_sim_here(
+        "sweep", REPO / "scenarios" / "mmc-check.toml", "--set", "scenario.horizon_days=60", "-n", "3", "-q",
+        "--vary", "intake.volume_multiplier=1,1.2", "--metric", "first_period_backlog_grows",
+        "--metric", "backlog_clear_days", "--no-plots", "--out", out, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = (out / "sweep.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| 1.2 |")]
+    assert re.search(r"in 3 of 3 replications: week \d+ ", rows[0] + " "), rows[0]
+    assert "not modelled" in rows[1] and "0 days" not in text
+    summary = hotline_sim_here(
+        "run", REPO / "scenarios" / "mmc-check.toml", "--set", "scenario.horizon_days=60", "-n", "3", "-q",
+        "--set", "intake.volume_multiplier=1.2", "--no-plots", "--out", tmp_path / "run", cwd=tmp_path,
+    )  # fmt: skip
+    assert summary.returncode == 0, summary.stderr
+    table = (tmp_path / "run" / "summary.md").read_text(encoding="utf-8")
+    grows = next(line for line in table.splitlines() if "`first_period_backlog_grows`" in line)
+    assert "in 3 of 3 replications: week" in grows and not re.search(r"\d\.\d", grows)
