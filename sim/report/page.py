@@ -43,6 +43,7 @@ from sim.report.words import (
     question,
     target_metric,
     target_value,
+    target_words,
 )
 from sim.scenario.changes import key_words, show_value
 
@@ -227,9 +228,7 @@ def _staff_table(results: Results) -> Table:
 def _target_or_metric(target: str, metric: str, sla: float) -> str:
     """A staffing row's target in words (`Target.words`), or its metric's label when it is shown
     only (no target)."""
-    from sim.experiments.targets import parse_target
-
-    return parse_target(target).words(sla) if target else label_words(metric, sla)
+    return target_words(target, sla) if target else label_words(metric, sla)
 
 
 def _compare_table(results: Results) -> Table:

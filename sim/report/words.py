@@ -254,11 +254,20 @@ def _sensitivity_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) 
     return figures
 
 
-def _target_words(texts: list[str], sla: float | None) -> str:
-    """Targets `METRIC>=VALUE` in words (`Target.words`), joined by "and"."""
+def target_words(text: str, sla: float | None) -> str:
+    """A target `METRIC>=VALUE` in words (`Target.words`); a cell of a table that is no target (a
+    folder is not trusted) as it is."""
     from sim.experiments.targets import parse_target
 
-    return _and([parse_target(text).words(sla) for text in texts])
+    try:
+        return parse_target(text).words(sla)
+    except ValueError:
+        return text
+
+
+def _target_words(texts: list[str], sla: float | None) -> str:
+    """Targets `METRIC>=VALUE` in words, joined by "and"."""
+    return _and([target_words(text, sla) for text in texts])
 
 
 def changes_of(manifest: dict[str, Any]) -> str:
