@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -32,8 +34,8 @@ def excel_missing() -> str | None:
 def cell(text: str) -> Any:
     """A CSV cell as Excel should hold it: an int, a float, None for an empty cell, else the text.
 
-    >>> [cell(t) for t in ("12", "0.5", "", "nan", "2021-Q1", "true")]
-    [12, 0.5, None, None, '2021-Q1', 'true']
+    >>> [cell(t) for t in ("12", "0.5", "", "nan", "2021-Q1", "true", "inf")]
+    [12, 0.5, None, None, '2021-Q1', 'true', 'inf']
     """
     if text == "":
         return None
@@ -45,7 +47,17 @@ def cell(text: str) -> Any:
         value = float(text)
     except ValueError:
         return text
-    return None if value != value else value  # NaN: no value
+    if value != value:  # NaN: no value
+        return None
+    return text if value in (math.inf, -math.inf) else value  # Excel has no infinity
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters a workbook cannot hold
+
+
+def _text(value: Any) -> Any:
+    """A cell's value with the control characters a workbook cannot hold replaced by "?"."""
+    return CONTROL.sub("?", value) if isinstance(value, str) else value
 
 
 def sheet_names(files: Sequence[str]) -> list[str]:
@@ -89,7 +101,10 @@ def workbook_bytes(tables: dict[str, str], about: Sequence[tuple[str, Any]]) -> 
         rows = list(csv.reader(io.StringIO(tables[file])))
         widths: dict[int, int] = {}
         for index, row in enumerate(rows):
-            sheet.append(row if index == 0 else [cell(text) for text in row])
+            sheet.append([_text(t) for t in row] if index == 0 else [_text(cell(text)) for text in row])
+            for item in sheet[sheet.max_row]:
+                if isinstance(item.value, str):
+                    item.data_type = "s"  # text stays text: never a formula (=...) or an error (#N/A)
             for column, text in enumerate(row, start=1):
                 widths[column] = max(widths.get(column, 0), len(text))
         for item in sheet[1] if rows else ():

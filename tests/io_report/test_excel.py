@@ -85,3 +85,17 @@ def test_a_later_run_without_excel_removes_the_old_workbook(tmp_path: Path) -> N
     assert (out / "results.xlsx").exists()
     assert hotline_sim_here("run", MMC, *SHORT, "--out", out, cwd=tmp_path).returncode == 0
     assert not (out / "results.xlsx").exists(), "a workbook of other results is not left behind"
+
+
+def test_hostile_text_stays_text() -> None:
+    """A label that looks like a formula or an error stays text; a control character cannot break
+    the workbook (a scenario name reaches the tables of compare)."""
+    import io
+
+    from sim.io.excel import workbook_bytes
+
+    table = "scenario,value\n=1+1,1\n#N/A,inf\nbad\x01name,2\n"
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes({"compare.csv": table}, [("seed", 1)])))
+    rows = [[c.value for c in row] for row in book["compare"].iter_rows()]
+    assert rows == [["scenario", "value"], ["=1+1", 1], ["#N/A", "inf"], ["bad?name", 2]]
+    assert book["compare"]["A2"].data_type == "s" and book["compare"]["A3"].data_type == "s"
