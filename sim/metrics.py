@@ -177,6 +177,19 @@ FAMILIES = (
         ),
         "",
     ),
+    Family(
+        "per_team",
+        "Per team",
+        (
+            "Only in scenarios with `[teams]`: one set per team; T is the team's name, e.g.\n"
+            "`team_utilisation_triage`. Each is defined as the team-wide metric without the suffix, over "
+            "the team's\nmembers; the overall metrics keep their meaning over all teams."
+        ),
+        (
+            "A team's time shares sum to 1. Its utilisation is its share of busy time; a team that is "
+            "not skilled for\na source never assesses its reports, however long they wait."
+        ),
+    ),
 )
 
 CATALOGUE: tuple[Metric, ...] = (
@@ -769,6 +782,49 @@ CATALOGUE: tuple[Metric, ...] = (
         "Share of reports from {s} assessed within {sla} hours of arrival",
         "`sla_assessment_share` over the reports of source S",
     ),
+    Metric(
+        "team_on_duty_hours_T",
+        "per_team",
+        "hours",
+        "hours",
+        "On-duty hours of team {t}",
+        "`analyst_on_duty_hours` of team T",
+    ),
+    Metric(
+        "team_utilisation_T",
+        "per_team",
+        "share",
+        "share (0 to 1)",
+        "Share of the on-duty time of team {t} spent assessing and re-checking",
+        "`analyst_utilisation` of team T",
+        short="utilisation of team {t}",
+    ),
+    Metric(
+        "reports_assessed_team_T",
+        "per_team",
+        "count",
+        "reports",
+        "Reports assessed by team {t}",
+        "`reports_assessed` by members of team T",
+    ),
+    *(
+        Metric(
+            f"time_share_{use}_team_T",
+            "per_team",
+            "share",
+            "share (0 to 1)",
+            f"Share of the on-duty time of team {{t}} {words}",
+            f"`time_share_{use}` of team T",
+        )
+        for use, words in (
+            ("assessing", "spent assessing"),
+            ("rechecking", "spent re-checking pages"),
+            ("break", "on breaks"),
+            ("searching", "spent searching"),
+            ("other", "on other work"),
+            ("idle", "with nothing to do"),
+        )
+    ),
 )
 _BY_NAME = {m.name: m for m in CATALOGUE}
 
@@ -776,7 +832,8 @@ PRIORITY_SUFFIX = "_priority_P"  # the per-class family: P is the class number
 PRIORITY_METRICS = tuple(m.name.removesuffix(PRIORITY_SUFFIX) for m in CATALOGUE if m.family == "priority")
 SOURCE_SUFFIX = "_source_S"  # the per-source family: S is the source's name (`source_key`)
 SOURCE_METRICS = tuple(m.name.removesuffix(SOURCE_SUFFIX) for m in CATALOGUE if m.family == "source")
-PER_GROUP = ("priority", "source")  # families with one metric per class or source
+TEAM_METRICS = tuple(m.name.removesuffix("T") for m in CATALOGUE if m.family == "per_team")  # `..._` + T
+PER_GROUP = ("priority", "source", "per_team")  # families with one metric per class, source or team
 NEVER_CLEARED = "backlog_never_cleared_replications"  # how many replications end with it not cleared
 SUMMARY_ONLY = (NEVER_CLEARED,)  # in summary.csv, not per replication
 METRICS = tuple(m.name for m in CATALOGUE if m.family not in PER_GROUP and m.name not in SUMMARY_ONLY)
@@ -828,6 +885,12 @@ def metric(name: str) -> Metric:
             family = _BY_NAME[prefix + SOURCE_SUFFIX]
             return Metric(name, family.family, family.kind, family.unit, family.label.replace("{s}", source),
                           family.definition)  # fmt: skip
+    for prefix in TEAM_METRICS:
+        team = name.removeprefix(prefix)
+        if team != name and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", team):
+            family = _BY_NAME[prefix + "T"]
+            return Metric(name, family.family, family.kind, family.unit, family.label.replace("{t}", team),
+                          family.definition, short=family.short.replace("{t}", team))  # fmt: skip
     raise KeyError(name)
 
 
@@ -858,7 +921,8 @@ def modelled(scenario: Scenario) -> frozenset[str]:
         found.add("hosts")
     if any(source.is_proactive for source in scenario.intake.sources.values()):
         found.add("proactive")
-    if scenario.intake.initial_backlog or scenario.intake.surges or scenario.analysts.capacity_windows:
+    windows = any(spec.section.capacity_windows for spec in scenario.team_specs)
+    if scenario.intake.initial_backlog or scenario.intake.surges or windows:
         found.add("backlog events")
     return frozenset(found)
 
@@ -866,7 +930,11 @@ def modelled(scenario: Scenario) -> frozenset[str]:
 def shown_key_figures(scenario: Scenario) -> list[str]:
     """The key figures a run of `scenario` shows, in KEY_FIGURES order: those it models."""
     shown = modelled(scenario)
-    return [name for name in KEY_FIGURES if not metric(name).shown_with or metric(name).shown_with in shown]
+    names = [name for name in KEY_FIGURES if not metric(name).shown_with or metric(name).shown_with in shown]
+    if scenario.teams is not None:  # each team's utilisation after the overall one
+        at = names.index("analyst_utilisation") + 1
+        names[at:at] = [f"team_utilisation_{team}" for team in scenario.teams]
+    return names
 
 
 def metric_names(scenario: Scenario) -> list[str]:
@@ -878,6 +946,8 @@ def metric_names(scenario: Scenario) -> list[str]:
     names += [
         f"{metric}_source_{source_key(s)}" for s in scenario.intake.sources for metric in SOURCE_METRICS
     ]
+    if scenario.teams is not None:
+        names += [f"{metric}{team}" for team in scenario.teams for metric in TEAM_METRICS]
     return names
 
 
@@ -996,7 +1066,7 @@ def render_docs() -> str:
         for entry in CATALOGUE:
             if entry.family == family.name:
                 label = entry.label.replace("{sla}", "`sla.assessment_hours`")
-                label = label.replace("{p}", "P").replace("{s}", "S")
+                label = label.replace("{p}", "P").replace("{s}", "S").replace("{t}", "T")
                 lines.append(f"| `{entry.name}` | {entry.unit} | {label} | {entry.definition} |")
         if family.after:
             lines += ["", family.after]

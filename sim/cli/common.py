@@ -191,6 +191,13 @@ def write_results(done: Any, out_dir: Path, report: bool, **options: Any) -> lis
             click.echo(str(exc), err=True)
             sys.exit(EXIT_INVALID)
     said.append(f"results written to {out_dir}/")
+    scenario, source = getattr(done, "scenario", None), getattr(done, "source", None)
+    if scenario is not None:  # the what-if, in words, beside where its results are
+        from sim.io.output import what_if
+
+        changes = what_if(scenario, source)
+        if changes:
+            said.insert(0, f"changed from the scenario file: {changes}")
     return said
 
 
@@ -201,13 +208,19 @@ def default_out(name: str, overrides: tuple[str, ...], sub: str = "") -> Path:
 
     >>> str(default_out("baseline-2018", ("sla.assessment_hours=72", "analysts.count=15"), "staff"))
     'runs/baseline-2018--assessment_hours-72--count-15/staff'
+    >>> str(default_out("b", ("intake.sources.public.reports_per_day=540",)))
+    'runs/b--intake.sources.public.reports_per_day-540'
     """
     folder = name
     if overrides:
         parts = []
         for text in overrides:
             key, _, value = text.partition("=")
-            parts.append(f"{key.strip().rsplit('.', 1)[-1]}-{value.strip()}")
+            key = key.strip()
+            # a section's own key by its name (unique but `sources`), a key in a named table or a
+            # list in full: `intake.sources.public.reports_per_day` and `...referral...` differ
+            short = key.split(".", 1)[-1] if key.count(".") == 1 and not key.endswith(".sources") else key
+            parts.append(f"{short}-{value.strip()}")
         clean = [re.sub(r"[^A-Za-z0-9_.-]+", "_", part).strip("._-") for part in parts]
         tag = "--".join(clean)
         if len(tag) > 60 or clean != parts:  # cut at a whole override, and a digest keeps it unique

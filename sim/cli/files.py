@@ -56,8 +56,8 @@ def check(scenario: str, overrides: tuple[str, ...]) -> None:
     start = spec.scenario.start_date
     if start is not None:  # holidays as the dates they are, and day 0's weekday
         click.echo(f"# day 0 is {start:%A} {start.isoformat()}")
-        team = resolved["analysts"]
-        team["holidays"] = [start + timedelta(days=day) for day in team.get("holidays", [])]
+        for team in [resolved["analysts"]] if "analysts" in resolved else resolved["teams"].values():
+            team["holidays"] = [start + timedelta(days=day) for day in team.get("holidays", [])]
     if spec.holidays_caveat:
         click.echo(f"note: {spec.holidays_caveat}", err=True)
     click.echo(tomli_w.dumps(resolved), nl=False)

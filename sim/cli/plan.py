@@ -45,10 +45,13 @@ if TYPE_CHECKING:
               help="Fewest analysts.")  # fmt: skip
 @click.option("--max", "high", type=click.IntRange(min=1, max=MAX_ANALYSTS), default=100, show_default=True,
               help="Most analysts.")  # fmt: skip
+@click.option("--key", default="analysts.count", show_default=True, metavar="KEY",
+              help="The team planned: with [teams], its size, e.g. teams.triage.count.")  # fmt: skip
 @run_options("runs/<name>/plan/", precision=False)
 def plan(
     scenario: str,
     targets: tuple[str, ...],
+    key: str,
     period: str,
     lead_days: int,
     ramp_days: float | None,
@@ -94,7 +97,7 @@ def plan(
             done = plan_api(
                 spec, list(targets), period, lead_days, ramp_days, low, high, replications, jobs, seed,
                 scheduler=scheduler, progress=progress(quiet), source=Path(scenario), on_start=start,
-                force=force,
+                force=force, key=key,
             )  # fmt: skip
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)

@@ -41,9 +41,21 @@ if TYPE_CHECKING:
     show_default=True,
     help="Rows of periods.csv: weeks, or months of 4 weeks.",
 )
+@click.option(
+    "--trace",
+    "trace",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    metavar="FILE.csv",
+    help=(
+        "Also write the events of the first replication (replication 0 of replications.csv) to "
+        "FILE.csv: arrivals, assessments, notices, removals, breaks, shifts, in time order."
+    ),
+)
 def run(
     scenario: str,
     period: str,
+    trace: str | None,
     replications: int | None,
     seed: int | None,
     out: str | None,
@@ -64,6 +76,7 @@ def run(
     Example:
       hotline-sim run scenarios/baseline-2018.toml --replications 10 --seed 2018 --jobs 2
       hotline-sim run scenarios/baseline-2018.toml --set analysts.max_viewing_hours_per_day=24
+      hotline-sim run scenarios/mmc-check.toml -n 2 --set scenario.horizon_days=7 --trace trace.csv
     """
     from sim.api import run as run_api
     from sim.io.run_files import run_summaries
@@ -88,9 +101,14 @@ def run(
         click.echo(key_figure_table(summaries, spec))
         if note:
             click.echo(f"replications: {len(done.results)}{note}")
-        from sim.experiments.estimate import effective_capacity
+        from sim.experiments.estimate import describe_estimates
 
-        click.echo(effective_capacity(spec).describe())
+        click.echo(describe_estimates(spec))
+        if trace:
+            from sim.io.trace_file import write_trace
+
+            events = write_trace(Path(trace), done.scenario, done.seed, 0)
+            said.append(f"trace of replication 0 ({events:,} events) written to {trace}")
         click.echo("\n".join(said))
 
 

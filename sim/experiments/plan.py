@@ -37,14 +37,16 @@ from sim.experiments.staffing import (
     best_sla_share,
     bounded_by_schedule,
     check_scalable,
+    check_team_key,
     parse_targets,
 )
-from sim.experiments.targets import TEAM_KEY, Target, Trial, Trials
+from sim.experiments.targets import TEAM_KEY, Target, Trial, Trials, is_team_count
 from sim.metrics import ReplicationResult
 from sim.model.demand import DAYS_PER_YEAR
 from sim.scenario.intake import source_key
 from sim.scenario.schema import Scenario
 from sim.scenario.share_rules import is_constant, mean_share
+from sim.scenario.workforce import TeamSpec
 from sim.stats.intervals import Summary, summarise
 from sim.stats.periods import PERIOD_METRICS, SOURCE_SHARE, period_metric
 
@@ -135,7 +137,6 @@ def sizing_scenario(scenario: Scenario, period: Period) -> Scenario:
     hires and leavers, a starting backlog) left out."""
     warmup = max(MIN_WARMUP_DAYS, math.ceil(scenario.scenario.warmup_days))
     first = period.start_day - warmup  # the real day that is the sizing run's day 0
-    holidays = sorted(h - first for h in scenario.analysts.holidays if first <= h < period.end_day)
     values: dict[str, Any] = {
         "intake.growth_per_year": 0.0,
         "intake.volume_multiplier": scenario.intake.volume_multiplier
@@ -144,10 +145,13 @@ def sizing_scenario(scenario: Scenario, period: Period) -> Scenario:
         "scenario.horizon_days": warmup + period.days,
         "intake.surges": [],
         "intake.initial_backlog": 0,
-        "analysts.capacity_windows": [],
-        "analysts.changes": [],
-        "analysts.holidays": holidays,
     }
+    for team in scenario.team_specs:  # every team on the period's calendar, without dated events
+        values[f"{team.key}.capacity_windows"] = []
+        values[f"{team.key}.changes"] = []
+        values[f"{team.key}.holidays"] = sorted(
+            h - first for h in team.section.holidays if first <= h < period.end_day
+        )
     if scenario.scenario.start_date is not None:
         values["scenario.start_date"] = period.start - timedelta(days=warmup)
     hours = (period.start_day * 24.0, period.end_day * 24.0)
@@ -238,11 +242,17 @@ class PlanResults:
     changes: list[str] = field(default_factory=list)  # what the end-to-end check changed, and why
     ceilings: dict[str, list[float]] = field(default_factory=dict)  # calendar's best share per period
     stalled: bool = False  # the check stopped because one more analyst did not move a missed target
+    key: str = TEAM_KEY  # the size of the team planned: analysts.count or teams.NAME.count
+
+    @property
+    def team(self) -> TeamSpec:
+        """The team planned."""
+        return self.scenario.team_spec(self.key)
 
     @property
     def own(self) -> int:
         """The scenario's own team at day 0."""
-        return self.scenario.analysts.count
+        return self.team.section.count
 
     @property
     def hires(self) -> list[int]:
@@ -272,10 +282,10 @@ class PlanResults:
         """What the analysts employed in the period cost (`analysts.cost_per_year` x analyst-days
         / 365, the file's own hires and leavers and the plan's hires counted from the day they
         join); None without a cost."""
-        per_year = self.scenario.analysts.cost_per_year
+        per_year = self.team.section.cost_per_year
         if per_year is None:
             return None
-        joins = [(c.day, c.count_delta) for c in self.scenario.analysts.changes]
+        joins = [(c.day, c.count_delta) for c in self.team.section.changes]
         joins += [(self.join_day(p), h) for p, h in zip(self.periods, self.hires, strict=True) if h > 0]
         analyst_days = sum(
             self.own + sum(delta for day, delta in joins if day <= d)
@@ -326,12 +336,14 @@ def plan(
     source: str | Path | None = None,
     on_start: Callable[[list[Target], list[Period], int, int, JobSize], None] | None = None,
     force: bool = False,
+    key: str = TEAM_KEY,
 ) -> PlanResults:
     """A dated hiring plan over the scenario's measured window (module docstring): each period's
     smallest team meeting every target, a headcount that never falls, the hires and their
     recruit-by dates (`lead_days` before they join, `ramp_days` before the period; default: the
     longest ramp-up of the file's hires, else none), checked in one run of the whole horizon and
-    corrected where a period misses.
+    corrected where a period misses. `key`: the team planned (`teams.NAME.count` in a scenario with
+    `[teams]`; the other teams keep their own hires and leavers).
 
     ExperimentError before any simulation for a scenario without `scenario.start_date`, a
     malformed target or one `plan` cannot check per period, an unknown period kind, a negative lead
@@ -352,13 +364,18 @@ def plan(
         raise ExperimentError(f": expected a whole number of days >= 0, got {lead_days}", "lead_days")
     if low > high:
         raise ExperimentError(f" {low} is above the most analysts to try ({high})", "low")
+    check_team_key(spec, key)
+    if not is_team_count(spec, key):
+        counts = ", ".join(team.count_key for team in spec.team_specs)
+        raise ExperimentError(f" {key}: expected the size of a team of the scenario ({counts})", "key")
     goals = parse_targets(targets, spec)
     check_period_targets(goals, spec)
-    check_scalable(spec)
+    check_scalable(spec, key)
+    team = spec.team_spec(key)
     ramp = (
         ramp_days
         if ramp_days is not None
-        else max((c.ramp_days for c in spec.analysts.changes if c.count_delta > 0), default=0.0)
+        else max((c.ramp_days for c in team.section.changes if c.count_delta > 0), default=0.0)
     )
     periods = periods_of(spec, period, day0)
     if not periods:
@@ -369,7 +386,7 @@ def plan(
     metrics = list(dict.fromkeys(g.metric for g in goals))
     sizing = [sizing_scenario(spec, p) for p in periods]
     size = checked_size(
-        [*sizing, spec.with_values({TEAM_KEY: high})], options.replications, jobs, force, repeats=4
+        [*sizing, spec.with_values({key: high})], options.replications, jobs, force, repeats=4
     )
     if on_start:
         on_start(goals, periods, options.replications, options.seed, size)
@@ -377,7 +394,7 @@ def plan(
 
     needed: list[int | None] = []
     sizing_trials: list[list[Trial]] = []
-    guess = spec.analysts.count
+    guess = team.section.count
     for steady in sizing:
         warmup = math.ceil(steady.scenario.warmup_days)
         end = math.floor(steady.scenario.horizon_days)
@@ -385,7 +402,7 @@ def plan(
         def evaluate(
             count: int, steady: Scenario = steady, warmup: int = warmup, end: int = end
         ) -> dict[str, Summary]:
-            done = run_groups([steady.with_values({TEAM_KEY: count})], options)
+            done = run_groups([steady.with_values({key: count})], options)
             return period_summaries(done.groups[0], metrics, warmup, end, keys)
 
         answer, trials = nearest_search(goals, guess, low, high, evaluate)
@@ -395,10 +412,10 @@ def plan(
 
     headcount: list[int] = []
     for answer in needed:
-        headcount.append(max([spec.analysts.count, *headcount[-1:], answer if answer is not None else high]))
+        headcount.append(max([team.section.count, *headcount[-1:], answer if answer is not None else high]))
     results = PlanResults(
         spec, goals, period, day0, periods, needed, sizing_trials, headcount, [], lead_days, ramp, high, 0,
-        options.seed, options.replications, jobs, source, started_at, ceilings=ceilings,
+        options.seed, options.replications, jobs, source, started_at, ceilings=ceilings, key=key,
     )  # fmt: skip
     tried: tuple[int, list[int], list[dict[str, Summary]], str] | None = None  # the last change
     for _ in range(3 * len(periods) + 3):
@@ -504,15 +521,15 @@ def plain(metric_name: str, value: float) -> str:
 
 
 def plan_scenario(results: PlanResults) -> Scenario:
-    """The scenario with the plan's hires added to its own `analysts.changes`."""
+    """The scenario with the plan's hires added to the planned team's own `changes`."""
     spec = results.scenario
-    changes = [c.model_dump(mode="json", exclude_none=True) for c in spec.analysts.changes]
+    changes = [c.model_dump(mode="json", exclude_none=True) for c in results.team.section.changes]
     for period, hires in zip(results.periods, results.hires, strict=True):
         if hires > 0:
             changes.append(
                 {"day": results.join_day(period), "count_delta": hires, "ramp_days": results.ramp_days}
             )
-    return spec.with_values({"analysts.changes": changes}, "<plan>")
+    return spec.with_values({f"{results.team.key}.changes": changes}, "<plan>")
 
 
 def end_to_end(

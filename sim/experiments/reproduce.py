@@ -3,16 +3,18 @@
 The list lives in `scenarios/reference.toml`, one table per job:
 
     [[job]]
-    command = "sweep"                      # run | sweep | staff
+    command = "sweep"                      # run | sweep | staff | compare
     scenario = "scenarios/baseline-2018.toml"
     out = "results/growth-study"
     arguments = ["--vary", "intake.volume_multiplier=1,2", "--metric", "sla_assessment_share"]
     backtest = false                       # true: small enough for the test suite to regenerate
+    compared_with = []                     # compare only: the other scenario files
 
-Each job is the command line `hotline-sim COMMAND SCENARIO --out OUT ARGUMENTS...`, run in this
-process, so a reference table is exactly what a planner gets from that command. Paths are relative
-to the repository root. Tables are byte-identical from one reproduce to the next on the same
-dependency versions; `manifest.json` (timestamps) is not kept in git.
+Each job is the command line `hotline-sim COMMAND SCENARIO [COMPARED_WITH...] --out OUT
+ARGUMENTS...`, run in this process, so a reference table is exactly what a planner gets from that
+command. Paths are relative to the repository root. Tables are byte-identical from one reproduce
+to the next on the same dependency versions; each `manifest.json` is rewritten without what
+changes from machine to machine (`sim.io.output.make_portable`) and kept in git.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 from sim.common.messages import cut, shown
 
 REFERENCE_FILE = Path("scenarios") / "reference.toml"
-COMMANDS = ("run", "sweep", "staff")
+COMMANDS = ("run", "sweep", "staff", "compare")
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,13 @@ class Job:
     out: str
     arguments: list[str] = field(default_factory=list)
     backtest: bool = False
+    compared_with: list[str] = field(default_factory=list)  # `compare`'s other scenario files
 
     def argv(self, root: Path, out: Path | None = None) -> list[str]:
         """The command line, with paths made absolute under `root` (or another output folder)."""
         target = out if out is not None else root / self.out
-        return [self.command, str(root / self.scenario), "--out", str(target), *self.arguments]
+        files = [str(root / self.scenario), *(str(root / other) for other in self.compared_with)]
+        return [self.command, *files, "--out", str(target), *self.arguments]
 
 
 def load_jobs(root: Path) -> list[Job]:
@@ -56,7 +60,9 @@ def load_jobs(root: Path) -> list[Job]:
         raise ValueError(f"{path}: not a valid TOML file ({cut(str(exc), 200)})") from None
     jobs = []
     for index, table in enumerate(data.get("job", [])):
-        unknown = sorted(set(table) - {"command", "scenario", "out", "arguments", "backtest"})
+        unknown = sorted(
+            set(table) - {"command", "scenario", "out", "arguments", "backtest", "compared_with"}
+        )
         if (
             unknown
             or table.get("command") not in COMMANDS
@@ -65,7 +71,7 @@ def load_jobs(root: Path) -> list[Job]:
         ):
             raise ValueError(
                 f"{path}: job[{index}]: expected command (one of {', '.join(COMMANDS)}), scenario, out, "
-                f"optional arguments and backtest; got {sorted(table)}"
+                f"optional arguments, backtest and compared_with; got {sorted(table)}"
             )
         results = (root / "results").resolve()
         out = (root / str(table["out"])).resolve()
@@ -81,12 +87,20 @@ def load_jobs(root: Path) -> list[Job]:
             raise ValueError(
                 f"{path}: job[{index}].arguments: expected no --out (the job's folder is its `out`)"
             )
-        scenario = (root / str(table["scenario"])).resolve()
-        if not scenario.is_relative_to(root.resolve()):
+        others = table.get("compared_with", [])
+        if not isinstance(others, list) or not all(isinstance(o, str) for o in others):
+            raise ValueError(f"{path}: job[{index}].compared_with: expected a list of scenario files")
+        if (table["command"] == "compare") != bool(others):
             raise ValueError(
-                f"{path}: job[{index}].scenario: expected a file inside the root, "
-                f"got {shown(table['scenario'])}"
+                f"{path}: job[{index}].compared_with: expected the other files of a compare job "
+                "(and only of one)"
             )
+        for key, name in [("scenario", table["scenario"]), *(("compared_with", o) for o in others)]:
+            scenario = (root / str(name)).resolve()
+            if not scenario.is_relative_to(root.resolve()):
+                raise ValueError(
+                    f"{path}: job[{index}].{key}: expected a file inside the root, got {shown(name)}"
+                )
         jobs.append(Job(**table))
     if not jobs:
         raise ValueError(f"{path}: no [[job]] tables")

@@ -46,6 +46,7 @@ from sim.model.demand import DAYS_PER_YEAR, surge_factor
 from sim.model.intake import surge_windows
 from sim.scenario.roster import HOURS_PER_DAY, HOURS_PER_WEEK
 from sim.scenario.schema import Scenario
+from sim.scenario.workforce import Analysts
 
 # what each thing costs, in steps of a report (measured: a duty day starts, ends and wakes its
 # analyst several times; a break and a search block are a timer and a resumption each)
@@ -151,28 +152,39 @@ def replication_size(scenario: Scenario) -> ReplicationSize:
         if not source.is_proactive
     }
     arrivals = sum(expected.values())
-    team = scenario.analysts
-    scale = _largest_team(scenario) / team.count * horizon_hours / HOURS_PER_WEEK  # weeks x team growth
-    week = team.rosters(HOURS_PER_WEEK)
-    duty_hours = sum(end - start for shifts in week for start, end in shifts) * scale
-    duty_days = (
-        sum(math.ceil((end - start) / HOURS_PER_DAY) for shifts in week for start, end in shifts) * scale
-    )
-    viewing_hours = duty_hours
-    if team.max_viewing_hours_per_day is not None:
-        viewing_hours = min(duty_hours, duty_days * team.max_viewing_hours_per_day)
+    week: list[list[tuple[float, float]]] = []  # every analyst's duty in a week, all teams
+    duty_hours = duty_days = viewing_hours = searchers_viewing_hours = breaks = 0.0
+    proactive = next((name for name, source in intake.sources.items() if source.is_proactive), None)
+    for spec in scenario.team_specs:
+        team = spec.section
+        # weeks x the team's growth (a team of 0 at day 0 counts its largest headcount)
+        scale = _largest_team(team) / max(team.count, 1) * horizon_hours / HOURS_PER_WEEK
+        team_week = team.rosters(HOURS_PER_WEEK)
+        week += team_week
+        team_duty_hours = sum(end - start for shifts in team_week for start, end in shifts) * scale
+        team_duty_days = (
+            sum(math.ceil((end - start) / HOURS_PER_DAY) for shifts in team_week for start, end in shifts)
+            * scale
+        )
+        team_viewing_hours = team_duty_hours
+        if team.max_viewing_hours_per_day is not None:
+            team_viewing_hours = min(team_duty_hours, team_duty_days * team.max_viewing_hours_per_day)
+        if team.breaks is not None:
+            breaks += team_duty_hours / ((team.breaks.every_minutes + team.breaks.length_minutes) / 60.0)
+        duty_hours += team_duty_hours
+        duty_days += team_duty_days
+        viewing_hours += team_viewing_hours
+        if proactive in spec.skills:
+            searchers_viewing_hours += team_viewing_hours
 
     blocks = finds = 0.0
     for name, source in intake.sources.items():
         if source.is_proactive:  # searching when idle: as if every idle hour were searched
-            searched_hours = viewing_hours * (
+            searched_hours = searchers_viewing_hours * (
                 1.0 if source.search_when_idle else float(source.search_share or 0)
             )
             finds = expected[name] = searched_hours * float(source.finds_per_search_hour or 0.0)
             blocks = searched_hours / (float(source.search_block_minutes or 30.0) / 60.0)
-    breaks = 0.0
-    if team.breaks is not None:
-        breaks = duty_hours / ((team.breaks.every_minutes + team.breaks.length_minutes) / 60.0)
 
     reports = arrivals + finds + intake.initial_backlog
     actionable = max(source.actionable_share for source in intake.sources.values())
@@ -238,10 +250,10 @@ def _expected_arrivals(scenario: Scenario, source_name: str) -> float:
     return per_hour * float(np.dot(growth, factor))
 
 
-def _largest_team(scenario: Scenario) -> int:
-    """The most analysts on the team at any time (hires and leavers counted in day order)."""
-    headcount = largest = scenario.analysts.count
-    for change in sorted(scenario.analysts.changes, key=lambda c: c.day):
+def _largest_team(team: Analysts) -> int:
+    """The most analysts on a team at any time (hires and leavers counted in day order)."""
+    headcount = largest = team.count
+    for change in sorted(team.changes, key=lambda c: c.day):
         headcount += change.count_delta
         largest = max(largest, headcount)
     return largest

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.experiments.job import pandas_module
-from sim.experiments.targets import FOUND, SEARCH_FALL_WARNING, TEAM_KEY, Target, Trial
+from sim.experiments.targets import FOUND, SEARCH_FALL_WARNING, TEAM_KEY, Target, Trial, is_team_count
 from sim.metrics import modelled
 from sim.scenario.schema import Scenario
+from sim.scenario.workforce import TeamSpec
 from sim.stats.intervals import Summary
 
 if TYPE_CHECKING:
@@ -154,8 +155,8 @@ class StaffResults:
     def estimate_lines(self) -> list[str]:
         """The Erlang C estimate, what it covers, and why the answer is more than `ESTIMATE_CLOSE`
         from it when it is."""
-        if self.key != TEAM_KEY:
-            return [f"Erlang C estimate: not available when searching {self.key} (it sizes analysts.count)"]
+        if not is_team_count(self.scenario, self.key):
+            return [f"Erlang C estimate: not available when searching {self.key} (it sizes a team's count)"]
         estimate = self.erlang_estimate
         head = (
             "Erlang C estimate (always-on effective team; breaks, absence, searching and the viewing cap "
@@ -218,8 +219,9 @@ class StaffResults:
             )
         events = [
             ("surges", spec.intake.surges), ("a starting backlog", spec.intake.initial_backlog),
-            ("capacity windows", spec.analysts.capacity_windows),
-            ("hires and leavers", spec.analysts.changes), ("holidays", spec.analysts.holidays),
+            ("capacity windows", any(t.section.capacity_windows for t in spec.team_specs)),
+            ("hires and leavers", any(t.section.changes for t in spec.team_specs)),
+            ("holidays", any(t.section.holidays for t in spec.team_specs)),
             ("takedown re-checks", spec.takedown.follow_up_hours),
         ]  # fmt: skip
         reasons += [words for words, present in events if present]
@@ -281,18 +283,26 @@ class StaffResults:
     def cost_lines(self) -> list[str]:
         """With `analysts.cost_per_year`: the yearly cost of the team at the answer and of the
         scenario's own team."""
-        team = self.scenario.analysts
+        sized = self._sized_team()
+        team = sized.section
         if team.cost_per_year is None or self.answer is None:
             return []
-        at = self.scenario.with_values({self.key: self.answer}).analysts.count
+        at = self.scenario.with_values({self.key: self.answer}).team_spec(sized.key).section.count
         cost, currency = team.cost_per_year, team.currency
         line = (
             f"yearly cost: {at:,} analysts x {cost:,.0f} {currency} = {at * cost:,.0f} {currency} a year "
             f"at the answer; the scenario's own {team.count:,}: {team.count * cost:,.0f} {currency}"
         )
         if team.changes:
-            line += " (day 0's team: the hires and leavers of analysts.changes are not counted)"
+            line += f" (day 0's team: the hires and leavers of {sized.key}.changes are not counted)"
         return [line]
+
+    def _sized_team(self) -> TeamSpec:
+        """The team whose key is searched (the first team for a key of no team)."""
+        try:
+            return self.scenario.team_spec(self.key)
+        except KeyError:
+            return self.scenario.team_specs[0]
 
     def frame(self) -> pandas.DataFrame:
         """staffing.csv as a DataFrame: one row per value tried and metric (each target's, then

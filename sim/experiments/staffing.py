@@ -23,11 +23,20 @@ import numpy as np
 from sim.common.limits import MAX_ANALYSTS
 from sim.common.messages import shown
 from sim.experiments.arms import ExperimentError
-from sim.experiments.estimate import effective_capacity
+from sim.experiments.estimate import CapacityEstimate, effective_capacity
 from sim.experiments.job import checked_size, plan_replications, resolve
 from sim.experiments.size import JobSize
 from sim.experiments.staff_results import StaffResults
-from sim.experiments.targets import ESTIMATED, FOUND, TEAM_KEY, Target, Trial, Trials, parse_target
+from sim.experiments.targets import (
+    ESTIMATED,
+    FOUND,
+    TEAM_KEY,
+    Target,
+    Trial,
+    Trials,
+    is_team_count,
+    parse_target,
+)
 from sim.model.demand import week_profile
 from sim.scenario.dotted import get_dotted
 from sim.scenario.intake import source_key
@@ -38,13 +47,26 @@ from sim.scenario.workforce import Shift
 from sim.stats.intervals import Summary
 
 
-def check_scalable(scenario: Scenario) -> None:
-    """Staffing varies analysts.count: at least one shift must take the whole team (no `analysts`)."""
-    schedule = scenario.analysts.schedule
+def check_team_key(scenario: Scenario, key: str) -> None:
+    """A scenario with `[teams]` has no `analysts.count`: the team to size must be named."""
+    if scenario.teams is not None and key == TEAM_KEY:
+        names = [spec.name for spec in scenario.team_specs]
+        raise ExperimentError(
+            f" {key}: this scenario has teams ({', '.join(names)}), not one [analysts] team; name the "
+            f"team to size, e.g. --key teams.{names[0]}.count",
+            "key",
+        )
+
+
+def check_scalable(scenario: Scenario, key: str = TEAM_KEY) -> None:
+    """Staffing varies a team's count: at least one of its shifts must take the whole team (no
+    `analysts`)."""
+    spec = scenario.team_spec(key)
+    schedule = spec.section.schedule
     shifts = [schedule] if isinstance(schedule, Shift) else ([] if schedule == "24/7" else schedule)
     if shifts and all(s.analysts is not None for s in shifts):
         raise ExperimentError(
-            "staff varies analysts.count, but the schedule's shifts all give their own `analysts` "
+            f"staff varies {key}, but the schedule's shifts all give their own `analysts` "
             "numbers, so more analysts would not be on duty; drop `analysts` from the shifts that "
             "should grow (each then takes the whole team) or sweep the shift sizes with `sweep`"
         )
@@ -64,7 +86,8 @@ def check_reachable(scenario: Scenario, target: Target) -> None:
     if best < target.value - 1e-9:
         raise UnreachableTarget(
             f"{target} cannot be met by any number of analysts on this schedule"
-            f"{' and its holidays' if scenario.analysts.holidays else ''}: only {best * 100:.1f} % of "
+            f"{' and its holidays' if any(t.section.holidays for t in scenario.team_specs) else ''}: "
+            f"only {best * 100:.1f} % of "
             f"reports arrive within {scenario.sla.assessment_hours:g} h of an analyst being on duty (a "
             "weekday-only team cannot assess a Friday-evening report within 24 hours: a weekend is 64 "
             "hours). Change the "
@@ -100,15 +123,15 @@ def best_sla_share(scenario: Scenario, start_day: float | None = None, end_day: 
     first = scenario.warmup_hours if start_day is None else start_day * 24.0
     last = scenario.horizon_hours if end_day is None else end_day * 24.0
     sla = scenario.sla.assessment_hours
-    team = scenario.analysts
     weekday = scenario.weekday_of_day0
-    rosters = team.rosters(last + sla + 2 * HOURS_PER_WEEK, weekday)
-    holidays = set(team.holidays)
+    counted = set(scenario.sla_sources)  # the duty of every team that may assess them
     duty = sorted({
         (start, end)
-        for roster in rosters
+        for spec in scenario.team_specs
+        if counted & set(spec.skills)
+        for roster in spec.section.rosters(last + sla + 2 * HOURS_PER_WEEK, weekday)
         for start, end in split_days(roster)
-        if math.floor(start / 24.0 + TIME_TOLERANCE_HOURS) not in holidays
+        if math.floor(start / 24.0 + TIME_TOLERANCE_HOURS) not in set(spec.section.holidays)
     })  # fmt: skip
     step = max(1 / 60, (last - first) / 2_000_000)
     times = np.arange(first, last, step) + step / 2
@@ -176,21 +199,29 @@ def key_value(scenario: Scenario, key: str) -> int:
     return value
 
 
-def erlang_estimate(scenario: Scenario, target: Target, low: int, high: int) -> int | None:
-    """The smallest count in [low, high] that the analytic capacity model says meets the target,
-    for the metrics it can speak to (waits, the SLA share, utilisation); None otherwise."""
-    if target.metric not in ESTIMATED:
-        return None
+def erlang_estimate(
+    scenario: Scenario, target: Target, low: int, high: int, key: str = TEAM_KEY
+) -> int | None:
+    """The smallest count in [low, high] of the team `key` sizes that the analytic capacity model
+    says meets the target, for the metrics it can speak to (`estimate_for`); None otherwise."""
     for count in range(low, high + 1):
         try:
-            team = scenario.with_values({TEAM_KEY: count})
+            team = scenario.with_values({key: count})
         except ScenarioError:  # too few for a shift that fixes its own number
             continue
-        estimate = effective_capacity(team)
-        if target.metric == "wait_hours_mean":
+        estimate = estimate_for(team, key, target.metric)
+        if estimate is None:
+            return None
+        if target.metric.startswith("wait_hours_mean"):
             value = estimate.wait_hours_mean
-        elif target.metric == "analyst_utilisation":
-            value = estimate.utilisation * (estimate.effective_analysts / count / estimate.on_duty_share)
+        elif "utilisation" in target.metric:  # busy share of on-duty time
+            on_duty = estimate.headcount * estimate.on_duty_share
+            value = (
+                estimate.utilisation
+                * (estimate.effective_analysts / estimate.headcount / estimate.on_duty_share)
+                if on_duty
+                else math.inf
+            )
         else:
             value = estimate.sla_share(scenario.sla.assessment_hours)
         if (value <= target.value) if target.operator == "<=" else (value >= target.value):
@@ -198,11 +229,36 @@ def erlang_estimate(scenario: Scenario, target: Target, low: int, high: int) -> 
     return None
 
 
+def estimate_for(scenario: Scenario, key: str, metric_name: str) -> CapacityEstimate | None:
+    """The analytic estimate that speaks to `metric_name` when the team of `key` is sized: with
+    one team, its estimate for the mean wait, the service level and the utilisation (`ESTIMATED`);
+    with teams of disjoint skills, the sized team's own for those of its sources and its
+    utilisation; with one pool of teams, the pool's for the overall ones, any source's and any
+    team's utilisation; otherwise (or for another metric) None."""
+    from sim.experiments.estimate import team_estimates
+
+    if scenario.teams is None:
+        return effective_capacity(scenario) if metric_name in ESTIMATED else None
+    estimates, _ = team_estimates(scenario)
+    if not estimates:
+        return None
+    sized = scenario.team_spec(key)
+    pooled = len(estimates) == 1
+    sources = scenario.intake.sources if pooled else sized.skills
+    speaks = [
+        f"{m}_source_{source_key(s)}" for s in sources for m in ("wait_hours_mean", "sla_assessment_share")
+    ]
+    if pooled:
+        speaks += [*ESTIMATED, *(f"team_utilisation_{spec.name}" for spec in scenario.team_specs)]
+        return estimates[0][1] if metric_name in speaks else None
+    speaks.append(f"team_utilisation_{sized.name}")
+    return dict(estimates)[sized.name] if metric_name in speaks else None
+
+
 def search(
     targets: Sequence[Target], low: int, high: int, evaluate: Callable[[int], dict[str, Summary]]
 ) -> tuple[int | None, list[Trial]]:
     """Bisection for the smallest value whose CIs meet every target; the values tried, in order.
-
     `high` is tried first: if it fails there is no answer. The value below the answer is always
     among those tried, so the table shows the step where the targets start to hold.
     """
@@ -252,6 +308,7 @@ def staff(
     from sim.stats.summaries import summarise_metrics
 
     spec, source = resolve(scenario, source)
+    check_team_key(spec, key)
     goals = parse_targets(target, spec)
     own = key_value(spec, key)
     if low > high:
@@ -261,8 +318,8 @@ def staff(
         raise ExperimentError(
             f" {high} is above the most analysts a scenario may have ({MAX_ANALYSTS:,})", "high"
         )
-    if key == TEAM_KEY:
-        check_scalable(spec)
+    if is_team_count(spec, key):
+        check_scalable(spec, key)
     options = plan_replications(
         spec, replications, seed, jobs, scheduler, precision, max_replications, progress
     )
@@ -304,7 +361,9 @@ def staff(
         own_summaries = evaluate(own)
         met = tuple(g.met_by(own_summaries[g.metric]) for g in goals)
         trials = sorted([*trials, Trial(own, own_summaries, met)], key=lambda t: t.analysts)
-    estimates = [erlang_estimate(spec, g, 1, 2 * high) if key == TEAM_KEY else None for g in goals]
+    estimates = [
+        erlang_estimate(spec, g, 1, 2 * high, key) if is_team_count(spec, key) else None for g in goals
+    ]
     return StaffResults(
         spec, goals, answer, trials, estimates, options.seed, options.replications, jobs, source, started_at,
         precision is not None, low, high, key, own, today_found,

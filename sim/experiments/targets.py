@@ -10,10 +10,14 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sim.common.messages import shown
 from sim.experiments.arms import ExperimentError
 from sim.stats.intervals import Summary
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 TEAM_KEY = "analysts.count"  # what `staff` searches unless told another key
 FOUND = "reports_found"  # the finds of searching, shown beside the scenario's own team
@@ -113,3 +117,8 @@ class Trials:
     def tried(self) -> list[Trial]:
         """The values tried, smallest first."""
         return sorted(self.done.values(), key=lambda t: t.analysts)
+
+
+def is_team_count(scenario: Scenario, key: str) -> bool:
+    """Whether `key` is the size of one of the scenario's teams (`analysts.count`, `teams.T.count`)."""
+    return key in {spec.count_key for spec in scenario.team_specs}

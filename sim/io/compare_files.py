@@ -30,6 +30,7 @@ def compare_output(done: CompareResults, plots: bool = True) -> Output:
                 [d[name] for d in differences],
                 name,
                 what_if=what_if(done.scenarios[0], done.sources[0]),
+                sla_hours=shared_sla(done),
             )
     extra = {
         "compared": [
@@ -78,8 +79,7 @@ def compare_markdown(done: CompareResults) -> str:
     if done.notes:
         lines.append("")
     shown = [m for m in shown_key_figures(done.scenarios[0]) if m in done.metrics]
-    levels = {spec.sla.assessment_hours for spec in done.scenarios}
-    sla = levels.pop() if len(levels) == 1 else None
+    sla = shared_sla(done)
     summaries, differences = done.summaries, done.differences
     lines += ["## In short", ""]
     for k, label in enumerate(done.labels[1:], start=1):
@@ -120,3 +120,9 @@ def compare_markdown(done: CompareResults) -> str:
             )
     lines += ["", "Every metric the files share is in compare.csv, with every digit.", ""]
     return "\n".join(lines)
+
+
+def shared_sla(done: CompareResults) -> float | None:
+    """The service level's hours when every file compared has the same; None when they differ."""
+    levels = {spec.sla.assessment_hours for spec in done.scenarios}
+    return levels.pop() if len(levels) == 1 else None

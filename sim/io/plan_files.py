@@ -9,6 +9,7 @@ from functools import partial
 
 from sim.common.files import csv_text
 from sim.experiments.plan import PlanResults, reports_per_day
+from sim.experiments.targets import TEAM_KEY
 from sim.io.output import Output, what_if
 from sim.metrics import label_words
 from sim.stats.periods import YEARLY
@@ -46,6 +47,8 @@ def plan_output(done: PlanResults, plots: bool = True) -> Output:
         "changes": done.changes,
         "end_to_end_runs": done.checks,
     }
+    if done.key != TEAM_KEY:  # a team of several
+        extra["key"] = done.key
     return Output(
         "plan", done.scenario, done.source, done.seed, done.replications, done.jobs, done.started_at, tables,
         figures, extra,
@@ -56,7 +59,9 @@ def plan_markdown(done: PlanResults) -> str:
     """plan.md: what was asked, the plan period by period, whether it holds end to end, the cost."""
     spec = done.scenario
     first, last = done.periods[0], done.periods[-1]
-    currency = spec.analysts.currency
+    team = done.team.section
+    currency = team.currency
+    planned = "The team today" if done.key == TEAM_KEY else f"Team {done.team.name} today"
     targets = " and ".join(f"{goal.words(spec.sla.assessment_hours)} (`{goal}`)" for goal in done.targets)
     changes = what_if(spec, done.source)
     counts = " (counts as a rate a year)" if any(g.metric in YEARLY for g in done.targets) else ""
@@ -67,7 +72,7 @@ def plan_markdown(done: PlanResults) -> str:
         f"whole 95 % CI meets {targets}{counts}, with the scenario's growth of "
         f"{spec.intake.growth_per_year * 100:g} % a year; {done.replications} replications, "
         f"seed {done.seed}. "
-        f"The team today: {done.own} analysts. Hires join {_days(done.ramp_days)} before their period (the "
+        f"{planned}: {done.own} analysts. Hires join {_days(done.ramp_days)} before their period (the "
         f"ramp-up) and are recruited {_days(done.lead_days)} before they join.",
         "",
     ]
@@ -82,7 +87,7 @@ def plan_markdown(done: PlanResults) -> str:
         "hires",
         "recruit by",
     ]
-    if spec.analysts.cost_per_year is not None:
+    if team.cost_per_year is not None:
         header.append(f"cost ({currency})")
     sla = spec.sla.assessment_hours
     header += [f"{label_words(m, sla)} (95 % CI, end to end)" for m in done.metric_columns()]
@@ -91,7 +96,7 @@ def plan_markdown(done: PlanResults) -> str:
         row_cells = [period.label, f"{period.start} to {period.end}", f"{row[3]:,.0f}",
                  "none up to " + str(done.high) if row[4] is None else str(row[4]), str(row[5]), str(row[6]),
                  row[7] or "-"]  # fmt: skip
-        if spec.analysts.cost_per_year is not None:
+        if team.cost_per_year is not None:
             row_cells.append(f"{row[8]:,.0f}")
         for goal_metric in done.metric_columns():
             s = done.checked[k][goal_metric]
@@ -132,7 +137,7 @@ def plan_markdown(done: PlanResults) -> str:
         today = math.fsum(unchanged.cost(p) or 0.0 for p in done.periods)
         lines.append(
             f"Cost over the plan: {total:,.0f} {currency} for the whole team, of which the plan's hires "
-            f"{total - today:,.0f} ({spec.analysts.cost_per_year:,.0f} {currency} an analyst a year)."
+            f"{total - today:,.0f} ({team.cost_per_year:,.0f} {currency} an analyst a year)."
         )
     late = [
         p.label

@@ -700,12 +700,18 @@ def plan_plot(
 
 @_styled
 def compare_plot(
-    labels: list[str], summaries: list, differences: list, metric_name: str, what_if: str = ""
+    labels: list[str],
+    summaries: list,
+    differences: list,
+    metric_name: str,
+    what_if: str = "",
+    sla_hours: float | None = None,
 ) -> bytes:
     """`metric_name` in each file compared (mean and 95 % CI), and beside each the paired
-    difference from the first file (mean and 95 % CI)."""
+    difference from the first file (mean and 95 % CI); `sla_hours`: the service level when every
+    file has the same (None: they differ)."""
     plt, fig, (ax, diff_ax) = _figure(rows=2, height_inches=6.4, height_ratios=(1, 1))
-    label_text, scale = metric_axis(metric_name)
+    label_text, scale = metric_axis(metric_name, sla_hours)
     y = np.arange(len(labels))[::-1]
     for axis, values, words, colour in (
         (ax, summaries, "mean, 95 % CI", PALETTE[1]),

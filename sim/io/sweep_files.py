@@ -20,7 +20,15 @@ from sim.io.output import SUMMARY_COLUMNS, Output, what_if
 from sim.metrics import ReplicationResult, label_words, modelled
 from sim.scenario.changes import key_words
 from sim.stats.intervals import UNDEFINED, Summary
-from sim.stats.readable import ROUNDING_NOTE, cells, ci_words, facts, is_duration, metric_kind, rounded
+from sim.stats.readable import (
+    ROUNDING_NOTE,
+    beyond_noise,
+    cells,
+    ci_words,
+    facts,
+    is_duration,
+    metric_kind,
+)
 from sim.stats.summaries import summarise_metrics
 
 if TYPE_CHECKING:
@@ -232,12 +240,8 @@ def _and(items: list[str]) -> str:
 
 
 def _apart(d: Summary, kind: str) -> bool:
-    """Whether a paired difference is beyond replication noise (its CI excludes 0) and shows at the
-    precision it is read at (it does not round to 0)."""
-    if d.replications < 2 or not (d.ci95_low > 0 or d.ci95_high < 0):
-        return False
-    mean, _ = rounded(d.mean, d.ci95_low, d.ci95_high, d.replications, kind, signed=True)
-    return float(mean.replace(",", "")) != 0
+    """Whether a paired difference is beyond replication noise and shows (`beyond_noise`)."""
+    return beyond_noise(d.mean, d.ci95_low, d.ci95_high, d.replications, kind)
 
 
 def _fact(arms: list[Arm], arm_results: list[list[ReplicationResult]], index: int, name: str) -> str:

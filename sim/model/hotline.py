@@ -17,6 +17,12 @@ is free it does the first of these that applies:
 5. otherwise it waits (or searches, with `search_when_idle`) until a report arrives, a break is
    due, the cap is reached or the day ends.
 
+With several teams (`[teams]`, `sim.model.teams`), each analyst follows its own team's rules (breaks,
+viewing cap, speed; only teams skilled for the proactive source search) and takes only the reports
+of the sources its team is skilled for (`sim.model.queues`); an arrival wakes an idle member of the
+first team, in the file's order, that may assess it, and each team does its own re-checks
+(`takedown.recheck_team`, else the first team skilled for the page's source).
+
 An assessment in progress is finished at the end of a day and nothing starts off duty. An idle
 analyst waits on its own event, which an arrival, a timer or the end of its day triggers; an
 analyst who turns to something else while reports wait passes the wake-up on. Notices and
@@ -31,21 +37,20 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterator
 from functools import partial
 
 import simpy
 
 from sim.model.intake import FindSupply, SourceIntake, initial_backlog
+from sim.model.queues import PriorityQueue, SkillQueue, TeamView
 from sim.model.recorder import Recorder
 from sim.model.report import ACTIONABLE, ARRIVAL, ASSESSMENT, HOST, REMOVAL_DELAY, SOURCE, Report
 from sim.model.streams import Streams
 from sim.model.takedown import Page, TakedownLoop
-from sim.model.workforce import DutyDay, plan_workforce
+from sim.model.teams import TeamState
+from sim.model.workforce import DutyDay, WorkforcePlan, plan_workforce
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, off_roster_hours
 from sim.scenario.schema import Scenario
-
-MINUTES_PER_HOUR = 60.0
 
 
 class UrgentTimeout(simpy.events.Event):
@@ -58,41 +63,13 @@ class UrgentTimeout(simpy.events.Event):
         env.schedule(self, simpy.events.URGENT, delay_hours)
 
 
-class PriorityQueue:
-    """Waiting reports by priority class (lower first), first in, first out within a class."""
-
-    def __init__(self, lane_of_source: list[int], priorities: list[int]):
-        self.lane_of_source = lane_of_source
-        self.priorities = priorities
-        self.lanes: list[deque[Report]] = [deque() for _ in priorities]
-        self.length = 0
-
-    def append(self, report: Report) -> None:
-        """Put a report at the back of its class."""
-        self.lanes[self.lane_of_source[report[SOURCE]]].append(report)
-        self.length += 1
-
-    def popleft(self) -> Report:
-        """Take the first report of the most urgent non-empty class."""
-        for lane in self.lanes:
-            if lane:
-                self.length -= 1
-                return lane.popleft()
-        raise IndexError("pop from an empty queue")
-
-    def head(self) -> tuple[int, float]:
-        """The priority and arrival time of the report `popleft` would take."""
-        for priority, lane in zip(self.priorities, self.lanes, strict=True):
-            if lane:
-                return priority, lane[0][ARRIVAL]
-        raise IndexError("an empty queue has no head")
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __iter__(self) -> Iterator[Report]:
-        for lane in self.lanes:
-            yield from lane
+def wake_first(idle_sets: list[dict[int, simpy.Event]]) -> None:
+    """Wake the member idle longest of the first of `idle_sets` (teams' idle members, in the
+    file's order) that has one."""
+    for idle in idle_sets:
+        if idle:
+            idle.pop(next(iter(idle))).succeed()
+            return
 
 
 class Analyst:
@@ -101,12 +78,14 @@ class Analyst:
     so far today, the searching owed, the search time to the next find and an idle search spell."""
 
     __slots__ = (
-        "analyst_id", "intervals", "index", "start", "end", "work_until", "next_break", "viewing",
-        "owed_search", "to_find", "searching_since", "day_open",
+        "analyst_id", "team", "number", "intervals", "index", "start", "end", "work_until", "next_break",
+        "viewing", "owed_search", "to_find", "searching_since", "day_open",
     )  # fmt: skip
 
-    def __init__(self, analyst_id: int, days: list[DutyDay], finds: FindSupply | None):
+    def __init__(self, analyst_id: int, team: TeamState, number: int, days: list[DutyDay]):
         self.analyst_id = analyst_id
+        self.team = team
+        self.number = number  # within its team
         self.intervals = [(d.start_hours, d.end_hours) for d in days]
         self.index = 0
         self.start = self.end = 0.0
@@ -114,7 +93,7 @@ class Analyst:
         self.next_break = math.inf
         self.viewing = 0.0
         self.owed_search = 0.0
-        self.to_find = finds.search_hours_to_next_find() if finds else math.inf
+        self.to_find = team.finds.search_hours_to_next_find() if team.finds else math.inf
         self.searching_since = math.nan  # the start of a spell of idle searching in progress
         self.day_open = False  # inside a duty day (for the accounts at the horizon)
 
@@ -129,13 +108,21 @@ class HotlineModel:
         self.warmup_hours = scenario.warmup_hours
         sources = scenario.intake.sources
         priorities = sorted({s.priority for s in sources.values()})
-        if len(priorities) > 1:
-            lanes = [priorities.index(s.priority) for s in sources.values()]
-            self.queue: deque[Report] | PriorityQueue = PriorityQueue(lanes, priorities)
+        specs = scenario.team_specs
+        names = list(sources)
+        skills = [[names.index(source) for source in spec.skills] for spec in specs]
+        if len(specs) > 1:
+            queue = SkillQueue([s.priority for s in sources.values()])
+            views: list = [queue.view(team_sources) for team_sources in skills]
+            self.queue: deque[Report] | PriorityQueue | SkillQueue = queue
         else:
-            self.queue = deque()
+            if len(priorities) > 1:
+                lanes = [priorities.index(s.priority) for s in sources.values()]
+                self.queue = PriorityQueue(lanes, priorities)
+            else:
+                self.queue = deque()
+            views = [self.queue]
         self.report_priority = priorities[0]  # of every report when there is one class
-        self.idle: dict[int, simpy.Event] = {}
         self.idle_token: dict[int, int] = {}
         self.in_assessment = 0
         self.intakes = [
@@ -151,34 +138,37 @@ class HotlineModel:
             ),
             None,
         )
-        analysts = scenario.analysts
-        breaks = analysts.breaks
-        self.break_every_hours = breaks.every_minutes / MINUTES_PER_HOUR if breaks else math.inf
-        self.break_hours = breaks.length_minutes / MINUTES_PER_HOUR if breaks else 0.0
-        cap = analysts.max_viewing_hours_per_day
-        self.viewing_cap_hours = math.inf if cap is None else cap
-        finds = self.finds
-        self.search_share = finds.search_share if finds else 0.0
-        self.block_hours = finds.block_hours if finds and self.search_share > 0 else math.inf
-        self.search_when_idle = bool(finds and finds.search_when_idle)
-        # whether a break, the viewing cap or a block of searching can come before the next job
-        self.limited = self.break_every_hours < math.inf or cap is not None or self.block_hours < math.inf
-        self.plan = plan_workforce(
-            analysts, self.horizon_hours, self.warmup_hours, streams, scenario.weekday_of_day0
-        )
-        windows = [*scenario.intake.surges, *analysts.capacity_windows]
+        self.teams = [
+            TeamState(
+                index,
+                spec,
+                plan_workforce(
+                    spec.section, self.horizon_hours, self.warmup_hours, streams, scenario.weekday_of_day0,
+                    spec.stream_prefix,
+                ),
+                skills[index],
+                views[index],
+                self.finds,
+            )
+            for index, spec in enumerate(specs)
+        ]  # fmt: skip
+        # an arrival of a source wakes an idle member of the first team skilled for it that has one
+        self.wake_order = [[team.idle for team in self.teams if k in team.sources] for k in range(len(names))]
+        windows = [*scenario.intake.surges, *(w for spec in specs for w in spec.section.capacity_windows)]
         self.clear_from_hours = max((w.end_day * HOURS_PER_DAY for w in windows), default=0.0)
         self.clear_pending = True
-        self.recorder = Recorder(
-            scenario=scenario,
-            rostered_hours=self.plan.rostered_hours,
-            rostered_days=self.plan.rostered_days,
-            absent_days=self.plan.absent_days,
-        )
+        self.recorder = self.make_recorder(scenario, [team.plan for team in self.teams])
         self.takedown = None
         if TakedownLoop.needed(scenario):
-            self.takedown = TakedownLoop(env, scenario, streams, self.recorder, self._arrive, self._wake_one)
-        self.rechecks: deque = self.takedown.rechecks if self.takedown else deque()
+            self.takedown = TakedownLoop(
+                env,
+                scenario,
+                streams,
+                self.recorder,
+                self._arrive,
+                [team.rechecks for team in self.teams],
+                self._wake_team,
+            )
         for report in initial_backlog(scenario, streams):
             self.queue.append(report)
         self.backlog_peak = len(self.queue)
@@ -186,22 +176,31 @@ class HotlineModel:
         for intake in self.intakes:
             env.process(self._source(intake))
         self.analyst_processes = []
-        for analyst_id, days in enumerate(self.plan.duty_days):
-            if days:
-                self.idle_token[analyst_id] = 0
-                self.analyst_processes.append(self._analyst(analyst_id, days))
-                env.process(self.analyst_processes[-1])
+        self.idle_of: dict[int, dict[int, simpy.Event]] = {}  # each analyst's team's idle set
+        analyst_id = 0
+        for team in self.teams:
+            for number, days in enumerate(team.plan.duty_days):
+                if days:
+                    self.idle_token[analyst_id] = 0
+                    self.idle_of[analyst_id] = team.idle
+                    self.analyst_processes.append(self._analyst(analyst_id, team, number, days))
+                    env.process(self.analyst_processes[-1])
+                analyst_id += 1
         env.process(self._bookkeeping())
         if self.warmup_hours > 0:
             env.process(self._window_start())
         if self.clear_from_hours < self.horizon_hours:
             env.process(self._watch_clearing())
 
+    def make_recorder(self, scenario: Scenario, plans: list[WorkforcePlan]) -> Recorder:
+        """The replication's recorder (`sim.model.trace` makes one that also writes a trace)."""
+        return Recorder(scenario, plans)
+
     # --- supply -------------------------------------------------------------------------------
     def _source(self, intake: SourceIntake):
         env = self.env
         queue = self.queue
-        idle = self.idle
+        wake_order = self.wake_order[intake.source_index]
         timeout = env.timeout
         recorder = self.recorder
         for report in intake.queued_reports(recorder.arrivals):
@@ -211,42 +210,41 @@ class HotlineModel:
             waiting = len(queue)
             if waiting > self.backlog_peak:
                 self.backlog_peak = waiting
-            if idle:
-                idle.pop(next(iter(idle))).succeed()
+            wake_first(wake_order)
 
     def _arrive(self, _gate_class: int, report: Report | None, wake: bool = True) -> None:
         """A report arriving now outside the sources' processes (a find, a re-upload) joins the
-        queue unless merged at intake; `wake`: an idle analyst is woken for it."""
+        queue unless merged at intake; `wake`: an idle analyst who may assess it is woken for it."""
         if report is None:
             return
         self.queue.append(report)
         if len(self.queue) > self.backlog_peak:
             self.backlog_peak = len(self.queue)
         if wake:
-            self._wake_one()
+            wake_first(self.wake_order[report[SOURCE]])
 
-    def _wake_one(self) -> None:
-        """New work: wake one idle analyst, if any."""
-        if self.idle:
-            self.idle.pop(next(iter(self.idle))).succeed()
+    def _wake_team(self, team: int) -> None:
+        """New work for one team (a re-check): wake one of its idle members, if any."""
+        wake_first([self.teams[team].idle])
 
-    def _recheck_first(self) -> bool:
-        """Whether the next job is the first re-check rather than the first report of the queue."""
-        if not self.queue:
+    def _recheck_first(self, team: TeamState) -> bool:
+        """Whether the team's next job is its first re-check rather than the first report it may take."""
+        queue = team.queue
+        if not queue:
             return True
-        if isinstance(self.queue, PriorityQueue):
-            priority, arrival = self.queue.head()
+        if isinstance(queue, PriorityQueue | TeamView):
+            priority, arrival = queue.head()
         else:
-            priority, arrival = self.report_priority, self.queue[0][ARRIVAL]
+            priority, arrival = self.report_priority, queue[0][ARRIVAL]
         recheck_priority = self.takedown.recheck_priority
         if recheck_priority != priority:
             return recheck_priority < priority
-        return self.rechecks[0][0] <= arrival
+        return team.rechecks[0][0] <= arrival
 
     def _found(self, wake_another: bool) -> None:
         """A proactive search finds a report now: count it, and queue it unless merged."""
         gate_class, report = self.finds.find(self.env.now)
-        self.recorder.found(self.env.now, gate_class)
+        self.recorder.found(self.env.now, gate_class, report)
         self._arrive(gate_class, report, wake=wake_another)
 
     # --- analysts -----------------------------------------------------------------------------
@@ -254,27 +252,27 @@ class HotlineModel:
         """Timer callback: wake the analyst if it is still in the idle spell the timer was set for."""
         if token is not None and self.idle_token.get(analyst_id) != token:
             return
-        waiting_for_work = self.idle.pop(analyst_id, None)
+        waiting_for_work = self.idle_of[analyst_id].pop(analyst_id, None)
         if waiting_for_work is not None:
             waiting_for_work.succeed()
 
     def _pass_on(self) -> None:
-        """An analyst turns away from the queue: a report that woke it goes to another analyst."""
-        if (self.queue or self.rechecks) and self.idle:
-            self.idle.pop(next(iter(self.idle))).succeed()
+        """An analyst turns away from the queue: a report that woke it goes to another analyst (of
+        the first team, in the file's order, with work waiting and an idle member)."""
+        wake_first([team.idle for team in self.teams if team.queue or team.rechecks])
 
-    def _analyst(self, analyst_id: int, days: list[DutyDay]):
+    def _analyst(self, analyst_id: int, team: TeamState, number: int, days: list[DutyDay]):
         """One analyst's working life: its duty days, and in each, whenever it is free, the first of
         the steps of the module docstring that applies: `_take_break`, `_other_work`, `_search`,
         `_recheck` or an assessment (`_assessment_starts`, `_assessment_ends`: the next job), else a
         wait (`_idle_starts`, `_idle_ends`)."""
         env = self.env
-        queue = self.queue
-        rechecks = self.rechecks
+        queue = team.queue
+        rechecks = team.rechecks
         recorder = self.recorder
         horizon = self.horizon_hours
         tolerance = TIME_TOLERANCE_HOURS
-        every, cap, block_hours = self.break_every_hours, self.viewing_cap_hours, self.block_hours
+        every, cap, block_hours = team.break_every_hours, team.viewing_cap_hours, team.block_hours
         take_break, other_work, search = self._take_break, self._other_work, self._search
         recheck = self._recheck
         # the two steps taken most often are plain calls around their one timeout or wait (a
@@ -282,7 +280,7 @@ class HotlineModel:
         assessment_starts, assessment_ends = self._assessment_starts, self._assessment_ends
         idle_starts, idle_ends = self._idle_starts, self._idle_ends
         timeout = env.timeout
-        a = Analyst(analyst_id, days, self.finds)  # draws the first find gap when the process starts
+        a = Analyst(analyst_id, team, number, days)  # draws the first find gap when the process starts
         try:
             for index, day in enumerate(days):
                 start, end = day.start_hours, day.end_hours
@@ -297,7 +295,7 @@ class HotlineModel:
                 # a hire ramping up works a share of the day, then trains (other work) to its end
                 a.index, a.start, a.end = index, start, end
                 a.work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
-                day_limited = self.limited or a.work_until < math.inf
+                day_limited = team.limited or a.work_until < math.inf
                 a.viewing = 0.0
                 a.day_open = True
                 on_duty_until = end - tolerance
@@ -318,7 +316,7 @@ class HotlineModel:
                         else:  # 3. a block of searching
                             yield from search(a, now)
                         continue
-                    if rechecks and self._recheck_first():  # 4. the next job: a re-check ...
+                    if rechecks and self._recheck_first(team):  # 4. the next job: a re-check ...
                         yield from recheck(a, now, rechecks.popleft())
                     elif queue:  # ... or the next report
                         report = queue.popleft()
@@ -334,7 +332,7 @@ class HotlineModel:
         except GeneratorExit:  # the horizon: close the spell and the duty day in progress
             now = env.now
             if not math.isnan(a.searching_since):
-                recorder.spend("searching", a.searching_since, now)
+                recorder.spend("searching", a.searching_since, now, team.index)
                 a.viewing += now - a.searching_since
             if a.day_open and a.end <= horizon + tolerance:
                 recorder.duty_day(a.start, a.viewing)
@@ -342,28 +340,29 @@ class HotlineModel:
     # --- the analyst's steps: each a generator the analyst's process runs with `yield from` -----
     def _take_break(self, a: Analyst, now: float):
         """1. A break (cut at the day's end); the next is due `every_minutes` after it ends."""
-        stop = min(now + self.break_hours, a.end)
-        self.recorder.spend("break", now, stop)
+        stop = min(now + a.team.break_hours, a.end)
+        self.recorder.spend("break", now, stop, a.team.index)
         self._pass_on()
         yield self.env.timeout(stop - now)
-        a.next_break = self.env.now + self.break_every_hours
+        a.next_break = self.env.now + a.team.break_every_hours
 
     def _other_work(self, a: Analyst, now: float):
         """2. Other work (the viewing cap reached, or a hire's training) until the next break or
         the day's end; nothing is owed to searching, which is viewing too."""
         stop = min(a.next_break, a.end)
-        self.recorder.spend("other", now, stop)
+        self.recorder.spend("other", now, stop, a.team.index)
         self._pass_on()
         yield self.env.timeout(stop - now)
 
     def _search(self, a: Analyst, now: float):
         """3. A block of searching (cut at the day's end, the next break, the cap or the end of a
         hire's work); its finds enter the queue as they are found."""
-        remaining = min(self.block_hours, a.end - now, a.next_break - now, self.viewing_cap_hours - a.viewing,
+        team = a.team
+        remaining = min(team.block_hours, a.end - now, a.next_break - now, team.viewing_cap_hours - a.viewing,
                         a.work_until - now)  # fmt: skip
-        self.recorder.spend("searching", now, now + remaining)
+        self.recorder.spend("searching", now, now + remaining, team.index)
         a.viewing += remaining
-        a.owed_search -= (1.0 - self.search_share) * remaining
+        a.owed_search -= (1.0 - team.search_share) * remaining
         self._pass_on()
         timeout = self.env.timeout
         tolerance = TIME_TOLERANCE_HOURS
@@ -374,7 +373,7 @@ class HotlineModel:
             a.to_find -= step
             if a.to_find <= tolerance:
                 self._found(wake_another=True)
-                a.to_find = self.finds.search_hours_to_next_find()
+                a.to_find = team.finds.search_hours_to_next_find()
 
     def _overrun(self, a: Analyst, finish: float) -> float:
         """The hours of a job ending at `finish`, past the end of the day, that fall off the
@@ -386,53 +385,61 @@ class HotlineModel:
         """4. A re-check of a page still up (takedown follow-ups): viewing, like an assessment."""
         service = self.takedown.recheck_hours
         finish = now + service
-        self.recorder.recheck_started(now, service, 0.0 if finish <= a.end else self._overrun(a, finish))
+        team = a.team
+        self.recorder.recheck_started(
+            now, service, 0.0 if finish <= a.end else self._overrun(a, finish), team.index
+        )
         a.viewing += service  # looking at the page is viewing
         yield self.env.timeout(service)
         self.takedown.rechecked(job, finish)
-        if self.limited:
-            a.owed_search += self.search_share * service
+        if team.limited:
+            a.owed_search += team.search_share * service
 
     def _assessment_starts(self, a: Analyst, now: float, report: Report) -> float:
         """4. The next report: its assessment starts now; its length in hours."""
         if not self.queue and self.clear_pending and now >= self.clear_from_hours - TIME_TOLERANCE_HOURS:
             self._cleared()
         self.in_assessment += 1
-        service = report[ASSESSMENT]
+        team = a.team
+        service = report[ASSESSMENT] if team.time_factor == 1.0 else report[ASSESSMENT] * team.time_factor
         finish = now + service
-        self.recorder.started(report, now, service, 0.0 if finish <= a.end else self._overrun(a, finish))
+        self.recorder.started(
+            report, now, service, 0.0 if finish <= a.end else self._overrun(a, finish), team.index
+        )
         a.viewing += service  # an assessment's viewing counts in the day it starts
         return service
 
     def _assessment_ends(self, a: Analyst, report: Report, finish: float, service: float) -> None:
         """4. The assessment ends at `finish`: the notice and the page's removal if actionable."""
         self.in_assessment -= 1
-        self.recorder.finished(report, finish)
+        team = a.team
+        self.recorder.finished(report, finish, team.index)
         if report[ACTIONABLE]:  # a notice: the page's removal
             measured = finish >= self.warmup_hours
             if self.takedown is not None:
                 self.takedown.notice(report, finish, measured)
             elif report[HOST] >= 0:  # known at the notice
-                self.recorder.removal(report[HOST], report[ARRIVAL], finish, report[REMOVAL_DELAY], measured)
-        if self.limited:
-            a.owed_search += self.search_share * service
+                self.recorder.removal(report, finish, report[REMOVAL_DELAY], measured)
+        if team.limited:
+            a.owed_search += team.search_share * service
 
     def _idle_starts(self, a: Analyst, now: float) -> simpy.Event:
         """5. Nothing to do: wait (or search, with `search_when_idle`) for the event an arrival, a
         timer or the day's end triggers."""
-        search_share = self.search_share
+        team = a.team
+        search_share = team.search_share
         deadline = min(a.next_break, a.end, a.work_until)
         if search_share > 0:  # the searching owed reaches a block
-            deadline = min(deadline, now + (self.block_hours - a.owed_search) / search_share)
-        if self.search_when_idle:
-            deadline = min(deadline, now + a.to_find, now + self.viewing_cap_hours - a.viewing)
+            deadline = min(deadline, now + (team.block_hours - a.owed_search) / search_share)
+        if team.search_when_idle:
+            deadline = min(deadline, now + a.to_find, now + team.viewing_cap_hours - a.viewing)
             a.searching_since = now
         if deadline < a.end - TIME_TOLERANCE_HOURS:  # a timer; a stale one makes a harmless extra wake-up
             token = self.idle_token[a.analyst_id] + 1
             self.idle_token[a.analyst_id] = token
             self.env.timeout(deadline - now).callbacks.append(partial(self._wake, a.analyst_id, token))
         wake = self.env.event()
-        self.idle[a.analyst_id] = wake
+        team.idle[a.analyst_id] = wake
         return wake
 
     def _idle_ends(self, a: Analyst, since: float) -> None:
@@ -440,15 +447,16 @@ class HotlineModel:
         spell is accounted (its finds too)."""
         now = self.env.now
         waited = now - since
-        a.owed_search += self.search_share * waited
+        team = a.team
+        a.owed_search += team.search_share * waited
         a.searching_since = math.nan
-        if self.search_when_idle and waited > 0:
-            self.recorder.spend("searching", since, now)
+        if team.search_when_idle and waited > 0:
+            self.recorder.spend("searching", since, now, team.index)
             a.viewing += waited
             a.to_find -= waited
             if a.to_find <= TIME_TOLERANCE_HOURS:
                 self._found(wake_another=False)
-                a.to_find = self.finds.search_hours_to_next_find()
+                a.to_find = team.finds.search_hours_to_next_find()
 
     # --- watchers -----------------------------------------------------------------------------
     def _cleared(self) -> None:

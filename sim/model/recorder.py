@@ -12,7 +12,8 @@ import numpy as np
 
 from sim.metrics import SPENDING, WITHIN_HOURS, ReplicationResult, metric_names, priority_classes, source_key
 from sim.model.intake import FAST_TRACKED, MERGED, IntakeChunk
-from sim.model.report import ACTIONABLE, ARRIVAL, HOST, SOURCE
+from sim.model.report import ACTIONABLE, ARRIVAL, HOST, SOURCE, Report
+from sim.model.workforce import WorkforcePlan
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS
 from sim.scenario.schema import Scenario
 from sim.scenario.takedown import ROUTES
@@ -35,15 +36,25 @@ def _share(part: float, whole: float) -> float:
 class Recorder:
     """Collects one replication's statistics as the model runs."""
 
-    def __init__(self, scenario: Scenario, rostered_hours: float, rostered_days: int, absent_days: int):
+    def __init__(self, scenario: Scenario, plans: list[WorkforcePlan]):
+        """`plans`: each team's duty days (one team for `[analysts]`)."""
         self.horizon = horizon_hours = scenario.horizon_hours
         self.warmup = scenario.warmup_hours
         self.sla_hours = scenario.sla.assessment_hours
         self.sla_cut = horizon_hours - self.sla_hours
         self.days = max(1, math.ceil(horizon_hours / HOURS_PER_DAY - TIME_TOLERANCE_HOURS))
-        self.rostered_hours = rostered_hours
-        self.rostered_days = rostered_days
-        self.absent_days = absent_days
+        self.rostered_hours = sum(plan.rostered_hours for plan in plans)
+        self.rostered_days = sum(plan.rostered_days for plan in plans)
+        self.absent_days = sum(plan.absent_days for plan in plans)
+        # per team (only reported for `[teams]`): on-duty hours of the plan, assessing, re-checking,
+        # overrun and spent hours, and the assessments ended in the window
+        self.team_names = [spec.name for spec in scenario.team_specs] if scenario.teams is not None else []
+        self.team_rostered_hours = [plan.rostered_hours for plan in plans]
+        self.team_assessing_hours = [0.0] * len(plans)
+        self.team_recheck_hours = [0.0] * len(plans)
+        self.team_overrun_hours = [0.0] * len(plans)
+        self.team_spent_hours = [dict.fromkeys(SPENDING, 0.0) for _ in plans]
+        self.team_assessed = [0] * len(plans)
         self.metric_names = metric_names(scenario)
         host_count = len(scenario.takedown.hosts)
         self.counts = dict.fromkeys(
@@ -158,14 +169,14 @@ class Recorder:
         c["fast_tracked"] += int((measured & (gate == FAST_TRACKED)).sum())
         c["queued"] += int((measured & queued).sum())
 
-    def found(self, now: float, gate_class: int) -> None:
-        """Count one report found by proactive searching at `now`."""
+    def found(self, now: float, gate_class: int, _report: Report | None) -> None:
+        """Count one report found by proactive searching at `now` (the report: None if merged)."""
         self._found_at.append(now)
         if self.arrival(now, gate_class, self.find_source):
             self.found_count += 1
 
-    def reupload_reported(self, now: float, gate_class: int) -> None:
-        """Count one re-upload arriving as a report at `now`."""
+    def reupload_reported(self, now: float, gate_class: int, _report: Report | None) -> None:
+        """Count one re-upload arriving as a report at `now` (the report: None if merged)."""
         if self.arrival(now, gate_class, self.reupload_source):
             self.counts["reuploads_reported"] += 1
 
@@ -197,12 +208,14 @@ class Recorder:
             c["sla_due"] += counts
         return True
 
-    def spend(self, kind: str, start: float, end: float) -> None:
-        """Analyst time on `kind` ("break", "searching", "other") over [start, end], in the window."""
+    def spend(self, kind: str, start: float, end: float, team: int) -> None:
+        """Analyst time of `team` (its index) on `kind` ("break", "searching", "other") over
+        [start, end], in the window."""
         begin = start if start > self.warmup else self.warmup
         stop = end if end < self.horizon else self.horizon
         if stop > begin:
             self.spent_hours[kind] += stop - begin
+            self.team_spent_hours[team][kind] += stop - begin
 
     def duty_day(self, start: float, viewing_hours: float) -> None:
         """A worked duty day that started at `start` ends with `viewing_hours` of viewing."""
@@ -217,8 +230,11 @@ class Recorder:
         self.clear_days = hours_after_reference / HOURS_PER_DAY
 
     # --- hot path: called once per assessment ---------------------------------------------------
-    def started(self, report: tuple, now: float, service_hours: float, overrun_hours: float) -> None:
-        """An assessment of `service_hours` starts at `now`; `overrun_hours` of it fall off the roster.
+    def started(
+        self, report: tuple, now: float, service_hours: float, overrun_hours: float, team: int
+    ) -> None:
+        """An assessment of `service_hours` by a member of `team` (its index) starts at `now`;
+        `overrun_hours` of it fall off the roster.
 
         Overrun counts as on duty, so utilisation stays a share of the time analysts work.
         """
@@ -238,11 +254,14 @@ class Recorder:
         begin = now if now > warmup else warmup
         if clipped_end > begin:
             self.assessing_hours += clipped_end - begin
-        self.overrun_hours += overrun_hours
+            self.team_assessing_hours[team] += clipped_end - begin
+        if overrun_hours:
+            self.overrun_hours += overrun_hours
+            self.team_overrun_hours[team] += overrun_hours
 
-    def finished(self, report: tuple, now: float) -> None:
-        """An assessment ends at `now`: record it, and its notice if actionable (the model decides
-        the page's removal and records it with `removal`)."""
+    def finished(self, report: tuple, now: float, team: int) -> None:
+        """An assessment by a member of `team` ends at `now`: record it, and its notice if
+        actionable (the model decides the page's removal and records it with `removal`)."""
         arrival = report[ARRIVAL]
         self._done_at.append(now)
         measured = now >= self.warmup
@@ -250,6 +269,7 @@ class Recorder:
         if measured:
             self._tta.append(now - arrival)
             self.source_assessed[source] += 1
+            self.team_assessed[team] += 1
             if self.classes:
                 self.class_assessed[self.class_of_source[source]] += 1
         if arrival < self.sla_cut and now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
@@ -267,9 +287,10 @@ class Recorder:
                 if host >= 0:
                     self.host_notices[host] += 1
 
-    def removal(self, host: int, arrival: float, notice: float, delay_hours: float, measured: bool) -> None:
-        """A page noticed at `notice` (a notice of the window when `measured`) is removed
-        `delay_hours` later."""
+    def removal(self, report: Report, notice: float, delay_hours: float, measured: bool) -> None:
+        """The page of `report`, noticed at `notice` (a notice of the window when `measured`), is
+        removed `delay_hours` later."""
+        host, arrival = report[HOST], report[ARRIVAL]
         removal = notice + delay_hours
         if removal < self.horizon:
             self._removed_at.append(removal)
@@ -283,29 +304,36 @@ class Recorder:
                 self.host_removed[host] += 1
 
     # --- the takedown loop -----------------------------------------------------------------------
-    def recheck_started(self, now: float, service_hours: float, overrun_hours: float) -> None:
-        """A re-check of `service_hours` starts at `now` (busy time, like an assessment)."""
+    def recheck_started(self, now: float, service_hours: float, overrun_hours: float, team: int) -> None:
+        """A re-check of `service_hours` by a member of `team` starts at `now` (busy time, like an
+        assessment)."""
         end = now + service_hours
         clipped_end = end if end < self.horizon else self.horizon
         begin = now if now > self.warmup else self.warmup
         if clipped_end > begin:
             self.recheck_hours += clipped_end - begin
-        self.overrun_hours += overrun_hours
+            self.team_recheck_hours[team] += clipped_end - begin
+        if overrun_hours:
+            self.overrun_hours += overrun_hours
+            self.team_overrun_hours[team] += overrun_hours
 
-    def rechecked(self, host: int, now: float) -> None:
-        """A re-check of a page of `host` ends at `now`."""
+    def rechecked(self, report: Report, now: float) -> None:
+        """A re-check of the page of `report` ends at `now`."""
+        host = report[HOST]
         if now >= self.warmup:
             self.counts["rechecks"] += 1
             self.host_rechecks[host] += 1
 
-    def escalated(self, host: int, now: float) -> None:
-        """A page of `host` is escalated at `now`."""
+    def escalated(self, report: Report, now: float) -> None:
+        """The page of `report` is escalated at `now`."""
+        host = report[HOST]
         if now >= self.warmup:
             self.counts["escalations"] += 1
             self.host_escalations[host] += 1
 
-    def reuploaded(self, now: float, blocked: bool) -> None:
-        """A removed page comes back at `now` (`blocked`: stopped at upload by the hash list)."""
+    def reuploaded(self, now: float, blocked: bool, _page_report: Report) -> None:
+        """The removed page of a report comes back at `now` (`blocked`: stopped at upload by the
+        hash list)."""
         if self.warmup <= now < self.horizon:
             self.counts["reuploaded"] += 1
             self.counts["reuploads_blocked"] += blocked
@@ -481,6 +509,8 @@ class Recorder:
             metrics[f"wait_hours_p95_source_{key}"] = self.source_waits[k].quantile(0.95)
             due = self.source_sla_due[k]
             metrics[f"sla_assessment_share_source_{key}"] = self.source_sla_met[k] / due if due else math.nan
+        for k, name in enumerate(self.team_names):
+            metrics.update(self._team_metrics(k, name))
         host_rows = [
             {"country": country, "route": route, **self._takedown_row([k])}
             for k, (country, route) in enumerate(hosts)
@@ -526,6 +556,25 @@ class Recorder:
                 if route in self.host_routes
             },
         )
+
+    def _team_metrics(self, k: int, name: str) -> dict[str, float]:
+        """The metrics of team `k` (named `name`): its on-duty hours, utilisation, assessments and
+        time shares, defined as the overall ones over its members."""
+        on_duty = self.team_rostered_hours[k] + self.team_overrun_hours[k]
+        spent = self.team_spent_hours[k]
+        assessing, rechecking = self.team_assessing_hours[k], self.team_recheck_hours[k]
+        idle = max(0.0, on_duty - assessing - rechecking - sum(spent.values()))
+        return {
+            f"team_on_duty_hours_{name}": on_duty,
+            f"team_utilisation_{name}": _share(assessing + rechecking, on_duty),
+            f"reports_assessed_team_{name}": self.team_assessed[k],
+            f"time_share_assessing_team_{name}": _share(assessing, on_duty),
+            f"time_share_rechecking_team_{name}": _share(rechecking, on_duty),
+            f"time_share_break_team_{name}": _share(spent["break"], on_duty),
+            f"time_share_searching_team_{name}": _share(spent["searching"], on_duty),
+            f"time_share_other_team_{name}": _share(spent["other"], on_duty),
+            f"time_share_idle_team_{name}": _share(idle, on_duty),
+        }
 
     def _takedown_row(self, hosts: list[int]) -> dict[str, float]:
         """Notices, removals, re-checks, escalations and removal delays of these hosts together."""

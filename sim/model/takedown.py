@@ -4,7 +4,8 @@ A notice's page is removed `removal_hours` after the notice (drawn with the repo
 host's or route's distribution). Only when a feature below is on does the model call this loop:
 
 - Follow-ups (`takedown.follow_up_hours` F): a page still up F hours after its notice is re-checked:
-  a job of `recheck_minutes` joins the analysts' work (`rechecks`, with its own priority). A re-check
+  a job of `recheck_minutes` joins the work of the team that re-checks the page's source
+  (`takedown.recheck_team`, else the first team skilled for it; with its own priority). A re-check
   that finds the page still up sets the next follow-up F hours after it ends; once
   `max_follow_ups` re-checks have found it up, the page is escalated and is removed at the earlier
   of its host's removal and the escalation delay after the escalation. A page removed before a
@@ -26,12 +27,21 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 
 import simpy
 
 from sim.model.intake import OneAtATime, ReportAttributes
 from sim.model.recorder import Recorder
-from sim.model.report import ARRIVAL, BLOCKED_DRAW, HOST, REMOVAL_DELAY, REUPLOAD_DELAY, REUPLOAD_DRAW, Report
+from sim.model.report import (
+    BLOCKED_DRAW,
+    HOST,
+    REMOVAL_DELAY,
+    REUPLOAD_DELAY,
+    REUPLOAD_DRAW,
+    SOURCE,
+    Report,
+)
 from sim.model.streams import Streams
 from sim.scenario.distributions import Sampler
 from sim.scenario.schema import Scenario
@@ -65,12 +75,16 @@ class TakedownLoop:
         streams: Streams,
         recorder: Recorder,
         arrive: Callable[[int, Report | None], None],
-        wake: Callable[[], None],
+        rechecks: list[deque],
+        wake: Callable[[int], None],
     ):
+        """`rechecks`: each team's queue of re-checks; `wake(team)` wakes an idle member of it."""
         self.env = env
         self.recorder = recorder
         self.arrive = arrive
         self.wake = wake
+        self.rechecks = rechecks  # per team: (queued at, page), first in first out
+        self.recheck_team = scenario.recheck_team_of_source()  # per source of the page
         self.horizon = scenario.horizon_hours
         takedown = scenario.takedown
         self.follow_up_hours = takedown.follow_up_hours if takedown.follow_up_hours is not None else math.inf
@@ -78,7 +92,6 @@ class TakedownLoop:
         self.recheck_priority = takedown.recheck_priority
         self.max_follow_ups = takedown.max_follow_ups
         self.defer = takedown.max_follow_ups is not None  # escalation may bring a removal forward
-        self.rechecks: deque[tuple[float, Page]] = deque()  # (queued at, page), first in first out
         self.pending: dict[int, Page] = {}  # deferred pages whose removal is not final yet
         self._next_key = 0
         escalation = takedown.escalation_delay
@@ -120,7 +133,7 @@ class TakedownLoop:
                     event = self.env.timeout(delay)
                     event.callbacks.append(lambda _event, page=page: self._host_removes(page))
                 return
-        self.recorder.removal(host, report[ARRIVAL], now, delay, measured)  # known at the notice
+        self.recorder.removal(report, now, delay, measured)  # known at the notice
         self._removed(now + delay, report)
 
     def _follow_up_at(self, page: Page, when: float) -> None:
@@ -135,13 +148,14 @@ class TakedownLoop:
         if self.max_follow_ups is not None and page.checks >= self.max_follow_ups:
             self._escalate(page, now)  # no re-checks at all (max_follow_ups = 0)
         else:
-            self.rechecks.append((now, page))
-            self.wake()
+            team = self.recheck_team[page.report[SOURCE]]
+            self.rechecks[team].append((now, page))
+            self.wake(team)
 
     def rechecked(self, job: tuple[float, Page], now: float) -> None:
         """An analyst's re-check of a page ends at `now`."""
         page = job[1]
-        self.recorder.rechecked(page.report[HOST], now)
+        self.recorder.rechecked(page.report, now)
         if page.done or page.removal <= now:
             return  # removed while the re-check waited
         page.checks += 1
@@ -152,7 +166,7 @@ class TakedownLoop:
 
     def _escalate(self, page: Page, now: float) -> None:
         """Escalated at `now`: removed at the earlier of the host's removal and the escalation's."""
-        self.recorder.escalated(page.report[HOST], now)
+        self.recorder.escalated(page.report, now)
         escalated = now + self.escalation_delay.next()
         if escalated < page.removal:
             page.removal = escalated
@@ -170,7 +184,7 @@ class TakedownLoop:
         page.done = True
         del self.pending[page.key]
         report = page.report
-        self.recorder.removal(report[HOST], report[ARRIVAL], page.notice, page.delay, page.measured)
+        self.recorder.removal(report, page.notice, page.delay, page.measured)
         self._removed(page.removal, report)
 
     # --- re-uploads ---------------------------------------------------------------------------
@@ -186,16 +200,17 @@ class TakedownLoop:
         if when >= self.horizon:
             return
         if report[BLOCKED_DRAW] < self.block_share:
-            self.recorder.reuploaded(when, blocked=True)  # stopped at upload
+            self.recorder.reuploaded(when, True, report)  # stopped at upload
         else:
             event = self.env.timeout(when - self.env.now)
-            event.callbacks.append(self._reupload_arrives)
+            event.callbacks.append(partial(self._reupload_arrives, report))
 
-    def _reupload_arrives(self, _event: simpy.Event) -> None:
+    def _reupload_arrives(self, page_report: Report, _event: simpy.Event) -> None:
+        """The page of `page_report` comes back now, as a new report of the re-uploads' source."""
         now = self.env.now
         gate_class, report = self.reupload_reports.take(now)
-        self.recorder.reuploaded(now, blocked=False)
-        self.recorder.reupload_reported(now, gate_class)
+        self.recorder.reuploaded(now, False, page_report)
+        self.recorder.reupload_reported(now, gate_class, report)
         self.arrive(gate_class, report)
 
     def close(self) -> None:

@@ -13,7 +13,8 @@ calendar day is the day it starts on. Then, in this order:
   when floor((k + 1) s + i / n) > floor(k s + i / n), a rota on which each analyst works a share s
   of the days and the number on duty each day is floor or ceil of s x n.
 - absence: each remaining duty day is lost with probability `absence_share`, from the analyst's own
-  stream `absence/<number>` (one draw for every duty day of its shift pattern, so arms share them).
+  stream `absence/<number>` (`absence/<team>/<number>` in a team of `[teams]` not named
+  `analysts`; one draw for every duty day of its shift pattern, so arms share them).
 
 A hire with `ramp_days` > 0 works at a share of full output that rises linearly from 0 on its
 first day to 1 after `ramp_days`, taken at the middle of each duty day: it assesses at full speed
@@ -109,10 +110,16 @@ def _on_rota(share: float, day: int, rank: int, team: int) -> bool:
 
 
 def plan_workforce(
-    analysts: Analysts, horizon_hours: float, warmup_hours: float, streams: Streams, weekday_of_day0: int = 0
+    analysts: Analysts,
+    horizon_hours: float,
+    warmup_hours: float,
+    streams: Streams,
+    weekday_of_day0: int = 0,
+    stream_prefix: str = "",
 ) -> WorkforcePlan:
-    """Resolve the scenario's team into each analyst's worked duty days over [0, horizon]; day 0
-    is the weekday `weekday_of_day0` (Monday 0)."""
+    """Resolve one team into each analyst's worked duty days over [0, horizon]; day 0 is the
+    weekday `weekday_of_day0` (Monday 0); absences come from the streams
+    `absence/<stream_prefix><number>` (`TeamSpec.stream_prefix`)."""
     patterns = [split_days(r) for r in analysts.rosters(horizon_hours, weekday_of_day0)]
     members, leave_day = _members(analysts)
     holidays = set(analysts.holidays)
@@ -125,7 +132,7 @@ def plan_workforce(
     plan = WorkforcePlan(duty_days=[], rostered_days=0, absent_days=0, rostered_hours=0.0)
     for number, member in enumerate(members):
         pattern = patterns[member.pattern]
-        absent_draws = streams.generator(f"absence/{number}").random(len(pattern))
+        absent_draws = streams.generator(f"absence/{stream_prefix}{number}").random(len(pattern))
         worked: list[DutyDay] = []
         previous_end = -math.inf
         for (start, end), u_absent in zip(pattern, absent_draws, strict=True):

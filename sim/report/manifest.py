@@ -223,6 +223,7 @@ class PlanManifest(Manifest):
     missed: Annotated[list[Annotated[str, Field(max_length=20)]], Field(max_length=10_000)]
     end_to_end_runs: Positive
     changes: list[str] = []
+    key: DottedKey = "analysts.count"  # the team planned
 
     @field_validator("targets")
     @classmethod

@@ -11,7 +11,7 @@ from typing import Any
 from sim.metrics import KEY_FIGURES, NEVER_CLEARED, label_words, modelled
 from sim.metrics import metric as catalogue_entry
 from sim.scenario.changes import Change, change_words, key_words
-from sim.stats.readable import ci_words, metric_kind
+from sim.stats.readable import beyond_noise, ci_words, metric_kind
 
 KIND_FILES = {
     "run": "summary.csv",
@@ -152,7 +152,11 @@ def _plan_figures(
     manifest: dict[str, Any], scenario: dict[str, Any], rows: list[dict[str, Any]]
 ) -> list[tuple[str, str]]:
     first, last = rows[0], rows[-1]
-    own = scenario["analysts"]["count"]
+    planned = manifest.get("key", "analysts.count")
+    own = next(
+        (t["count"] for name, t in _teams(scenario) if planned in (f"teams.{name}.count", "analysts.count")),
+        0,
+    )
     hires = [r for r in rows if r["hires"] > 0]
     hired = sum(r["hires"] for r in rows)
     figures = [
@@ -172,7 +176,7 @@ def _plan_figures(
     ))  # fmt: skip
     costs = [r["cost"] for r in rows]
     if not any(math.isnan(c) for c in costs):
-        currency = scenario["analysts"].get("currency", "GBP")
+        currency = _teams(scenario)[0][1].get("currency", "GBP")
         figures.append(("Cost over the plan", f"{math.fsum(costs):,.0f} {currency}"))
     return figures
 
@@ -209,8 +213,8 @@ def _sweep_figures(
             text = ci_words(base["mean"], base["ci95_low"], base["ci95_high"], base["replications"], kind)
             figures.append((f"{label}, base arm ({words(base)})", text))
         moved = [
-            d for d in differences if d["metric"] == metric and not math.isnan(d["mean_difference"])
-            and d["replications"] > 1 and (d["ci95_low"] > 0 or d["ci95_high"] < 0)
+            d for d in differences if d["metric"] == metric
+            and beyond_noise(d["mean_difference"], d["ci95_low"], d["ci95_high"], d["replications"], kind)
         ]  # fmt: skip
         compared = len({arm_of(d) for d in differences if d["metric"] == metric})
         if not compared:
@@ -318,12 +322,12 @@ def _question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> 
             f"{manifest['period']} meets {targets}?"
         )
     window = manifest["horizon_days"] - manifest["warmup_days"]
-    team = scenario["analysts"]["count"]
+    team = _team_size_words(scenario)
     removal = ", the time to assessment and the time to removal" if "hosts" in _modelled(scenario) else (
         " and the time to assessment"
     )  # fmt: skip
     return (
-        f"What happens to the queue{removal} in “{name}”, with {team} analysts, over a measured "
+        f"What happens to the queue{removal} in “{name}”, with {team}, over a measured "
         f"window of {window:g} days?"
     )
 
@@ -380,17 +384,28 @@ def model_logic(scenario: dict[str, Any]) -> list[str]:
         f"matches the hash list and is fast-tracked at {dedup['hash_match_time_factor']:g} × the "
         "assessment time (an abstract rate; no real hashes)."
     )
-    team = scenario["analysts"]
-    schedule = team["schedule"]
-    lines.append(
-        f"{team['count']} analysts work {_schedule_text(schedule)}"
-        + (f", with {team['breaks']['length_minutes']:g}-minute breaks every "
-           f"{team['breaks']['every_minutes']:g} minutes" if team.get("breaks") else "")
-        + (f" and at most {team['max_viewing_hours_per_day']:g} hours of viewing a day"
-           if team.get("max_viewing_hours_per_day") else "")
-        + f"; they assess the queue by priority, then first in, first out; an assessment takes "
-        f"{_dist(scenario['assessment']['time_minutes'], 'minutes')}."
-    )  # fmt: skip
+    if "teams" not in scenario:
+        team = scenario["analysts"]
+        lines.append(
+            f"{team['count']} analysts work {_schedule_text(team['schedule'])}{_team_limits(team)}; they "
+            "assess the queue by priority, then first in, first out; an assessment takes "
+            f"{_dist(scenario['assessment']['time_minutes'], 'minutes')}."
+        )
+    else:
+        for name, team in _teams(scenario):
+            skills, speed = team.get("skills"), team.get("speed", 1.0)
+            lines.append(
+                f"Team “{name}”: {team['count']} analysts work {_schedule_text(team['schedule'])}"
+                f"{_team_limits(team)}; they take "
+                + (f"the reports of {_and([str(k) for k in skills])} only" if skills else "all reports")
+                + (f", at {speed:g} × the speed the assessment times assume" if speed != 1.0 else "")
+                + "."
+            )  # fmt: skip
+        lines.append(
+            "Each team takes its reports by priority, then first in, first out; a report that several "
+            "teams may take goes to whoever is free first; an assessment takes "
+            f"{_dist(scenario['assessment']['time_minutes'], 'minutes')} at speed 1."
+        )
     takedown = scenario["takedown"]
     if takedown["hosts"]:
         routes = sorted({h["route"].replace("_", " ") for h in takedown["hosts"]})
@@ -539,3 +554,30 @@ def _caveat(
     if manifest.get("replications_note"):
         return f"{manifest['replications_note']}; {noise}"
     return noise
+
+
+def _teams(scenario: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The teams of a resolved scenario (a manifest's): `[analysts]` as one, or each `[teams.NAME]`."""
+    if isinstance(scenario.get("teams"), dict):
+        return list(scenario["teams"].items())
+    return [("analysts", scenario["analysts"])]
+
+
+def _team_size_words(scenario: dict[str, Any]) -> str:
+    """`13 analysts`, or `7 analysts in 2 teams (one 4, two 3)`."""
+    teams = _teams(scenario)
+    total = sum(team["count"] for _, team in teams)
+    if "teams" not in scenario:
+        return f"{total} analysts"
+    each = ", ".join(f"{name} {team['count']}" for name, team in teams)
+    return f"{total} analysts in {len(teams)} teams ({each})"
+
+
+def _team_limits(team: dict[str, Any]) -> str:
+    """`, with 10-minute breaks every 60 minutes and at most 5 hours of viewing a day`, or ``."""
+    return (
+        (f", with {team['breaks']['length_minutes']:g}-minute breaks every "
+         f"{team['breaks']['every_minutes']:g} minutes" if team.get("breaks") else "")
+        + (f" and at most {team['max_viewing_hours_per_day']:g} hours of viewing a day"
+           if team.get("max_viewing_hours_per_day") else "")
+    )  # fmt: skip

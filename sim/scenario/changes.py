@@ -8,6 +8,8 @@ plain words with its unit.
 'partner hotline route: removal hours, mean'
 >>> key_words("analysts.schedule[1].analysts")
 'analysts on shift 2 of the rota'
+>>> key_words("teams.triage.count"), key_words("teams.triage.schedule[0].analysts")
+('analysts in team triage', 'team triage: analysts on shift 1 of the rota')
 >>> change_words([Change("sla.assessment_hours", 24, 72), Change("analysts.count", 13, 15)])
 'service level: hours to assessment 24 → 72; analysts in the team 13 → 15'
 """
@@ -51,6 +53,16 @@ def key_words(key: str) -> str:
     """A scenario key in plain words with its unit (for a person; the key itself may follow)."""
     if key in KEY_WORDS:
         return KEY_WORDS[key]
+    team = re.fullmatch(r"teams\.(\w+)\.(.+)", key)
+    if team:  # a key of one team of several: its `analysts.` words, said of the team
+        words = key_words(f"analysts.{team[2]}")
+        if team[2] == "count":
+            return f"analysts in team {team[1]}"
+        if team[2] == "speed":
+            return f"speed of team {team[1]} (× the assessment rate)"
+        if team[2] == "skills":
+            return f"sources team {team[1]} may assess"
+        return f"team {team[1]}: {words.replace('the team', 'it')}"
     shift = re.fullmatch(r"analysts\.schedule\[(\d+)\]\.(\w+)", key)
     if shift:
         what = "analysts" if shift[2] == "analysts" else shift[2].replace("_", " ")
@@ -92,8 +104,9 @@ class Change:
 
     def words(self) -> str:
         """`label was → now` in a planner's words."""
-        was = "(not set)" if self.was is None else cut(show_value(self.was), 60)
-        return f"{key_words(self.key)} {was} → {cut(show_value(self.now), 60)}"
+        was = "(not set)" if self.was is None else cut(show_value(self.was), 160)
+        now = "(not set)" if self.now is None else cut(show_value(self.now), 160)
+        return f"{key_words(self.key)} {was} → {now}"
 
     def as_dict(self) -> dict[str, Any]:
         """For the manifest: key, was (the file's value) and now (the value used)."""
@@ -110,13 +123,46 @@ def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix.rstrip("."): data}
 
 
+def _where_apart(file_data: dict[str, Any], used: dict[str, Any], key: str) -> str:
+    """The shortest dotted prefix of `key` at which the two sides part: missing on one side, or a
+    table on one and not the other (a shift table replaced by a list of shifts)."""
+    was: Any = file_data
+    now: Any = used
+    parts = key.split(".")
+    for depth, part in enumerate(parts, start=1):
+        was = was.get(part) if isinstance(was, dict) else None
+        now = now.get(part) if isinstance(now, dict) else None
+        if was is None or now is None or isinstance(was, dict) != isinstance(now, dict):
+            return ".".join(parts[:depth])
+    return key
+
+
+def _value_at(data: dict[str, Any], key: str) -> Any:
+    node: Any = data
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
 def changed_keys(file_data: dict[str, Any], used: dict[str, Any]) -> list[Change]:
     """The keys whose value in `used` differs from `file_data` (both resolved scenario data, as
-    `Scenario.to_dict` gives them), in the order of `used`."""
+    `Scenario.to_dict` gives them), in the order of `used`; a key given on one side only, or a
+    table replaced by a value, is one change of the whole key where the two part.
+
+    >>> changed_keys({"a": {"s": {"d": "mon"}}}, {"a": {"s": ["x", "y"]}})
+    [Change(key='a.s', was={'d': 'mon'}, now=['x', 'y'])]
+    """
     was, now = _leaves(file_data), _leaves(used)
-    return [Change(key, was.get(key), value) for key, value in now.items() if was.get(key) != value] + [
-        Change(key, value, None) for key, value in was.items() if key not in now
-    ]
+    keys = [key for key, value in now.items() if was.get(key) != value or key not in was]
+    keys += [key for key in was if key not in now]
+    changes: dict[str, Change] = {}
+    for key in keys:
+        if key in was and key in now:
+            changes[key] = Change(key, was[key], now[key])
+            continue
+        apart = _where_apart(file_data, used, key)
+        changes.setdefault(apart, Change(apart, _value_at(file_data, apart), _value_at(used, apart)))
+    return list(changes.values())
 
 
 def changed_from_file(scenario: Any, path: Path | None) -> list[Change]:

@@ -369,15 +369,22 @@ def scenario_rows() -> list[KeyRow]:
     """Rows for every key of a scenario file, sections first, in the order the models declare them."""
     rows: list[KeyRow] = []
     for name, field in Scenario.model_fields.items():
-        rows += model_rows(_section_model(field), name)
+        model, prefix = _section_model(name, field)
+        rows += model_rows(model, prefix)
     return rows
 
 
-def _section_model(field: FieldInfo) -> type[BaseModel]:
-    model = field.annotation
-    if not _is_model(model):
-        raise TypeError(f"a scenario section must be a model, got {model!r}")
-    return model
+def _section_model(name: str, field: FieldInfo) -> tuple[type[BaseModel], str]:
+    """A section's model and the prefix of its keys: `[analysts]` (optional or not) is `Analysts`,
+    `analysts`; a table of tables, `[teams.TEAM]`, is `Team`, `teams.TEAM`."""
+    members = _members(field.annotation)
+    if len(members) == 1:
+        model = members[0][0]
+        if _is_model(model):
+            return model, name
+        if typing.get_origin(model) is dict and _is_model(typing.get_args(model)[1]):
+            return typing.get_args(model)[1], f"{name}.{_extra(field)['key']}"
+    raise TypeError(f"a scenario section must be a model or a table of them, got {field.annotation!r}")
 
 
 def _docstring(model: type[BaseModel]) -> str:
@@ -430,11 +437,11 @@ def _general_rules() -> list[str]:
 
 
 def _section(name: str, field: FieldInfo) -> list[str]:
-    model = _section_model(field)
+    model, prefix = _section_model(name, field)
     walk = _Walk([], [])
-    _walk(model, name, walk)
+    _walk(model, prefix, walk)
     need = "Required section." if field.is_required() else "Optional section: it may be left out."
-    lines = [f"## [{name}]", "", need, "", _docstring(model), ""]
+    lines = [f"## [{prefix}]", "", need, "", _docstring(model), ""]
     lines += _key_table(walk.rows)
     for _key, table in walk.tables:  # each docstring names its table
         lines += ["", _docstring(table)]
@@ -536,7 +543,10 @@ def render() -> str:
         "",
         "Sections:",
         "",
-        *[f"- [`[{name}]`](#{name}): {field.description}" for name, field in Scenario.model_fields.items()],
+        *[
+            f"- [`[{prefix}]`](#{prefix.replace('.', '').lower()}): {field.description}"
+            for prefix, field in ((_section_model(n, f)[1], f) for n, f in Scenario.model_fields.items())
+        ],
         "- [Shift tables](#shift-tables), [Distributions](#distributions) and "
         "[Shares over time](#shares-over-time): the forms some keys take.",
         "",

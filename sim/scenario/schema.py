@@ -37,7 +37,7 @@ from sim.scenario.intake import Dedup, Intake
 from sim.scenario.section import NAME_PATTERN, ScenarioError, Section, about
 from sim.scenario.takedown import Reuploads, Takedown
 from sim.scenario.wording import describe_error
-from sim.scenario.workforce import Analysts, Assessment
+from sim.scenario.workforce import MAX_TEAMS, TEAM_NAME_PATTERN, Analysts, Assessment, Team, TeamSpec
 
 FIRST_DATE, LAST_DATE = date(1990, 1, 1), date(2100, 12, 31)  # the range of `scenario.start_date`
 
@@ -157,8 +157,34 @@ class Scenario(Section):
     scenario: ScenarioMeta = Field(description="Name, horizon, warm-up, replications and seed.")
     intake: Intake = Field(description="Where reports come from and how many.")
     dedup: Dedup = Field(default=Dedup(), description="Reports merged or fast-tracked before assessment.")
-    analysts: Analysts = Field(
-        default=Analysts(), description="The team, its shifts and what takes it away from the queue."
+    analysts: Analysts | None = Field(
+        default=None,
+        description=(
+            "The team, its shifts and what takes it away from the queue (one team, who may assess "
+            "every source's reports)."
+        ),
+        json_schema_extra=about(default="13 analysts on weekdays 08:00-16:00, unless `[teams]` is given"),
+    )
+    teams: dict[str, Team] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_TEAMS,
+        description=(
+            "Several teams instead of `[analysts]`, one table per team name: each has the keys of "
+            "`[analysts]` plus `skills` and `speed`. A free member takes the next report among the "
+            "sources its team is skilled for (priority class, then first in, first out); a report "
+            "that several teams may assess goes to whoever is free first (the team listed first "
+            "when several are)."
+        ),
+        json_schema_extra=about(
+            "team tables",
+            key="TEAM",
+            default="none: `[analysts]` is the one team",
+            valid=(
+                f"not together with `[analysts]`; at most {MAX_TEAMS} teams; names of letters, digits "
+                "and `_`, starting with a letter; every source a skill of at least one team"
+            ),
+        ),
     )
     assessment: Assessment = Field(description="How long an assessment takes.")
     takedown: Takedown = Field(
@@ -169,13 +195,25 @@ class Scenario(Section):
 
     @model_validator(mode="before")
     @classmethod
-    def _holiday_dates(cls, data: Any) -> Any:
-        """Holidays given as dates become day numbers from `scenario.start_date`."""
+    def _one_kind_of_team(cls, data: Any) -> Any:
+        """`[analysts]` or `[teams]`, not both; neither means the default `[analysts]`."""
         if not isinstance(data, dict):
             return data
-        team = data.get("analysts")
-        holidays = team.get("holidays") if isinstance(team, dict) else None
-        if not isinstance(holidays, list) or not any(isinstance(h, str | date) for h in holidays):
+        if "teams" in data and "analysts" in data:
+            raise ValueError(
+                ".analysts: expected either [analysts] (one team) or [teams.NAME] tables (several), "
+                "not both; move the analysts' keys into a [teams.analysts] table"
+            )
+        if "teams" not in data and "analysts" not in data:
+            return {**data, "analysts": {}}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _holiday_dates(cls, data: Any) -> Any:
+        """Holidays given as dates become day numbers from `scenario.start_date`, in `[analysts]`
+        and in every `[teams.NAME]`."""
+        if not isinstance(data, dict):
             return data
         meta = data.get("scenario")
         start = meta.get("start_date") if isinstance(meta, dict) else None
@@ -184,32 +222,64 @@ class Scenario(Section):
                 start = date.fromisoformat(start)
             except ValueError:
                 return data  # the start date's own error is reported
-        days = []
-        for index, value in enumerate(holidays):
-            if isinstance(value, str):
-                try:
-                    value = date.fromisoformat(value) if len(value) == 10 else value
-                except ValueError:
-                    pass
-            if isinstance(value, datetime) or isinstance(value, str):
+        team = data.get("analysts")
+        if isinstance(team, dict):
+            data = {**data, "analysts": _dated_holidays(team, start, "analysts")}
+        teams = data.get("teams")
+        if isinstance(teams, dict):
+            data = {
+                **data,
+                "teams": {
+                    name: _dated_holidays(team, start, f"teams.{name}") if isinstance(team, dict) else team
+                    for name, team in teams.items()
+                },
+            }
+        return data
+
+    @field_validator("teams")
+    @classmethod
+    def _team_names(cls, teams: dict[str, Team] | None) -> dict[str, Team] | None:
+        for name in teams or {}:
+            if not re.match(TEAM_NAME_PATTERN, name):
                 raise ValueError(
-                    f".analysts.holidays[{index}]: expected a day number or a date YYYY-MM-DD, "
-                    f"got {shown(value)}"
+                    f"expected team names of letters, digits and '_', starting with a letter, at most 40 "
+                    f"characters (they are part of metric names); got {shown(name)}"
                 )
-            if isinstance(value, date):
-                if not isinstance(start, date):
+        return teams
+
+    @model_validator(mode="after")
+    def _teams_cover_sources(self) -> Scenario:
+        sources = list(self.intake.sources)
+        known = ", ".join(sources)
+        for name, team in (self.teams or {}).items():
+            for index, skill in enumerate(team.skills or []):
+                if skill not in self.intake.sources:
                     raise ValueError(
-                        f".analysts.holidays[{index}]: a date ({value}) needs scenario.start_date, the "
-                        "date of day 0; without one give day numbers"
+                        f".teams.{name}.skills[{index}]: expected one of the sources ({known}), "
+                        f"got {shown(skill)}"
                     )
-                value = (value - start).days
-                if value < 0:
-                    raise ValueError(
-                        f".analysts.holidays[{index}]: expected a date on or after scenario.start_date "
-                        f"({start}), got {holidays[index]}"
-                    )
-            days.append(value)
-        return {**data, "analysts": {**team, "holidays": days}}
+        specs = self.team_specs
+        for source in sources:
+            skilled = [spec for spec in specs if source in spec.skills]
+            if not skilled:
+                raise ValueError(
+                    f".teams: expected every source to be a skill of at least one team, but no team may "
+                    f"assess {shown(source)} (add it to a team's `skills`)"
+                )
+            staffed = [spec for spec in skilled if spec.ever_staffed]
+            if not staffed:
+                raise ValueError(
+                    f".{skilled[0].key}.count: expected members: {skilled[0].name!r} is the only team "
+                    f"skilled for {shown(source)}, and it has 0 analysts and no hires, so no report of "
+                    f"{shown(source)} would ever be assessed"
+                )
+        chosen = self.takedown.recheck_team
+        if chosen is not None and chosen not in [spec.name for spec in specs]:
+            names = ", ".join(spec.name for spec in specs)
+            raise ValueError(
+                f".takedown.recheck_team: expected one of the teams ({names}), got {shown(chosen)}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _reupload_source_known(self) -> Scenario:
@@ -257,6 +327,44 @@ class Scenario(Section):
         return [name for name, s in sources.items() if not s.is_proactive] or list(sources)
 
     @property
+    def team_specs(self) -> list[TeamSpec]:
+        """The teams, in the file's order: `[analysts]` as one team named `analysts` who may assess
+        every source at speed 1, or each `[teams.NAME]`."""
+        sources = tuple(self.intake.sources)
+        if self.teams is None:
+            return [TeamSpec("analysts", "analysts", self.analysts or Analysts(), sources, 1.0)]
+        return [
+            TeamSpec(
+                name,
+                f"teams.{name}",
+                team,
+                tuple(s for s in sources if team.skills is None or s in team.skills),
+                team.speed,
+            )
+            for name, team in self.teams.items()
+        ]
+
+    def team_spec(self, key: str) -> TeamSpec:
+        """The team a dotted key is of (`analysts.count`, `teams.triage.schedule[0].analysts`);
+        KeyError when the key names no team of the scenario."""
+        for spec in self.team_specs:
+            if key == spec.key or key.startswith(spec.key + ".") or key.startswith(spec.key + "["):
+                return spec
+        raise KeyError(key)
+
+    def recheck_team_of_source(self) -> list[int]:
+        """The index of the team that does the re-checks of a page, per source of the page (in the
+        file's order): `takedown.recheck_team`, else the first team skilled for the source."""
+        specs = self.team_specs
+        chosen = self.takedown.recheck_team
+        if chosen is not None:
+            index = [spec.name for spec in specs].index(chosen)
+            return [index for _ in self.intake.sources]
+        return [
+            next(k for k, spec in enumerate(specs) if source in spec.skills) for source in self.intake.sources
+        ]
+
+    @property
     def weekday_of_day0(self) -> int:
         """The weekday of day 0 (Monday 0 ... Sunday 6): `scenario.start_date`'s, else Monday."""
         start = self.scenario.start_date
@@ -268,7 +376,13 @@ class Scenario(Section):
         calendar year after the last listed holiday's; without one, more than a year after it (a
         multi-year run of a file that lists one year's bank holidays). The later days then have no
         holidays, so the team works more days than in the listed years. None otherwise."""
-        holidays = self.analysts.holidays
+        for spec in self.team_specs:
+            caveat = self._holidays_caveat(spec.section.holidays, spec.key)
+            if caveat is not None:
+                return caveat
+        return None
+
+    def _holidays_caveat(self, holidays: list[int], key: str) -> str | None:
         meta = self.scenario
         if not holidays:
             return None
@@ -284,7 +398,7 @@ class Scenario(Section):
                 return None
             where = f"on day {last}, and the run goes on to day {end}"
         return (
-            f"analysts.holidays: the last holiday listed is {where}; after it no day is a holiday, so "
+            f"{key}.holidays: the last holiday listed is {where}; after it no day is a holiday, so "
             "the team has more working days than in the listed years (add the later years' holidays "
             "if they matter)"
         )
@@ -310,19 +424,20 @@ class Scenario(Section):
         given too, they stay on their dates (those before the new day 0 are dropped), not on their
         day numbers."""
         data = self.to_dict()
-        moved = self._holidays_as_dates(overrides)
-        if moved is not None:
-            data["analysts"]["holidays"] = moved
+        for spec in self.team_specs:
+            moved = self._holidays_as_dates(overrides, spec)
+            if moved is not None:
+                set_dotted(data, f"{spec.key}.holidays", moved)
         for key, value in overrides.items():
             set_dotted(data, key, value)
         return scenario_from_dict(data, source)
 
-    def _holidays_as_dates(self, overrides: dict[str, Any]) -> list[date] | None:
-        """The holidays as dates on or after the new start date when `overrides` move a start date
-        and leave the holidays alone; None otherwise (a new start that is not a date is left for
-        validation to report)."""
-        old, holidays = self.scenario.start_date, self.analysts.holidays
-        if old is None or not holidays or "analysts.holidays" in overrides:
+    def _holidays_as_dates(self, overrides: dict[str, Any], spec: TeamSpec) -> list[date] | None:
+        """A team's holidays as dates on or after the new start date when `overrides` move a start
+        date and leave the holidays alone; None otherwise (a new start that is not a date is left
+        for validation to report)."""
+        old, holidays = self.scenario.start_date, spec.section.holidays
+        if old is None or not holidays or f"{spec.key}.holidays" in overrides:
             return None
         if "scenario.start_date" not in overrides:
             return None
@@ -335,6 +450,38 @@ class Scenario(Section):
         if not isinstance(new, date) or isinstance(new, datetime):
             return None
         return [day for day in (old + timedelta(days=h) for h in holidays) if day >= new]
+
+
+def _dated_holidays(team: dict[str, Any], start: Any, key: str) -> dict[str, Any]:
+    """A team table with its holidays given as dates turned into day numbers from `start`."""
+    holidays = team.get("holidays")
+    if not isinstance(holidays, list) or not any(isinstance(h, str | date) for h in holidays):
+        return team
+    days = []
+    for index, value in enumerate(holidays):
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value) if len(value) == 10 else value
+            except ValueError:
+                pass
+        if isinstance(value, datetime) or isinstance(value, str):
+            raise ValueError(
+                f".{key}.holidays[{index}]: expected a day number or a date YYYY-MM-DD, got {shown(value)}"
+            )
+        if isinstance(value, date):
+            if not isinstance(start, date):
+                raise ValueError(
+                    f".{key}.holidays[{index}]: a date ({value}) needs scenario.start_date, the "
+                    "date of day 0; without one give day numbers"
+                )
+            value = (value - start).days
+            if value < 0:
+                raise ValueError(
+                    f".{key}.holidays[{index}]: expected a date on or after scenario.start_date "
+                    f"({start}), got {holidays[index]}"
+                )
+        days.append(value)
+    return {**team, "holidays": days}
 
 
 # --- loading and error messages --------------------------------------------------------------

@@ -131,6 +131,15 @@ class Takedown(Section):
         description="Queue class of re-checks among the reports' classes; first in, first out in a class.",
         json_schema_extra=about("queue class, lower first (as a source's `priority`)"),
     )
+    recheck_team: str | None = Field(
+        default=None,
+        description="The team (`[teams.NAME]`) that does the re-checks of every page.",
+        json_schema_extra=about(
+            "a team's name",
+            default="for each page, the first team skilled for the source of its report",
+            valid="a team of the scenario (`analysts` when there is only `[analysts]`)",
+        ),
+    )
     max_follow_ups: int | None = Field(
         default=None,
         ge=0,

@@ -1,9 +1,15 @@
 """The team's sections: analysts, their shifts, breaks, viewing cap, absence, headcount changes,
-holidays and capacity windows (`[analysts]`), and assessment times (`[assessment]`).
+holidays and capacity windows (`[analysts]`), teams with skills and speeds (`[teams.NAME]`), and
+assessment times (`[assessment]`).
+
+A scenario has either one team, `[analysts]`, who may assess every source's reports, or several,
+`[teams.NAME]`, each with the keys of `[analysts]` plus the sources it may assess (`skills`) and a
+speed. `TeamSpec` is what the model and the experiments read in both cases (`Scenario.team_specs`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -324,6 +330,96 @@ class Analysts(Section):
         return build_rosters(
             [s.weekly(self.count) for s in shifts], self.count, horizon_hours, weekday_of_day0
         )
+
+
+MAX_SPEED = 10.0  # a team's speed factor, either way (0.1 to 10)
+MAX_TEAMS = 20
+TEAM_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"  # a team's name is part of metric names and keys
+
+
+class Team(Analysts):
+    """`[teams.NAME]`: one team of several, instead of `[analysts]`: the keys of `[analysts]` (the
+    same meaning, for this team's members), plus the sources it may assess and its speed.
+
+    A free member takes the next report among the sources its team is skilled for: the most urgent
+    priority class first, then first in, first out. A report that several teams may assess goes to
+    whoever is free first (when members of several teams are free, to the team listed first). Each
+    team does the re-checks of the pages of `takedown.recheck_team` (else of the sources it is the
+    first team skilled for). NAME is made of letters, digits and `_`, starting with a letter: it is
+    part of the per-team metric names (`team_utilisation_NAME`) and of keys (`teams.NAME.count`).
+    """
+
+    count: int = Field(
+        default=13,
+        ge=0,
+        le=MAX_ANALYSTS,
+        description="The team at day 0 (0: a team that only exists through its `changes`).",
+        json_schema_extra=about(
+            "analysts", valid="not 0 for a team that is the only one skilled for a source and never hires"
+        ),
+    )
+    skills: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_LIST,
+        description=(
+            "The sources, by name, whose reports this team may assess. A team with the proactive "
+            "source among its skills also searches (the source's `search_share`); the others do not."
+        ),
+        json_schema_extra=about(
+            "source names",
+            default="every source",
+            valid="names of `intake.sources`, each once; every source is a skill of at least one team",
+        ),
+    )
+    speed: float = Field(
+        default=1.0,
+        ge=1 / MAX_SPEED,
+        le=MAX_SPEED,
+        description=(
+            "How fast this team assesses, as a factor on the rate: an assessment takes "
+            "`assessment.time_minutes` / `speed` (2: half the time; 0.5: twice as long). Re-checks "
+            "take `takedown.recheck_minutes` whoever does them."
+        ),
+        json_schema_extra=about("factor on the assessment rate"),
+    )
+
+    @field_validator("skills")
+    @classmethod
+    def _skills_once(cls, skills: list[str] | None) -> list[str] | None:
+        for index, name in enumerate(skills or []):
+            if name in skills[:index]:
+                raise ValueError(f"expected each source once, got {shown(name)} again")
+        return skills
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """One team as the model and the experiments read it: its name, the dotted prefix of its keys
+    (`analysts` or `teams.NAME`), its section, the sources it may assess (by name, in the file's
+    order of sources), its speed and the prefix of its analysts' stream names."""
+
+    name: str
+    key: str
+    section: Analysts
+    skills: tuple[str, ...]
+    speed: float
+
+    @property
+    def stream_prefix(self) -> str:
+        """`""` for the team named `analysts` (so `[teams.analysts]` draws what `[analysts]` draws),
+        else `NAME/`: each team's absences come from streams of its own."""
+        return "" if self.name == "analysts" else f"{self.name}/"
+
+    @property
+    def ever_staffed(self) -> bool:
+        """Whether the team has members at some time: at day 0 or through a hire."""
+        return self.section.count > 0 or any(c.count_delta > 0 for c in self.section.changes)
+
+    @property
+    def count_key(self) -> str:
+        """The dotted key of its size: `analysts.count` or `teams.NAME.count`."""
+        return f"{self.key}.count"
 
 
 class Assessment(Section):

@@ -103,6 +103,16 @@ def _apart(places: int, most: int, values: list[float], target: float | None) ->
     return places
 
 
+def beyond_noise(mean: float, low: float, high: float, replications: int, kind: str) -> bool:
+    """Whether a paired difference is beyond replication noise (its 95 % CI excludes 0) and shows
+    at the precision it is read at (it does not round to 0): what "differ" means wherever a
+    person reads it."""
+    if replications < 2 or math.isnan(mean) or not (low > 0 or high < 0):
+        return False
+    shown, _ = rounded(mean, low, high, replications, kind, signed=True)
+    return float(shown.replace(",", "")) != 0
+
+
 def rounded(
     mean: float, low: float, high: float, replications: int, kind: str, signed: bool = False,
     target: float | None = None,

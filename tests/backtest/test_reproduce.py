@@ -116,6 +116,29 @@ def test_every_committed_reference_job_makes_a_report(job, tmp_path: Path) -> No
         ([{"command": "walk", "scenario": "scenarios/tiny.toml", "out": "results/x"}], "expected command"),
         ([{"command": "run", "scenario": "scenarios/tiny.toml", "out": "elsewhere/x"}], "under results/"),
         ([{"command": "run", "scenario": "scenarios/tiny.toml", "out": "results/x", "seed": 3}], "job[0]"),
+        ([{"command": "compare", "scenario": "scenarios/tiny.toml", "out": "results/x"}], "compared_with"),
+        (
+            [
+                {
+                    "command": "run",
+                    "scenario": "scenarios/tiny.toml",
+                    "out": "results/x",
+                    "compared_with": ["scenarios/tiny.toml"],
+                }
+            ],
+            "only of one",
+        ),
+        (
+            [
+                {
+                    "command": "compare",
+                    "scenario": "scenarios/tiny.toml",
+                    "out": "results/x",
+                    "compared_with": ["../outside.toml"],
+                }
+            ],
+            "expected a file inside the root",
+        ),
     ],
 )
 def test_bad_reference_list_exits_2(tmp_path: Path, jobs: list[dict], message: str) -> None:

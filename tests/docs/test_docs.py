@@ -245,7 +245,7 @@ def test_a_command_outside_a_console_block_is_refused(tmp_path: Path) -> None:
 
 def test_every_metric_is_defined_in_metrics_md() -> None:
     """Every column of summary.csv, for every bundled scenario and with priority classes, is in
-    docs/metrics.md (per-priority metrics as the pattern `..._priority_P`)."""
+    docs/metrics.md (per-priority metrics as the pattern `..._priority_P`, per-team ones as `..._T`)."""
     import sim
     from sim.metrics import metric_names
 
@@ -258,5 +258,8 @@ def test_every_metric_is_defined_in_metrics_md() -> None:
     for scenario in [*scenarios, prioritised]:
         names |= {re.sub(r"_priority_\d+$", "_priority_P", name) for name in metric_names(scenario)}
     names = {re.sub(r"_source_[A-Za-z0-9_]+$", "_source_S", name) for name in names}
-    assert any(name.endswith("_priority_P") for name in names)
+    teams = {spec.name for scenario in scenarios for spec in scenario.team_specs if scenario.teams}
+    assert teams  # a bundled scenario has teams: their metrics as the pattern `..._T`
+    names = {re.sub(rf"_({'|'.join(teams)})$", "_T", name) for name in names}
+    assert any(name.endswith("_priority_P") for name in names) and "team_utilisation_T" in names
     assert sorted(names - defined) == []

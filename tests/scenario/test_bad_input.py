@@ -110,7 +110,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str, int]] = [
         put("staffing", value={"count": 13}),
         "staffing",
         "unknown key (expected one of: analysts, assessment, dedup, intake, reuploads, scenario, sla, "
-        "takedown)",
+        "takedown, teams)",
         1,
     ),
     (

@@ -95,7 +95,7 @@ FULL: dict[str, Any] = {
 
 TAKEDOWN_KEYS = (
     "escalation_removal_hours, follow_up_hours, hosts, max_follow_ups, recheck_minutes, recheck_priority, "
-    "routes"
+    "recheck_team, routes"
 )
 REUPLOAD_KEYS = "delay_days, hash_block_share, share, source"
 EMPIRICAL_KEYS = "cumulative, dist, values"

@@ -197,27 +197,48 @@ def shown_value(cell: str):
     return tomllib.loads(f"v = {match.group(1)}")["v"]
 
 
+def resolved_value(resolved: dict, key: str) -> object:
+    """A key's value in a resolved scenario, as the reference's default column means it: None when
+    the key is absent (off) or an empty list or table."""
+    try:
+        value = get_dotted(resolved, key)
+    except KeyError:
+        return None
+    return None if value in ([], {}) else value
+
+
 def test_defaults_shown_are_those_of_a_minimal_scenario():
     resolved = scenario_from_dict(MINIMAL).to_dict()  # as `hotline-sim check` shows it
     checked = []
     for row in scenario_rows():
         if row.default.startswith("required") or "[i]" in row.key or ".ROUTE." in row.key:
             continue
+        if row.key.startswith("teams.TEAM."):  # a team's defaults: checked below with a team of one file
+            continue
         key = row.key.replace(".NAME.", ".a.")
         if key in ("intake.sources.a.reports_per_day",):  # given: required for a Poisson source
             continue
-        try:
-            value = get_dotted(resolved, key)
-        except KeyError:
-            value = None
-        if value in ([], {}):
-            value = None
+        value = resolved_value(resolved, key)
         assert shown_value(row.default) == value, (row.key, row.default, value)
         checked.append(row.key)
     assert {"analysts.count", "analysts.schedule", "sla.assessment_hours", "dedup.hash_match_share"} <= set(
         checked
     )
     assert len(checked) >= 30
+
+
+def test_team_defaults_shown_are_those_of_a_team_table():
+    """A `[teams.TEAM]` key's default is what a minimal team table resolves to."""
+    data = {key: value for key, value in MINIMAL.items() if key != "analysts"}
+    resolved = scenario_from_dict({**data, "teams": {"a": {}}}).to_dict()
+    checked = []
+    for row in scenario_rows():
+        if not row.key.startswith("teams.TEAM.") or row.default.startswith("required") or "[i]" in row.key:
+            continue
+        value = resolved_value(resolved, row.key.replace(".TEAM.", ".a."))
+        assert shown_value(row.default) == value, (row.key, row.default, value)
+        checked.append(row.key)
+    assert {"teams.TEAM.count", "teams.TEAM.speed", "teams.TEAM.schedule"} <= set(checked)
 
 
 def test_some_defaults_spelled_out():

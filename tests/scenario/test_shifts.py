@@ -166,12 +166,13 @@ def test_last_minute_arrival_wakes_an_analyst_still_on_shift(mmc):
     env = simpy.Environment()
     model = HotlineModel(env, scenario_from_dict(data), Streams(1, 0))
     starts = []
-    model.recorder.started = lambda report, now, service, overrun: starts.append(now)
+    model.recorder.started = lambda report, now, service, overrun, team: starts.append(now)
 
     def arrive_at_end_of_first_shift():
         yield env.timeout(16.0)
         model.queue.append((16.0, 0.1, False, 0, 1.0, 0))
-        model.idle.pop(next(iter(model.idle))).succeed()  # the first idle analyst: the 16:00 one
+        idle = model.teams[0].idle
+        idle.pop(next(iter(idle))).succeed()  # the first idle analyst: the 16:00 one
 
     env.process(arrive_at_end_of_first_shift())
     env.run(until=24.0)
