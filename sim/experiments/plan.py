@@ -7,7 +7,8 @@ Over the scenario's measured window, cut into calendar quarters or months:
    (growth and time-varying shares at their period values), on the period's own weekdays and
    holidays; surges, windows and hires, which fall on days of the real calendar, are left to the
    end-to-end run. The search starts from
-   the previous period's answer and steps outward (`nearest_search`).
+   the previous period's answer (the first period's from its Erlang C estimate) and steps outward
+   (`nearest_search`).
 2. **The plan.** The headcount never falls below the scenario's team or an earlier period's; the
    hires of a period join `ramp_days` before it starts (fully productive at its start) and must be
    recruited `lead_days` before they join.
@@ -38,9 +39,11 @@ from sim.experiments.staffing import (
     bounded_by_schedule,
     check_scalable,
     check_team_key,
+    erlang_estimate,
     parse_targets,
+    search_guess,
 )
-from sim.experiments.targets import TEAM_KEY, Target, Trial, Trials, is_team_count
+from sim.experiments.targets import TEAM_KEY, Target, Trial, is_team_count, nearest_search
 from sim.metrics import ReplicationResult
 from sim.model.demand import DAYS_PER_YEAR
 from sim.scenario.intake import source_key
@@ -180,40 +183,6 @@ def period_summaries(
 ) -> dict[str, Summary]:
     """Each metric over days [start, end), summarised over the replications."""
     return {m: summarise([period_metric(r, m, start, end, keys) for r in results]) for m in metrics}
-
-
-def nearest_search(
-    targets: Sequence[Target], guess: int, low: int, high: int, evaluate: Callable[[int], dict[str, Summary]]
-) -> tuple[int | None, list[Trial]]:
-    """The smallest value in [low, high] whose CIs meet every target (each target's metric taken to
-    improve with the value), searched from `guess` outward in doubling steps, then by bisection;
-    the values tried. Near the answer it tries far fewer values than a bisection from the ends."""
-    trials = Trials(targets, evaluate)
-    value = min(max(guess, low), high)
-    step = 1
-    if trials.meets(value):
-        failing, meeting = None, value
-        while failing is None and meeting > low:
-            probe = max(low, meeting - step)
-            if trials.meets(probe):
-                meeting = probe
-                step *= 2
-            else:
-                failing = probe
-        if failing is None:
-            return meeting, trials.tried()
-    else:
-        failing, meeting = value, None
-        while meeting is None:
-            if failing >= high:
-                return None, trials.tried()
-            probe = min(high, failing + step)
-            if trials.meets(probe):
-                meeting = probe
-            else:
-                failing = probe
-                step *= 2
-    return trials.bisect(failing, meeting), trials.tried()
 
 
 @dataclass
@@ -394,7 +363,11 @@ def plan(
 
     needed: list[int | None] = []
     sizing_trials: list[list[Trial]] = []
-    guess = team.section.count
+    # the first period's search starts from its Erlang C estimate (else the scenario's own team);
+    # each later one from the period before's answer
+    guess = search_guess(
+        [erlang_estimate(sizing[0], g, 1, 2 * high, key) for g in goals], team.section.count, True
+    )
     for steady in sizing:
         warmup = math.ceil(steady.scenario.warmup_days)
         end = math.floor(steady.scenario.horizon_days)

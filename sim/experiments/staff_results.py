@@ -51,6 +51,7 @@ class StaffResults:
     key: str = TEAM_KEY
     own: int | None = None
     today_found: Summary | None = None  # the finds of the scenario as it is today, when it differs
+    guess: int | None = None  # where the search started (None: a bisection from low and high)
 
     @property
     def erlang_estimate(self) -> int | None:
@@ -78,6 +79,23 @@ class StaffResults:
         if self.answer is not None:
             return f"answer: {self.team(self.answer)}"
         return f"no answer: even {self.team(self.high)} fail the targets"
+
+    def search_line(self) -> str:
+        """How many values the search simulated, and from where it started.
+
+        >>> StaffResults(None, [], 14, [None] * 4, [13], 1, 2, guess=13).search_line()
+        'team sizes simulated: 4 (the search started at 13, the Erlang C estimate, and stepped outward)'
+        >>> StaffResults(None, [], 14, [None] * 9, [None], 1, 2).search_line()
+        'team sizes simulated: 9 (by bisection between 1 and 100)'
+        """
+        sizes = "team sizes" if self.key == TEAM_KEY else f"values of {self.key}"
+        if self.guess is None:
+            how = f"by bisection between {self.low} and {self.high}"
+        elif self.erlang_estimate == self.guess:
+            how = f"the search started at {self.guess}, the Erlang C estimate, and stepped outward"
+        else:
+            how = f"the search started at the scenario's own {self.guess} and stepped outward"
+        return f"{sizes} simulated: {len(self.trials)} ({how})"
 
     def lines(self) -> list[str]:
         """The printout: the targets, each value tried, the Erlang C estimate (and why the answer
@@ -111,6 +129,7 @@ class StaffResults:
         lines += self.found_lines()
         lines += self.cost_lines()
         lines += self.replication_lines()
+        lines.append(self.search_line())
         lines.append(self.answer_line())
         return lines
 
@@ -164,9 +183,7 @@ class StaffResults:
         )
         if estimate is None:
             return [
-                head + "not available for " + _and([g.metric for g in self.targets]) + " (it covers the "
-                "mean wait, the overall service level and the utilisation of one pooled queue; a "
-                "source's own figures and counts have no closed form)"
+                head + "not available for " + _and([g.metric for g in self.targets]) + f" ({self.covers()})"
             ]
         uncovered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is None]
         covered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is not None]
@@ -199,17 +216,56 @@ class StaffResults:
         )
         return lines
 
-    def needs_more(self) -> list[str]:
-        """What the scenario has that the Erlang C estimate leaves out and that takes more analysts
-        than it says, in words."""
+    def covers(self) -> str:
+        """What the analytic estimate speaks to for the team searched, in words: one team's the
+        overall figures; teams of disjoint skills each their own sources' and utilisation; one pool
+        of teams the overall figures, each source's and each team's utilisation; else nothing."""
+        from sim.experiments.estimate import team_estimates
+        from sim.scenario.intake import source_key
+
+        spec = self.scenario
+        if spec.teams is None:
+            return (
+                "it covers the mean wait, the overall service level and the utilisation of one pooled "
+                "queue; a source's own figures and counts have no closed form"
+            )
+        estimates, form = team_estimates(spec)
+        if not estimates:
+            return form
+        sized = spec.team_spec(self.key)
+        if len(estimates) > 1:
+            own = _and([f"sla_assessment_share_source_{source_key(s)}" for s in sized.skills])
+            return (
+                f"{form}, so it covers the mean waits and service levels of the sources of team "
+                f"{sized.name} ({own}, and their wait_hours_mean_source_*) and "
+                f"team_utilisation_{sized.name}; overall figures, other teams' sources and counts have "
+                "no closed form"
+            )
+        return (
+            f"{form}, so it covers the overall mean wait, service level and utilisation, each "
+            "source's and each team's utilisation; counts have no closed form"
+        )
+
+    def on_duty_hours_a_week(self) -> float:
+        """The hours a week each member of the team searched is on duty, as the analytic estimate
+        has it (the sized team's own with `[teams]`)."""
         from sim.experiments.estimate import effective_capacity
 
         spec = self.scenario
+        if spec.teams is None:
+            return effective_capacity(spec).on_duty_share * 168
+        return effective_capacity(spec, [self._sized_team().name]).on_duty_share * 168
+
+    def needs_more(self) -> list[str]:
+        """What the scenario has that the Erlang C estimate leaves out and that takes more analysts
+        than it says, in words."""
+        spec = self.scenario
         reasons = []
-        on_duty_hours = effective_capacity(spec).on_duty_share * 168
+        on_duty_hours = self.on_duty_hours_a_week()
+        member = "analyst" if spec.teams is None else f"member of team {self._sized_team().name}"
         if on_duty_hours < 168 - 1e-6:
             reasons.append(
-                f"the rota (each analyst is on duty about {on_duty_hours:.0f} of the week's 168 hours, "
+                f"the rota (each {member} is on duty about {on_duty_hours:.0f} of the week's 168 hours, "
                 "so reports that arrive off duty wait for the next shift)"
             )
         if spec.intake.growth_per_year > 0:

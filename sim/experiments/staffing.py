@@ -1,9 +1,10 @@
 """The staffing answer: the smallest analyst count (or value of another whole-number key) whose
 whole 95 % CI meets every target.
 
-Values are searched by bisection between `low` and `high` (each target's metric is taken to
-improve with more analysts), every value run with the same seed, so they share their random
-numbers. Beside it, an Erlang C estimate from the analytic capacity model
+The search starts from the Erlang C estimate and steps outward, then bisects (each target's
+metric is taken to improve with more analysts); with no estimate it bisects between `low` and
+`high`. Every value is run once, with the same seed, so they share their random numbers. Beside
+the answer, the Erlang C estimate from the analytic capacity model
 (`sim.experiments.estimate.effective_capacity`), a check before any simulation that the schedule
 can meet the targets at all, and, with a proactive source, the reports found at the answer beside
 the scenario's own team (a smaller team searches less: `sim.experiments.staff_results`).
@@ -35,6 +36,7 @@ from sim.experiments.targets import (
     Trial,
     Trials,
     is_team_count,
+    nearest_search,
     parse_target,
 )
 from sim.model.demand import week_profile
@@ -89,9 +91,9 @@ def check_reachable(scenario: Scenario, target: Target) -> None:
             f"{' and its holidays' if any(t.section.holidays for t in scenario.team_specs) else ''}: "
             f"only {best * 100:.1f} % of "
             f"reports arrive within {scenario.sla.assessment_hours:g} h of an analyst being on duty (a "
-            "weekday-only team cannot assess a Friday-evening report within 24 hours: a weekend is 64 "
-            "hours). Change the "
-            "schedule (e.g. a weekend rota) or the target."
+            f"report that arrives more than {scenario.sla.assessment_hours:g} h before the next shift "
+            "starts misses, however large the team). Change the schedule (e.g. a weekend rota) or the "
+            "target."
         )
 
 
@@ -117,12 +119,16 @@ def best_sla_share(scenario: Scenario, start_day: float | None = None, end_day: 
     weekly and daily profiles, from day 0's weekday, and the growth) for which some duty day is on
     or starts within `sla.assessment_hours` of arrival (a team large enough to start every report
     at once), no duty day starting on a holiday, as in the model. Arrivals are taken minute by
-    minute (more coarsely over very long windows)."""
+    minute (more coarsely over very long windows). As in the metric, arrivals in the run's last
+    `sla.assessment_hours` are left out (their outcome is not known); a window with none left
+    gives 1 (no bound)."""
     from sim.model.workforce import split_days
 
-    first = scenario.warmup_hours if start_day is None else start_day * 24.0
-    last = scenario.horizon_hours if end_day is None else end_day * 24.0
     sla = scenario.sla.assessment_hours
+    first = scenario.warmup_hours if start_day is None else start_day * 24.0
+    last = min(scenario.horizon_hours if end_day is None else end_day * 24.0, scenario.horizon_hours - sla)
+    if last <= first:
+        return 1.0
     weekday = scenario.weekday_of_day0
     counted = set(scenario.sla_sources)  # the duty of every team that may assess them
     duty = sorted({
@@ -256,18 +262,41 @@ def estimate_for(scenario: Scenario, key: str, metric_name: str) -> CapacityEsti
 
 
 def search(
-    targets: Sequence[Target], low: int, high: int, evaluate: Callable[[int], dict[str, Summary]]
+    targets: Sequence[Target],
+    low: int,
+    high: int,
+    evaluate: Callable[[int], dict[str, Summary]],
+    guess: int | None = None,
 ) -> tuple[int | None, list[Trial]]:
-    """Bisection for the smallest value whose CIs meet every target; the values tried, in order.
-    `high` is tried first: if it fails there is no answer. The value below the answer is always
-    among those tried, so the table shows the step where the targets start to hold.
+    """The smallest value in [low, high] whose CIs meet every target; the values tried, in order.
+    From a `guess` (the analytic estimate), outward in doubling steps and then by bisection
+    (`nearest_search`): an answer within 2 of the guess takes at most 5 values. Without one, by
+    bisection from the ends: `high` is tried first, and if it fails there is no answer. Either way
+    the value below the answer is among those tried (unless the answer is `low`), so the table
+    shows the step where the targets start to hold.
     """
+    if guess is not None:
+        return nearest_search(targets, guess, low, high, evaluate)
     trials = Trials(targets, evaluate)
     if not trials.meets(high):
         return None, trials.tried()
     if trials.meets(low):
         return low, trials.tried()
     return trials.bisect(low, high), trials.tried()
+
+
+def search_guess(estimates: Sequence[int | None], own: int, searching: bool) -> int | None:
+    """Where a staffing search starts: the largest of the targets' analytic estimates (the answer
+    must meet them all); with none, the scenario's own value when it is simulated anyway (with a
+    proactive source, for its finds); else None (bisection from the ends).
+
+    >>> search_guess([14, None, 17], 13, False), search_guess([None], 13, True), search_guess([], 13, False)
+    (17, 13, None)
+    """
+    known = [e for e in estimates if e is not None]
+    if known:
+        return max(known)
+    return own if searching else None
 
 
 def staff(
@@ -289,19 +318,19 @@ def staff(
     today: Scenario | None = None,
 ) -> StaffResults:
     """The smallest value of `key` (default `analysts.count`) in [low, high] whose whole 95 % CI
-    meets every target (`"METRIC<=VALUE"` or `>=`, one or a list), by bisection with the same seed
-    at every value. With a proactive source, the scenario's own value is run too, so the answer's
-    finds show beside its own; and `today` (the scenario as it is, e.g. the file without the
-    what-if's overrides) once, over the same measured window, when it differs: its finds are then
-    what a fall in searching is measured against (a team that keeps up with grown volume may still
-    search less than today's).
+    meets every target (`"METRIC<=VALUE"` or `>=`, one or a list), searched from the Erlang C
+    estimate outward (`search`), with the same seed at every value. With a proactive source, the
+    scenario's own value is run too, so the answer's finds show beside its own; and `today` (the
+    scenario as it is, e.g. the file without the what-if's overrides) once, over the same measured
+    window, when it differs: its finds are then what a fall in searching is measured against (a
+    team that keeps up with grown volume may still search less than today's).
 
     ExperimentError (before any simulation) for a malformed target, an unknown metric, a share
     target outside [0, 1], a key that is not a whole number of the scenario, low above high, a
     value the scenario refuses, or a schedule whose shifts all fix their numbers; UnreachableTarget
     when no team on this schedule can meet an `sla_assessment_share>=` target.
     `on_start(targets, replications, seed, size)` is called once everything is checked (the size
-    limits too, unless `force`: the estimate counts the values a bisection tries), before
+    limits too, unless `force`: the estimate counts the values a search tries), before
     simulating; `source` as for `sweep`."""
     from sim.experiments.execution import run_groups
     from sim.metrics import modelled
@@ -323,7 +352,7 @@ def staff(
     options = plan_replications(
         spec, replications, seed, jobs, scheduler, precision, max_replications, progress
     )
-    teams = []  # a bisection tries both ends; a team fits its shifts from the smallest on
+    teams = []  # both ends must be valid teams; a team fits its shifts from the smallest on
     for parameter, count_at in (("low", low), ("high", high)):
         try:
             teams.append(spec.with_values({key: count_at}))
@@ -333,8 +362,17 @@ def staff(
         check_reachable(teams[1], goal)
     searching = "proactive" in modelled(spec)
     metrics = list(dict.fromkeys([*(g.metric for g in goals), *([FOUND] if searching else [])]))
-    tries = math.ceil(math.log2(high - low + 1)) + 1 + (1 if searching else 0)
-    size = checked_size(teams, options.most_replications, jobs, force, repeats=math.ceil(tries / 2))
+    estimates = [
+        erlang_estimate(spec, g, 1, 2 * high, key) if is_team_count(spec, key) else None for g in goals
+    ]
+    guess = search_guess(estimates, own, searching)
+    if guess is None:  # a bisection from the ends: about half its values at the top
+        tries = math.ceil(math.log2(high - low + 1)) + 1 + (1 if searching else 0)
+        size = checked_size(teams, options.most_replications, jobs, force, repeats=math.ceil(tries / 2))
+    else:  # a few values near the guess (and the scenario's own, for its finds), and `high` once
+        near = spec.with_values({key: min(max(guess + 2, low), high)})
+        tries = NEAR_TRIES + (1 if searching else 0)
+        size = checked_size([*[near] * tries, teams[1]], options.most_replications, jobs, force)
     if on_start:
         on_start(goals, options.replications, options.seed, size)
     started_at = datetime.now(UTC)
@@ -347,7 +385,7 @@ def staff(
             summaries[value] = {name: every[name] for name in metrics}
         return summaries[value]
 
-    answer, trials = search(goals, low, high, evaluate)
+    answer, trials = search(goals, low, high, evaluate, guess)
     today_found = None
     if searching and answer is not None and today is not None:
         window = {name: get_dotted(spec.to_dict(), name) for name in WINDOW_KEYS}
@@ -361,13 +399,11 @@ def staff(
         own_summaries = evaluate(own)
         met = tuple(g.met_by(own_summaries[g.metric]) for g in goals)
         trials = sorted([*trials, Trial(own, own_summaries, met)], key=lambda t: t.analysts)
-    estimates = [
-        erlang_estimate(spec, g, 1, 2 * high, key) if is_team_count(spec, key) else None for g in goals
-    ]
     return StaffResults(
         spec, goals, answer, trials, estimates, options.seed, options.replications, jobs, source, started_at,
-        precision is not None, low, high, key, own, today_found,
+        precision is not None, low, high, key, own, today_found, guess,
     )  # fmt: skip
 
 
+NEAR_TRIES = 5  # values a search from a good guess tries (the size estimate's count)
 WINDOW_KEYS = ("scenario.horizon_days", "scenario.warmup_days")  # `today` is measured over the same days

@@ -119,6 +119,50 @@ class Trials:
         return sorted(self.done.values(), key=lambda t: t.analysts)
 
 
+UP_BEFORE_HIGH = 3  # values failing on the way up from the guess before `high` is tried
+
+
+def nearest_search(
+    targets: Sequence[Target], guess: int, low: int, high: int, evaluate: Callable[[int], dict[str, Summary]]
+) -> tuple[int | None, list[Trial]]:
+    """The smallest value in [low, high] whose CIs meet every target (each target's metric taken to
+    improve with the value), searched from `guess` outward in doubling steps, then by bisection;
+    the values tried. Near the answer it tries far fewer values than a bisection from the ends.
+    Stepping up, after `UP_BEFORE_HIGH` values that fail it tries `high`: when that fails too there
+    is no answer, found without climbing through ever larger teams (a target the schedule or the
+    calendar keeps out of reach)."""
+    trials = Trials(targets, evaluate)
+    value = min(max(guess, low), high)
+    step = 1
+    if trials.meets(value):
+        failing, meeting = None, value
+        while failing is None and meeting > low:
+            probe = max(low, meeting - step)
+            if trials.meets(probe):
+                meeting = probe
+                step *= 2
+            else:
+                failing = probe
+        if failing is None:
+            return meeting, trials.tried()
+    else:
+        failing, meeting = value, None
+        failures = 1
+        while meeting is None:
+            if failing >= high:
+                return None, trials.tried()
+            if failures == UP_BEFORE_HIGH and not trials.meets(high):
+                return None, trials.tried()
+            failures += 1
+            probe = min(high, failing + step)
+            if trials.meets(probe):
+                meeting = probe
+            else:
+                failing = probe
+                step *= 2
+    return trials.bisect(failing, meeting), trials.tried()
+
+
 def is_team_count(scenario: Scenario, key: str) -> bool:
     """Whether `key` is the size of one of the scenario's teams (`analysts.count`, `teams.T.count`)."""
     return key in {spec.count_key for spec in scenario.team_specs}

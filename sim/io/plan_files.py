@@ -162,6 +162,11 @@ def plan_markdown(done: PlanResults) -> str:
         "the whole horizon was run with the plan's hires, and where a period missed, a later hire was "
         "brought forward to it or one added, and the run repeated.",
         "",
+        f"Team sizes simulated to size the periods: {', '.join(str(len(t)) for t in done.sizing_trials)} "
+        f"({sum(len(t) for t in done.sizing_trials)} in all; each search starts from the answer of the "
+        "period before, the first from its Erlang C estimate where one applies, else from today's team), "
+        f"then {runs} end to end.",
+        "",
     ]
     return "\n".join(lines)
 

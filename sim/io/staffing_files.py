@@ -54,6 +54,8 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
         "max_value": done.high,
         "answer": done.answer,
         "erlang_estimate": done.erlang_estimate,
+        "search_start": done.guess,
+        "values_simulated": len(done.trials),
     }
     if len(counts) > 1:  # replication control chose a count per team size
         extra["replications_note"] = f"{counts[0]} to {counts[-1]} per team size, by replication control"
@@ -78,6 +80,7 @@ def staffing_markdown(done: StaffResults) -> str:
         lines.append(f"- changed from the scenario file: {changes}")
     lines += [
         f"- {done.answer_line()}",
+        f"- {done.search_line()}",
         f"- intervals: 95 % confidence over replications (replication noise only, not the uncertainty of "
         f"the assumptions); {ROUNDING_NOTE}",
         "",

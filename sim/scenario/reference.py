@@ -443,8 +443,8 @@ def _section(name: str, field: FieldInfo) -> list[str]:
     need = "Required section." if field.is_required() else "Optional section: it may be left out."
     lines = [f"## [{prefix}]", "", need, "", _docstring(model), ""]
     lines += _key_table(walk.rows)
-    for _key, table in walk.tables:  # each docstring names its table
-        lines += ["", _docstring(table)]
+    for _key, table in walk.tables:  # each docstring names its table (as `analysts.`: a team's here)
+        lines += ["", _docstring(table).replace("analysts.", f"{prefix}.")]
     return [*lines, ""]
 
 

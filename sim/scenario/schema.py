@@ -8,6 +8,7 @@ and reference metadata (`about`): docs/scenario-reference.md is generated from t
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import tomllib
@@ -32,7 +33,7 @@ from sim.common.limits import (
     MIN_HORIZON_DAYS,
 )
 from sim.common.messages import cut, shown
-from sim.scenario.dotted import set_dotted
+from sim.scenario.dotted import key_parts, set_dotted
 from sim.scenario.intake import Dedup, Intake
 from sim.scenario.section import NAME_PATTERN, ScenarioError, Section, about
 from sim.scenario.takedown import Reuploads, Takedown
@@ -423,6 +424,7 @@ class Scenario(Section):
         Holidays are real dates: when `scenario.start_date` moves and `analysts.holidays` is not
         given too, they stay on their dates (those before the new day 0 are dropped), not on their
         day numbers."""
+        self._refuse_new_teams(overrides, source)
         data = self.to_dict()
         for spec in self.team_specs:
             moved = self._holidays_as_dates(overrides, spec)
@@ -431,6 +433,27 @@ class Scenario(Section):
         for key, value in overrides.items():
             set_dotted(data, key, value)
         return scenario_from_dict(data, source)
+
+    def _refuse_new_teams(self, overrides: dict[str, Any], source: str) -> None:
+        """ScenarioError for a key inside a team the file does not have (`teams.taskforces.count`
+        for `taskforce`): every team key has a default, so a misspelt name would quietly add a
+        team of 13 who may assess every source. A new team is added in the file (or by setting
+        the whole `teams` table)."""
+        if self.teams is None:
+            return
+        problems = []
+        for key in overrides:
+            parts = key_parts(key)
+            if len(parts) > 2 and parts[0] == "teams" and parts[1] not in self.teams:
+                named = ", ".join(self.teams)
+                close = difflib.get_close_matches(str(parts[1]), list(self.teams), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.append(
+                    f"teams.{parts[1]}: expected one of the file's teams ({named}), got {parts[1]!r}{hint} "
+                    "(a new team is added in the file, not by one of its keys)"
+                )
+        if problems:
+            raise ScenarioError(source, problems)
 
     def _holidays_as_dates(self, overrides: dict[str, Any], spec: TeamSpec) -> list[date] | None:
         """A team's holidays as dates on or after the new start date when `overrides` move a start

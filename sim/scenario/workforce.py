@@ -343,17 +343,20 @@ class Team(Analysts):
 
     A free member takes the next report among the sources its team is skilled for: the most urgent
     priority class first, then first in, first out. A report that several teams may assess goes to
-    whoever is free first (when members of several teams are free, to the team listed first). Each
-    team does the re-checks of the pages of `takedown.recheck_team` (else of the sources it is the
-    first team skilled for). NAME is made of letters, digits and `_`, starting with a letter: it is
-    part of the per-team metric names (`team_utilisation_NAME`) and of keys (`teams.NAME.count`).
+    whoever is free first (when members of several teams are free, to the team listed first).
+    Re-checks of takedown follow-ups go to the team `takedown.recheck_team` names; without it, a
+    page's re-checks go to the first team skilled for the source of its report. NAME is made of
+    letters, digits and `_`, starting with a letter: it is part of the per-team metric names
+    (`team_utilisation_NAME`) and of keys (`teams.NAME.count`).
     """
 
     count: int = Field(
-        default=13,
         ge=0,
         le=MAX_ANALYSTS,
-        description="The team at day 0 (0: a team that only exists through its `changes`).",
+        description=(
+            "The team at day 0 (0: a team that only exists through its `changes`). Required: a team "
+            "has no default size."
+        ),
         json_schema_extra=about(
             "analysts", valid="not 0 for a team that is the only one skilled for a source and never hires"
         ),

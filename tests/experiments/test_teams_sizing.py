@@ -11,11 +11,13 @@ import pytest
 from sim.api import plan, staff
 from sim.experiments.arms import ExperimentError
 from sim.experiments.estimate import team_estimates
-from sim.scenario.schema import scenario_from_dict
+from sim.scenario.schema import load_scenario, scenario_from_dict
 from sim.stats.erlang import mean_wait
 from tests.conftest import hotline_sim_here
 from tests.model.test_teams import disjoint, two_sources
 from tests.scenario_edits import write_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_estimates_per_team_pooled_or_none():
@@ -108,3 +110,27 @@ def test_plan_api_refuses_a_key_that_is_no_team_size():
     data["scenario"]["start_date"] = "2025-01-01"
     with pytest.raises(ExperimentError, match="expected the size of a team of the scenario"):
         plan(scenario_from_dict(data), "wait_hours_mean<=1", key="teams.one.speed")
+
+
+@pytest.mark.parametrize(
+    ("team", "hours", "other"), [("analysts", 40, "hash_review"), ("taskforce", 25, "public")]
+)
+def test_staff_on_a_team_speaks_of_that_teams_rota_and_estimate(team: str, hours: int, other: str) -> None:
+    """two-teams.toml: analysts 08:00-16:00 and the taskforce 09:30-14:30 on weekdays. Sizing one
+    team, the reasons and the estimate's coverage are that team's: its own 40 or 25 hours on duty a
+    week (not the two teams' average, 33), and an estimate that covers its own sources' service
+    levels, not the overall one or the other team's sources."""
+    from sim.experiments.staff_results import StaffResults
+    from sim.experiments.targets import Target
+
+    spec = load_scenario(ROOT / "scenarios" / "two-teams.toml")
+    done = StaffResults(spec, [Target("sla_assessment_share", ">=", 0.9)], 30, [], [None], 1, 2,
+                        key=f"teams.{team}.count")  # fmt: skip
+    assert round(done.on_duty_hours_a_week()) == hours
+    assert (
+        f"each member of team {team} is on duty about {hours} of the week's 168 hours" in done.needs_more()[0]
+    )
+    line = done.estimate_lines()[0]
+    assert "not available for sla_assessment_share" in line and f"team_utilisation_{team}" in line
+    assert "overall figures" in line and "have no closed form" in line
+    assert f"source_{other}" not in line

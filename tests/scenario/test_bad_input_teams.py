@@ -166,3 +166,23 @@ def test_recheck_team_of_a_one_team_file_is_analysts(tmp_path: Path) -> None:
     data["takedown"]["recheck_team"] = "triage"
     with pytest.raises(ScenarioError, match="expected one of the teams \\(analysts\\)"):
         load_scenario(write_scenario(tmp_path / "two.toml", data))
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["run", "--set", "teams.triages.count=18", "-n", "2"],
+        ["sweep", "--vary", "teams.triages.count=2,3", "-n", "2"],
+    ],
+    ids=["set", "vary"],
+)
+def test_a_misspelt_team_on_the_command_line_is_refused(tmp_path: Path, arguments: list[str]) -> None:
+    """Every team key has a default, so `teams.triages.count` (the team is `triage`) would quietly
+    add a team of 13 who may assess every source: refused before anything runs, naming the team."""
+    path = write_scenario(tmp_path / "teams.toml", TEAMS)
+    command, *rest = arguments
+    result = hotline_sim_here(command, path, *rest, "--out", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == EXIT_INVALID, result.stdout
+    assert "teams.triages: expected one of the file's teams" in result.stderr
+    assert "did you mean 'triage'" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -26,6 +26,7 @@ from sim.scenario.reference import (
     scenario_rows,
 )
 from sim.scenario.schema import Scenario, scenario_from_dict
+from sim.scenario.section import ScenarioError
 from sim.scenario.share_rules import GrowthRule, PointsRule, PointTable
 from tests.conftest import REPO
 
@@ -228,9 +229,10 @@ def test_defaults_shown_are_those_of_a_minimal_scenario():
 
 
 def test_team_defaults_shown_are_those_of_a_team_table():
-    """A `[teams.TEAM]` key's default is what a minimal team table resolves to."""
+    """A `[teams.TEAM]` key's default is what a minimal team table (its required count only)
+    resolves to; a team's count has no default."""
     data = {key: value for key, value in MINIMAL.items() if key != "analysts"}
-    resolved = scenario_from_dict({**data, "teams": {"a": {}}}).to_dict()
+    resolved = scenario_from_dict({**data, "teams": {"a": {"count": 4}}}).to_dict()
     checked = []
     for row in scenario_rows():
         if not row.key.startswith("teams.TEAM.") or row.default.startswith("required") or "[i]" in row.key:
@@ -238,7 +240,10 @@ def test_team_defaults_shown_are_those_of_a_team_table():
         value = resolved_value(resolved, row.key.replace(".TEAM.", ".a."))
         assert shown_value(row.default) == value, (row.key, row.default, value)
         checked.append(row.key)
-    assert {"teams.TEAM.count", "teams.TEAM.speed", "teams.TEAM.schedule"} <= set(checked)
+    assert {"teams.TEAM.speed", "teams.TEAM.schedule", "teams.TEAM.skills"} <= set(checked)
+    assert rows_by_key()["teams.TEAM.count"].default == "required"
+    with pytest.raises(ScenarioError, match=r"teams\.a\.count: missing"):
+        scenario_from_dict({**data, "teams": {"a": {}}})
 
 
 def test_some_defaults_spelled_out():
