@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from sim.experiments.execution import run_replications
 from sim.scenario.schema import Scenario, scenario_from_dict
@@ -19,6 +20,13 @@ from sim.stats.intervals import Summary
 from sim.stats.summaries import summarise_metrics
 
 REPO = Path(__file__).resolve().parent.parent  # the repository: scenarios/, docs/, results/
+
+# Property tests draw the same examples on every run, so a test run is deterministic (CI is green or
+# red for the code, not for the draw). To search further than the fixed draw:
+# HYPOTHESIS_PROFILE=explore pytest ... (new random draws on each run).
+settings.register_profile("fixed", derandomize=True, database=None)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fixed"))
 
 
 def mmc_dict(

@@ -56,9 +56,9 @@ def key_figures(
     if kind == "run":
         return _run_figures(summary, manifest, scenario)
     if kind == "staff":
-        return _staff_figures(manifest, rows)
+        return _staff_figures(manifest, scenario, rows)
     if kind == "sweep":
-        return _sweep_figures(manifest, rows, differences or [])
+        return _sweep_figures(manifest, scenario, rows, differences or [])
     if kind == "plan":
         return _plan_figures(manifest, scenario, rows)
     if kind == "compare":
@@ -98,7 +98,9 @@ def _modelled(scenario: dict[str, Any]) -> frozenset[str]:
     return modelled(scenario_from_dict(scenario, "resolved_scenario"))
 
 
-def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _staff_figures(
+    manifest: dict[str, Any], scenario: dict[str, Any], table: list[dict[str, Any]]
+) -> list[tuple[str, str]]:
     key = manifest["key"]
     answer, own = manifest["answer"], manifest["own_value"]
     targets = manifest["targets"]
@@ -108,7 +110,7 @@ def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> lis
 
     found = team(answer) if answer is not None else f"none up to {team(manifest['max_value'])}"
     smallest = "Smallest team" if key == "analysts.count" else f"Smallest {key_words(key)}"
-    sla = manifest["resolved_scenario"]["sla"]["assessment_hours"]
+    sla = scenario["sla"]["assessment_hours"]
     figures = [(f"{smallest} whose whole 95 % CI meets {_target_words(targets, sla)}", found)]
     below = (answer - 1) if answer is not None else None
     for value in (answer, below, own if own not in (answer, below) else None):
@@ -121,7 +123,7 @@ def _staff_figures(manifest: dict[str, Any], table: list[dict[str, Any]]) -> lis
                 ": meets the target" if row["meets_target"] else ": does not meet the target"
             )  # fmt: skip
             whose = " (the scenario's own)" if value == own else ""
-            label = label_words(row["metric"], manifest["resolved_scenario"]["sla"]["assessment_hours"])
+            label = label_words(row["metric"], sla)
             figures.append((f"{label} with {team(value)}{whose}", f"{text}{verdict}"))
     if manifest["erlang_estimate"] is not None:
         estimate = f"{manifest['erlang_estimate']} analysts"
@@ -191,12 +193,13 @@ def target_value(target: str) -> float | None:
 
 
 def _sweep_figures(
-    manifest: dict[str, Any], rows: list[dict[str, Any]], differences: list[dict[str, Any]]
-) -> list[tuple[str, str]]:
+    manifest: dict[str, Any], scenario: dict[str, Any], rows: list[dict[str, Any]],
+    differences: list[dict[str, Any]],
+) -> list[tuple[str, str]]:  # fmt: skip
     """Per chosen metric, the answer first: the base arm's value, how many arms differ from it
     beyond replication noise, and the largest paired difference with its arm, in words."""
     keys = list(manifest["varied"])
-    sla = None if "sla.assessment_hours" in keys else manifest["resolved_scenario"]["sla"]["assessment_hours"]
+    sla = None if "sla.assessment_hours" in keys else scenario["sla"]["assessment_hours"]
 
     def arm_of(row: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(row[k] for k in keys)

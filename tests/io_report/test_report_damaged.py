@@ -747,6 +747,20 @@ def test_harmless_differences_still_report(folders: dict[str, Path], tmp_path: P
     assert page.count("<img") == 2
 
 
+@pytest.mark.parametrize("kind", list(COMMANDS))
+def test_a_resolved_scenario_that_leaves_out_a_default_still_reports(
+    kind: str, folders: dict[str, Path], tmp_path: Path
+) -> None:
+    """A resolved scenario with a section emptied (every key of [sla] has a default) is still a
+    valid scenario: the page reads the defaults from the validated scenario, never from the raw
+    manifest (found by the random damage test: a staff folder exited 1 with a KeyError)."""
+    folder = copy(folders, kind, tmp_path)
+    edit_manifest(lambda m: m["resolved_scenario"].__setitem__("sla", {}))(folder)
+    code, stderr = invoke("report", folder)
+    assert code == 0, stderr
+    assert "24 h" in (folder / "report.html").read_text(encoding="utf-8")
+
+
 def test_what_a_run_can_give_still_reports(folders: dict[str, Path], tmp_path: Path) -> None:
     """Figures at the edges of what their metric can be are not damage: a share of exactly 0 or 1,
     a share's t interval running past 0 and 1 (symmetric, over few replications), a negative
