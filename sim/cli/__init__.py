@@ -106,18 +106,27 @@ def execute(argv: list[str]) -> int:
         exc.show()
         return EXIT_INVALID if isinstance(exc, click.UsageError) else EXIT_FAILURE
     except (click.exceptions.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
-        click.echo(
-            "interrupted: no table was left half-written; a folder without manifest.json is incomplete, "
-            "and the next command into it clears it",
-            err=True,
-        )
-        return EXIT_INTERRUPTED
+        return _interrupted_exit()
     except SystemExit as exc:  # a command's own exit (2 for invalid input, 1 for no answer)
+        if interrupted() and exc.code not in (0, None):
+            return _interrupted_exit()
         return exc.code if isinstance(exc.code, int) else EXIT_FAILURE
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one clear line, exit 1
+        if interrupted():  # a library left broken by a Ctrl-C it swallowed (matplotlib's layout)
+            return _interrupted_exit()
         click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
         return EXIT_FAILURE
     return 0
+
+
+def _interrupted_exit() -> int:
+    """Say that the command was interrupted; exit 130."""
+    click.echo(
+        "interrupted: no table was left half-written; a folder without manifest.json is incomplete, "
+        "and the next command into it clears it",
+        err=True,
+    )
+    return EXIT_INTERRUPTED
 
 
 def main() -> None:

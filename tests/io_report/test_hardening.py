@@ -368,9 +368,11 @@ def test_ctrl_c_exits_130_and_leaves_no_manifest(delay: float, tmp_path: Path) -
         assert code == EXIT_INTERRUPTED  # interrupted before its manifest: incomplete, and it says so
 
 
-def _interrupt_while_plotting(monkeypatch: pytest.MonkeyPatch, swallowed: bool) -> None:
+def _interrupt_while_plotting(monkeypatch: pytest.MonkeyPatch, swallowed: bool, broken: bool = False) -> None:
     """Make the wait plot receive a Ctrl-C; `swallowed`: its KeyboardInterrupt is lost in a library's
-    clean-up (as 'Exception ignored in ...'), so only the handler's record of it remains."""
+    clean-up (as 'Exception ignored in ...'), so only the handler's record of it remains; `broken`:
+    the library, cut off half-way, then fails with an error of its own (matplotlib's "Invalid
+    bounding box", seen under load)."""
     from sim.io import plots
 
     drawn = plots.wait_plot
@@ -381,21 +383,27 @@ def _interrupt_while_plotting(monkeypatch: pytest.MonkeyPatch, swallowed: bool) 
             time.sleep(0.5)
         if not swallowed:
             raise KeyboardInterrupt
+        if broken:
+            raise ValueError("Invalid bounding box")
         return drawn(*args, **kwargs)
 
     monkeypatch.setattr(plots, "wait_plot", interrupted_plot)
 
 
-@pytest.mark.parametrize("swallowed", [False, True], ids=["raised", "swallowed"])
+@pytest.mark.parametrize(
+    ("swallowed", "broken"),
+    [(False, False), (True, False), (True, True)],
+    ids=["raised", "swallowed", "broken"],
+)
 def test_ctrl_c_while_plots_are_written_exits_130_and_the_next_run_clears_the_half_folder(
-    swallowed: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    swallowed: bool, broken: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(tmp_path / "s.toml", small())
     out = tmp_path / "out"
     assert hotline("run", path, "--out", out).code == 0
     old_manifest = (out / "manifest.json").read_bytes()
     with monkeypatch.context() as patch:
-        _interrupt_while_plotting(patch, swallowed)
+        _interrupt_while_plotting(patch, swallowed, broken)
         result = hotline("run", path, "--out", out, "--seed", "99")
     assert result.code == EXIT_INTERRUPTED, result.err
     assert "interrupted" in result.err
