@@ -219,21 +219,36 @@ class StaffResults:
     def covers(self) -> str:
         """What the analytic estimate speaks to for the team searched, in words: one team's the
         overall figures; teams of disjoint skills each their own sources' and utilisation; one pool
-        of teams the overall figures, each source's and each team's utilisation; else nothing."""
+        of teams the overall figures and each team's utilisation; a source's own mean wait and
+        service level where its queue is one priority class; else nothing."""
         from sim.experiments.estimate import team_estimates
         from sim.scenario.intake import source_key
 
         spec = self.scenario
+
+        def one_class(sources: list[str]) -> bool:
+            return len({spec.intake.sources[s].priority for s in sources}) <= 1
+
         if spec.teams is None:
+            if one_class(list(spec.intake.sources)):
+                return (
+                    "it covers the mean wait, the service level (overall and each source's: one queue, "
+                    "first in, first out) and the utilisation; counts have no closed form"
+                )
             return (
                 "it covers the mean wait, the overall service level and the utilisation of one pooled "
-                "queue; a source's own figures and counts have no closed form"
+                "queue; a source's own figures (its priority class) and counts have no closed form"
             )
         estimates, form = team_estimates(spec)
         if not estimates:
             return form
         sized = spec.team_spec(self.key)
         if len(estimates) > 1:
+            if not one_class(list(sized.skills)):
+                return (
+                    f"{form}, so it covers team_utilisation_{sized.name}; its sources' own figures "
+                    "(priority classes), overall figures, other teams' sources and counts have no closed form"
+                )
             own = _and([f"sla_assessment_share_source_{source_key(s)}" for s in sized.skills])
             return (
                 f"{form}, so it covers the mean waits and service levels of the sources of team "
@@ -241,9 +256,10 @@ class StaffResults:
                 f"team_utilisation_{sized.name}; overall figures, other teams' sources and counts have "
                 "no closed form"
             )
+        each = "each source's mean wait and service level, " if one_class(list(spec.intake.sources)) else ""
         return (
-            f"{form}, so it covers the overall mean wait, service level and utilisation, each "
-            "source's and each team's utilisation; counts have no closed form"
+            f"{form}, so it covers the overall mean wait, service level and utilisation, {each}and each "
+            "team's utilisation; counts have no closed form"
         )
 
     def on_duty_hours_a_week(self) -> float:

@@ -239,26 +239,36 @@ def estimate_for(scenario: Scenario, key: str, metric_name: str) -> CapacityEsti
     """The analytic estimate that speaks to `metric_name` when the team of `key` is sized: with
     one team, its estimate for the mean wait, the service level and the utilisation (`ESTIMATED`);
     with teams of disjoint skills, the sized team's own for those of its sources and its
-    utilisation; with one pool of teams, the pool's for the overall ones, any source's and any
-    team's utilisation; otherwise (or for another metric) None."""
+    utilisation; with one pool of teams, the pool's for the overall ones and each team's
+    utilisation; otherwise (or for another metric) None. A source's own mean wait and service
+    level are those of its queue when the queue is one class, first in, first out (every source of
+    the queue has the same `priority`): each report then waits as any other does."""
     from sim.experiments.estimate import team_estimates
 
     if scenario.teams is None:
-        return effective_capacity(scenario) if metric_name in ESTIMATED else None
+        speaks = [*ESTIMATED, *_per_source(scenario, scenario.intake.sources)]
+        return effective_capacity(scenario) if metric_name in speaks else None
     estimates, _ = team_estimates(scenario)
     if not estimates:
         return None
     sized = scenario.team_spec(key)
     pooled = len(estimates) == 1
-    sources = scenario.intake.sources if pooled else sized.skills
-    speaks = [
-        f"{m}_source_{source_key(s)}" for s in sources for m in ("wait_hours_mean", "sla_assessment_share")
-    ]
+    speaks = _per_source(scenario, scenario.intake.sources if pooled else sized.skills)
     if pooled:
         speaks += [*ESTIMATED, *(f"team_utilisation_{spec.name}" for spec in scenario.team_specs)]
         return estimates[0][1] if metric_name in speaks else None
     speaks.append(f"team_utilisation_{sized.name}")
     return dict(estimates)[sized.name] if metric_name in speaks else None
+
+
+def _per_source(scenario: Scenario, sources: Sequence[str]) -> list[str]:
+    """The per-source metrics (mean wait, service level) of `sources`, one queue's, that its
+    estimate speaks to: all of them when they share one priority class, else none."""
+    if len({scenario.intake.sources[s].priority for s in sources}) > 1:
+        return []
+    return [
+        f"{m}_source_{source_key(s)}" for s in sources for m in ("wait_hours_mean", "sla_assessment_share")
+    ]
 
 
 def search(
