@@ -16,7 +16,13 @@ Cases (all synthetic), all measured in the same run:
   (e) peak RSS of one 2021 replication with a 1-year and a 4-year horizon;
   (f) replications per minute, 16 replications of the 2021 year, `--jobs 1` and `--jobs 2`
       (whole processes; their tables are compared byte for byte);
-  (g) peak RSS of one replication at 10 times the 2021 arrivals (volumes and team x10).
+  (g) peak RSS of one replication at 10 times the 2021 arrivals (volumes and team x10);
+  (h) the whole `hotline-sim staff` process on the 2021 year with a 72-hour target on the public
+      service level, --jobs 2, with the count of team sizes simulated and the Erlang C estimate;
+  (i) the whole `hotline-sim plan` process: the 2021 year growing 10 % a year for 3 years,
+      quarterly, --jobs 2;
+  (j) the whole `hotline-sim reproduce --jobs 2` process, into a copy of scenarios/ (about 15
+      minutes; `--cases a,b,c,d,e,f,g,h,i` leaves it out).
 Every run is a child process reaped with os.wait4, so its ru_maxrss is that case's own peak RSS.
 """
 
@@ -62,13 +68,23 @@ FOUR_YEAR_DAYS = 4 * 365 + 28
 PARALLEL_REPLICATIONS = 16
 SCALE = 10  # case (g): volumes and team x10
 
-# targets of issue 7
+CASES = "abcdefghij"
+# (h) and (i): the public service level within 72 hours; (i) 10 % growth a year for 3 years
+STAFF_SLA_HOURS = 72
+STAFF_TARGET = "sla_assessment_share_source_public>=0.95"
+PLAN_GROWTH_PER_YEAR = 0.1
+PLAN_HORIZON_DAYS = 3 * 365 + 28  # 3 years after the 2021 file's 28 days of warm-up
+
+# targets of issues 7 and 19
 RSS_RATIO_TARGET = 1.10  # 4-year peak RSS within 10 % of 1-year
-LEAN_RATIO_TARGET = 0.40  # (b) reports/s at least 0.4 of the lean reference (c)
+YEAR_LEAN_RATIO_TARGET = 0.50  # (a) reports/s at least 0.5 of the lean reference (c)
+LEAN_RATIO_TARGET = 0.60  # (b) reports/s at least 0.6 of the lean reference (c)
 CIW_RATIO_TARGET = 3.0  # (b) reports/s at least 3 x Ciw (d)
-YEAR_RATE_TARGET = 150_000  # (a) reports/s on one core
 PARALLEL_TARGET = 1.8  # (f) --jobs 2 at least 1.8 x --jobs 1
 SCALE_RSS_TARGET_MIB = 1024.0  # (g) under 1 GiB
+STAFF_SIZES_TARGET = 5  # (h) at most 5 team sizes when the Erlang C estimate is within 2 of the answer
+PLAN_SECONDS_TARGET = 300.0  # (i) under 5 minutes
+REPRODUCE_SECONDS_TARGET = 720.0  # (j) under 12 minutes
 
 
 # --- children ------------------------------------------------------------------------------------
@@ -198,8 +214,9 @@ def child_main(case: str, arg: str, result_path: str) -> None:
 
 
 # --- parent: spawning and measuring ---------------------------------------------------------------
-def measure(argv: list[str], log_dir: Path) -> tuple[float, float]:
-    """Run `argv` as a child, reap it with os.wait4; return (process wall s, peak RSS MiB)."""
+def measure(argv: list[str], log_dir: Path, ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """Run `argv` as a child, reap it with os.wait4; return (process wall s, peak RSS MiB). An exit
+    code outside `ok_codes` stops the benchmark."""
     log_path = log_dir / "child.log"
     with open(log_path, "wb") as log:
         start = time.perf_counter()
@@ -207,7 +224,7 @@ def measure(argv: list[str], log_dir: Path) -> tuple[float, float]:
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
+    if proc.returncode not in ok_codes:
         sys.stderr.write(log_path.read_text(errors="replace"))
         raise SystemExit(f"child failed with exit code {proc.returncode}: {' '.join(argv)}")
     return wall, usage.ru_maxrss / 1024.0  # Linux: ru_maxrss in KiB
@@ -350,6 +367,57 @@ def case_g(work: Path) -> dict:
     return best_of([run_child("replication", str(path), work)])
 
 
+def case_h(work: Path) -> dict:
+    """(h) `hotline-sim staff` on the 2021 year, a 72-hour target on the public service level: the
+    whole process, and from its manifest the answer, the Erlang C estimate and the sizes simulated."""
+    out_dir = work / "staff-2021"
+    argv = [
+        *hotline_sim_argv(), "staff", str(YEAR_2021), "--set", f"sla.assessment_hours={STAFF_SLA_HOURS}",
+        "--target", STAFF_TARGET, "--jobs", "2", "--no-plots", "--quiet", "--out", str(out_dir),
+    ]  # fmt: skip
+    wall, rss = measure(argv, work, ok_codes=(0, 1))  # 1: no team size meets the target
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        "wall": wall, "rss_mib": rss, "answer": manifest["answer"],
+        "estimate": manifest["erlang_estimate"], "sizes": manifest["values_simulated"],
+    }  # fmt: skip
+
+
+def case_i(work: Path) -> dict:
+    """(i) `hotline-sim plan`: the 2021 year growing 10 % a year for 3 years, quarterly."""
+    out_dir = work / "plan-2021"
+    argv = [
+        *hotline_sim_argv(), "plan", str(YEAR_2021),
+        "--set", f"intake.growth_per_year={PLAN_GROWTH_PER_YEAR}",
+        "--set", f"scenario.horizon_days={PLAN_HORIZON_DAYS}",
+        "--set", f"sla.assessment_hours={STAFF_SLA_HOURS}", "--target", STAFF_TARGET,
+        "--period", "quarter", "--jobs", "2", "--no-plots", "--quiet", "--out", str(out_dir),
+    ]  # fmt: skip
+    wall, rss = measure(argv, work, ok_codes=(0, 1))  # 1: some period cannot meet the target
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    with open(out_dir / "plan.csv", newline="", encoding="utf-8") as handle:
+        periods = sum(1 for _ in csv.DictReader(handle))
+    sizes = manifest["values_simulated"]
+    return {
+        "wall": wall,
+        "rss_mib": rss,
+        "periods": periods,
+        "sizes": sum(sizes),
+        "checks": manifest["end_to_end_runs"],
+    }
+
+
+def case_j(work: Path) -> dict:
+    """(j) `hotline-sim reproduce --jobs 2`, whole process, in a copy of scenarios/ (results/ is
+    written there, never in the repository)."""
+    root = work / "reproduce"
+    shutil.copytree(REPO / "scenarios", root / "scenarios")
+    argv = [*hotline_sim_argv(), "reproduce", "--root", str(root), "--jobs", "2"]
+    wall, rss = measure(argv, work)
+    jobs = sum(1 for path in (root / "results").iterdir() if path.is_dir())
+    return {"wall": wall, "rss_mib": rss, "jobs": jobs}
+
+
 # --- report ----------------------------------------------------------------------------------------
 def machine_lines() -> list[str]:
     """Machine and software description for the results header."""
@@ -377,21 +445,13 @@ def machine_lines() -> list[str]:
     ]
 
 
-def build_report(
-    a: dict,
-    b: dict,
-    c: dict,
-    d: dict | None,
-    e1: dict,
-    e4: dict,
-    f: tuple[dict, dict, bool],
-    g: dict,
-    repeat: int,
-) -> tuple[list, list[str]]:
-    """Table rows and the target lines."""
+def build_report(results: dict[str, object], repeat: int) -> tuple[list, list[str]]:
+    """Table rows and the target lines of the cases run (`results`: by case letter; (d) None when
+    Ciw is absent; (e) and (f) pairs)."""
     from sim.stats.erlang import mean_wait
 
     erlang = mean_wait(MMC_SERVERS, MMC_ARRIVALS_PER_HOUR, MMC_SERVICE_PER_HOUR)
+    a, b, c, d, g = (results.get(k) for k in "abcdg")
 
     def rate(r: dict) -> float:
         return r["arrivals"] / r["wall"]
@@ -407,6 +467,9 @@ def build_report(
             note,
         ]
 
+    def whole(label: str, r: dict, note: str) -> list[str]:
+        return [label, "-", f"{r['wall']:.2f}", f"{r['wall']:.2f}", "-", f"{r['rss_mib']:.1f}", note]
+
     def before(r: dict) -> str:
         return f"RSS before run {r['rss_before_kib'] / 1024:.1f} MiB"
 
@@ -416,71 +479,145 @@ def build_report(
             f"({(r['mean_wait_hours'] / erlang - 1) * 100:+.1f} %)"
         )
 
-    one_job, two_jobs, same_tables = f
-    rows = [
-        ["case", "arrivals", "wall (s)", "process (s)", "reports/s", "peak RSS (MiB)", "notes"],
-        row("(a) year-2021, 1 replication", a, before(a)),
-        row(
-            f"(b) hotline-sim run M/M/13, {MMC_HORIZON_DAYS} d x {MMC_REPLICATIONS}",
-            b,
-            f"whole process incl. start-up, files, plots; {against_erlang(b)}",
-        ),
-        row("(c) lean SimPy M/M/13", c, f"{against_erlang(c)}; {before(c)}"),
-    ]
-    if d is not None:
-        rows.append(row(f"(d) Ciw {d['version']} M/M/13", d, f"{against_erlang(d)}; {before(d)}"))
-    else:
-        rows.append(
-            ["(d) Ciw M/M/13", "-", "-", "-", "-", "-", "Ciw not installed: pip install -e '.[benchmarks]'"]
-        )
-    rows += [
-        row(f"(e) year-2021, {ONE_YEAR_DAYS} d horizon", e1, before(e1)),
-        row(f"(e) year-2021, {FOUR_YEAR_DAYS} d horizon", e4, before(e4)),
-    ]
-    for run in (one_job, two_jobs):
-        per_minute = PARALLEL_REPLICATIONS / run["wall"] * 60
-        rows.append(
-            [
-                f"(f) year-2021 x {PARALLEL_REPLICATIONS}, --jobs {run['jobs']}",
-                "-",
-                f"{run['wall']:.2f}",
-                f"{run['wall']:.2f}",
-                "-",
-                f"{run['rss_mib']:.1f}",
-                f"{per_minute:.1f} replications per minute (whole process, no plots)",
-            ]
-        )
-    rows.append(row(f"(g) year-2021 x{SCALE} arrivals, 1 replication", g, before(g)))
-
     def verdict(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
-    lean_ratio = rate(b) / rate(c)
-    rss_ratio = e4["rss_mib"] / e1["rss_mib"]
-    speed_up = one_job["wall"] / two_jobs["wall"]
-    targets = [
-        f"reports/s (b) / (c): {lean_ratio:.3f} (target >= {LEAN_RATIO_TARGET:.2f}): "
-        f"{verdict(lean_ratio >= LEAN_RATIO_TARGET)}",
-    ]
-    if d is not None:
-        ciw_ratio = rate(b) / rate(d)
+    rows = [["case", "arrivals", "wall (s)", "process (s)", "reports/s", "peak RSS (MiB)", "notes"]]
+    targets = []
+    if a is not None:
+        rows.append(row("(a) year-2021, 1 replication", a, before(a)))
+    if b is not None:
+        rows.append(
+            row(
+                f"(b) hotline-sim run M/M/13, {MMC_HORIZON_DAYS} d x {MMC_REPLICATIONS}",
+                b,
+                f"whole process incl. start-up, files, plots; {against_erlang(b)}",
+            )
+        )
+    if c is not None:
+        rows.append(row("(c) lean SimPy M/M/13", c, f"{against_erlang(c)}; {before(c)}"))
+    if "d" in results:
+        if d is not None:
+            rows.append(row(f"(d) Ciw {d['version']} M/M/13", d, f"{against_erlang(d)}; {before(d)}"))
+        else:
+            rows.append(
+                [
+                    "(d) Ciw M/M/13",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "-",
+                    "Ciw not installed: pip install -e '.[benchmarks]'",
+                ]
+            )
+    if "e" in results:
+        e1, e4 = results["e"]
+        rows += [
+            row(f"(e) year-2021, {ONE_YEAR_DAYS} d horizon", e1, before(e1)),
+            row(f"(e) year-2021, {FOUR_YEAR_DAYS} d horizon", e4, before(e4)),
+        ]
+    if "f" in results:
+        one_job, two_jobs, same_tables = results["f"]
+        for run in (one_job, two_jobs):
+            per_minute = PARALLEL_REPLICATIONS / run["wall"] * 60
+            rows.append(
+                whole(
+                    f"(f) year-2021 x {PARALLEL_REPLICATIONS}, --jobs {run['jobs']}",
+                    run,
+                    f"{per_minute:.1f} replications per minute (whole process, no plots)",
+                )
+            )
+    if g is not None:
+        rows.append(row(f"(g) year-2021 x{SCALE} arrivals, 1 replication", g, before(g)))
+    h, i, j = (results.get(k) for k in "hij")
+    if h is not None:
+        estimate = "none" if h["estimate"] is None else h["estimate"]
+        rows.append(
+            whole(
+                "(h) hotline-sim staff, year-2021, --jobs 2",
+                h,
+                f"{h['sizes']} team sizes simulated; answer {h['answer']}, Erlang C estimate {estimate}; "
+                f"target {STAFF_TARGET} within {STAFF_SLA_HOURS} h (whole process, no plots)",
+            )
+        )
+    if i is not None:
+        rows.append(
+            whole(
+                "(i) hotline-sim plan, year-2021 +10 %/year, 3 years, --jobs 2",
+                i,
+                f"{i['periods']} quarters; {i['sizes']} team sizes simulated to size them, then "
+                f"{i['checks']} end-to-end run(s) (whole process, no plots)",
+            )
+        )
+    if j is not None:
+        rows.append(
+            whole("(j) hotline-sim reproduce --jobs 2", j, f"{j['jobs']} reference jobs (whole process)")
+        )
+
+    if a is not None and c is not None:
+        ratio = rate(a) / rate(c)
         targets.append(
-            f"reports/s (b) / (d): {ciw_ratio:.2f} (target >= {CIW_RATIO_TARGET:.1f}): "
-            f"{verdict(ciw_ratio >= CIW_RATIO_TARGET)}"
+            f"reports/s (a) / (c): {ratio:.3f} (target >= {YEAR_LEAN_RATIO_TARGET:.2f}): "
+            f"{verdict(ratio >= YEAR_LEAN_RATIO_TARGET)}"
+        )
+    if b is not None and c is not None:
+        ratio = rate(b) / rate(c)
+        targets.append(
+            f"reports/s (b) / (c): {ratio:.3f} (target >= {LEAN_RATIO_TARGET:.2f}): "
+            f"{verdict(ratio >= LEAN_RATIO_TARGET)}"
+        )
+    if b is not None and d is not None:
+        ratio = rate(b) / rate(d)
+        targets.append(
+            f"reports/s (b) / (d): {ratio:.2f} (target >= {CIW_RATIO_TARGET:.1f}): "
+            f"{verdict(ratio >= CIW_RATIO_TARGET)}"
+        )
+    if "e" in results:
+        ratio = e4["rss_mib"] / e1["rss_mib"]
+        targets.append(
+            f"peak RSS 4-year / 1-year: {e4['rss_mib']:.1f} / {e1['rss_mib']:.1f} MiB = {ratio:.3f} "
+            f"(target <= {RSS_RATIO_TARGET:.2f}): {verdict(ratio <= RSS_RATIO_TARGET)}"
+        )
+    if "f" in results:
+        speed_up = one_job["wall"] / two_jobs["wall"]
+        targets.append(
+            f"--jobs 2 / --jobs 1 on {PARALLEL_REPLICATIONS} replications: x{speed_up:.2f} "
+            f"(target >= x{PARALLEL_TARGET:.1f}): {verdict(speed_up >= PARALLEL_TARGET)}; tables "
+            f"{'byte-identical' if same_tables else 'DIFFERENT'}"
+        )
+    if g is not None:
+        targets.append(
+            f"x{SCALE} arrivals peak RSS: {g['rss_mib']:.1f} MiB (target < {SCALE_RSS_TARGET_MIB:.0f} MiB): "
+            f"{verdict(g['rss_mib'] < SCALE_RSS_TARGET_MIB)}"
+        )
+    if h is not None:
+        near = h["estimate"] is not None and h["answer"] is not None and abs(h["estimate"] - h["answer"]) <= 2
+        if near:
+            targets.append(
+                f"(h) team sizes simulated: {h['sizes']} (target <= {STAFF_SIZES_TARGET} when the Erlang C "
+                f"estimate is within 2 of the answer): {verdict(h['sizes'] <= STAFF_SIZES_TARGET)}"
+            )
+        else:
+            targets.append(
+                f"(h) team sizes simulated: {h['sizes']}; the target (<= {STAFF_SIZES_TARGET}) applies when "
+                f"the Erlang C estimate ({h['estimate']}) is within 2 of the answer ({h['answer']}): "
+                "not applicable"
+            )
+    if i is not None:
+        targets.append(
+            f"(i) plan: {i['wall']:.0f} s (target < {PLAN_SECONDS_TARGET:.0f} s): "
+            f"{verdict(i['wall'] < PLAN_SECONDS_TARGET)}"
+        )
+    if j is not None:
+        targets.append(
+            f"(j) reproduce: {j['wall']:.0f} s (target < {REPRODUCE_SECONDS_TARGET:.0f} s): "
+            f"{verdict(j['wall'] < REPRODUCE_SECONDS_TARGET)}"
         )
     targets += [
-        f"(a) the 2021 year: {rate(a):,.0f} reports/s on one core (target >= {YEAR_RATE_TARGET:,}): "
-        f"{verdict(rate(a) >= YEAR_RATE_TARGET)}",
-        f"peak RSS 4-year / 1-year: {e4['rss_mib']:.1f} / {e1['rss_mib']:.1f} MiB = {rss_ratio:.3f} "
-        f"(target <= {RSS_RATIO_TARGET:.2f}): {verdict(rss_ratio <= RSS_RATIO_TARGET)}",
-        f"--jobs 2 / --jobs 1 on {PARALLEL_REPLICATIONS} replications: x{speed_up:.2f} "
-        f"(target >= x{PARALLEL_TARGET:.1f}): {verdict(speed_up >= PARALLEL_TARGET)}; tables "
-        f"{'byte-identical' if same_tables else 'DIFFERENT'}",
-        f"x{SCALE} arrivals peak RSS: {g['rss_mib']:.1f} MiB (target < {SCALE_RSS_TARGET_MIB:.0f} MiB): "
-        f"{verdict(g['rss_mib'] < SCALE_RSS_TARGET_MIB)}",
         "(b), (c), (d) mean waits vs Erlang C are a sanity check: at rho = 0.9 a few % either way is noise",
-        f"runs per case: best of {repeat} for (a)-(c), one for (d)-(g); peak RSS the highest of the runs",
-        "wall (s): the measured part (the replication or the model in-process; for (b) and (f) the whole "
+        f"runs per case: best of {repeat} for (a)-(c), one for the others; peak RSS the highest of the runs",
+        "wall (s): the measured part (the replication or the model in-process; for (b), (f)-(j) the whole "
         "process); process (s): the child process from spawn to exit; reports/s = arrivals / wall",
     ]
     return rows, targets
@@ -547,6 +684,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of cases (a)-(c), best kept [3]")
     parser.add_argument("--profile", action="store_true", help="only profile case (a) with cProfile")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results.md")
+    parser.add_argument(
+        "--cases", default=CASES, help="the cases to run, e.g. a,b,c or h,i [all: a-j; (j) takes ~15 min]"
+    )
     parser.add_argument("--child", nargs=3, metavar=("CASE", "ARG", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -556,24 +696,38 @@ def main() -> None:
         profile_a()
         return
     repeat = max(1, args.repeat)
+    cases = set(args.cases.replace(",", "").lower())
+    if not cases or not cases <= set(CASES):
+        parser.error(f"--cases: letters among {','.join(CASES)}, e.g. a,b,c")
+    if "c" in cases:
+        cases.add("b")  # (c) runs at (b)'s number of arrivals
+    if "d" in cases:
+        cases.add("b")
     started = time.perf_counter()
+    results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as tmp:
         work = Path(tmp)
-        print("(a) year-2021, one replication ...", file=sys.stderr)
-        a = case_a(work, repeat)
-        print("(b) hotline-sim run, M/M/13 ...", file=sys.stderr)
-        b = case_b(work, repeat)
-        print(f"(c) lean SimPy M/M/13, {b['arrivals']:,} arrivals ...", file=sys.stderr)
-        c = case_c(work, repeat, b["arrivals"])
-        print(f"(d) Ciw M/M/13, {b['arrivals']:,} arrivals ...", file=sys.stderr)
-        d = case_d(work, b["arrivals"])
-        print("(e) year-2021, 1-year and 4-year horizons ...", file=sys.stderr)
-        e1, e4 = case_e(work)
-        print(f"(f) year-2021 x {PARALLEL_REPLICATIONS} replications, --jobs 1 and 2 ...", file=sys.stderr)
-        f = case_f(work)
-        print(f"(g) year-2021 at x{SCALE} arrivals ...", file=sys.stderr)
-        g = case_g(work)
-    rows, targets = build_report(a, b, c, d, e1, e4, f, g, repeat)
+        steps = [
+            ("a", "(a) year-2021, one replication", lambda: case_a(work, repeat)),
+            ("b", "(b) hotline-sim run, M/M/13", lambda: case_b(work, repeat)),
+            ("c", "(c) lean SimPy M/M/13", lambda: case_c(work, repeat, results["b"]["arrivals"])),
+            ("d", "(d) Ciw M/M/13", lambda: case_d(work, results["b"]["arrivals"])),
+            ("e", "(e) year-2021, 1-year and 4-year horizons", lambda: case_e(work)),
+            (
+                "f",
+                f"(f) year-2021 x {PARALLEL_REPLICATIONS} replications, --jobs 1 and 2",
+                lambda: case_f(work),
+            ),
+            ("g", f"(g) year-2021 at x{SCALE} arrivals", lambda: case_g(work)),
+            ("h", "(h) hotline-sim staff on year-2021", lambda: case_h(work)),
+            ("i", "(i) hotline-sim plan on year-2021, 3 years quarterly", lambda: case_i(work)),
+            ("j", "(j) hotline-sim reproduce --jobs 2", lambda: case_j(work)),
+        ]
+        for letter, what, run in steps:
+            if letter in cases:
+                print(f"{what} ...", file=sys.stderr, flush=True)
+                results[letter] = run()
+    rows, targets = build_report(results, repeat)
     print(text_table(rows))
     print()
     for line in targets:

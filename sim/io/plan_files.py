@@ -46,6 +46,7 @@ def plan_output(done: PlanResults, plots: bool = True) -> Output:
         "missed": done.missed,
         "changes": done.changes,
         "end_to_end_runs": done.checks,
+        "values_simulated": [len(trials) for trials in done.sizing_trials],  # per period, to size it
     }
     if done.key != TEAM_KEY:  # a team of several
         extra["key"] = done.key

@@ -86,6 +86,9 @@ EXPECTED = {
     "missed": "a list of period labels",
     "missed[]": "a period label (text)",
     "end_to_end_runs": "a whole number >= 1",
+    "search_start": "a whole number >= 0 or null",
+    "values_simulated": "a whole number >= 0 (staff) or a list of them, one per period (plan)",
+    "values_simulated[]": "a whole number >= 0",
     "compared": "a list of at least two {label, file, sha256, scenario_name}",
     "compared[]": "an object {label, file, sha256, scenario_name}",
     "compared[].label": "text (not empty)",
@@ -197,6 +200,8 @@ class StaffManifest(Manifest):
     max_value: KeyValue
     answer: KeyValue | None
     erlang_estimate: Positive | None
+    search_start: KeyValue | None = None  # where the search started (older folders: absent)
+    values_simulated: Whole | None = None  # the team sizes the search simulated
 
     @field_validator("targets")
     @classmethod
@@ -224,6 +229,7 @@ class PlanManifest(Manifest):
     end_to_end_runs: Positive
     changes: list[str] = []
     key: DottedKey = "analysts.count"  # the team planned
+    values_simulated: Annotated[list[Whole], Field(max_length=10_000)] = []  # per period, to size it
 
     @field_validator("targets")
     @classmethod
