@@ -73,8 +73,8 @@ def plan_markdown(done: PlanResults) -> str:
         f"whole 95 % CI meets {targets}{counts}, with the scenario's growth of "
         f"{spec.intake.growth_per_year * 100:g} % a year; {done.replications} replications, "
         f"seed {done.seed}. "
-        f"{planned}: {done.own} analysts. Hires join {_days(done.ramp_days)} before their period (the "
-        f"ramp-up) and are recruited {_days(done.lead_days)} before they join.",
+        f"{planned}: {done.own} analyst{'' if done.own == 1 else 's'}. Hires join {_days(done.ramp_days)} "
+        f"before their period (the ramp-up) and are recruited {_days(done.lead_days)} before they join.",
         "",
     ]
     if changes:

@@ -93,24 +93,31 @@ def test_quiet_and_pipes_print_no_progress(scenario: Path, tmp_path: Path) -> No
 @pytest.mark.parametrize("columns", [0, 100])  # 0: a terminal that reports no size (`script`, some IDEs)
 def test_a_terminal_gets_a_progress_bar_and_quiet_none(columns: int, tmp_path: Path) -> None:
     """Work longer than 2 seconds shows a bar on stderr when it is a terminal, whatever size the
-    terminal reports; --quiet turns it off."""
+    terminal reports; --quiet turns it off. The two runs (each 3 replications of about 1-2 s, well
+    past the bar's 2 seconds) run side by side, each on its own terminal."""
     import fcntl
     import os
     import pty
     import struct
     import termios
+    from concurrent.futures import ThreadPoolExecutor
 
     path = tmp_path / "long.toml"
     path.write_text(tomli_w.dumps(mmc_dict(13, 0.9, 40, 1, 3, 6)), encoding="utf-8")  # about 1-2 s each
 
-    def stderr_on_a_terminal(*extra: str) -> str:
+    def start_on_a_terminal(*extra: str) -> tuple[subprocess.Popen, int]:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24 if columns else 0, columns, 0, 0))
+        out = tmp_path / ("out-quiet" if extra else "out")
         process = subprocess.Popen(
-            [*cli_command(), "run", str(path), "--no-plots", "--out", str(tmp_path / "out"), *extra],
+            [*cli_command(), "run", str(path), "--no-plots", "--out", str(out), *extra],
             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=slave,
         )  # fmt: skip
         os.close(slave)
+        return process, master
+
+    def stderr_of(started: tuple[subprocess.Popen, int]) -> str:
+        process, master = started
         chunks = []
         while True:
             try:
@@ -124,6 +131,8 @@ def test_a_terminal_gets_a_progress_bar_and_quiet_none(columns: int, tmp_path: P
         os.close(master)
         return b"".join(chunks).decode("utf-8", "replace")
 
-    shown = stderr_on_a_terminal()
+    runs = [start_on_a_terminal(), start_on_a_terminal("--quiet")]
+    with ThreadPoolExecutor(2) as pool:
+        shown, quiet = pool.map(stderr_of, runs)
     assert "%|" in shown and "3/3" in shown, shown
-    assert "%|" not in stderr_on_a_terminal("--quiet")
+    assert "%|" not in quiet

@@ -64,16 +64,17 @@ def test_staff_on_a_teams_file_asks_for_the_team():
 
 
 def test_plan_hires_into_the_named_team(tmp_path: Path):
-    """Source b grows 60 % a year; team two (2 analysts, 24/7) must keep 95 % of b's reports within
-    half an hour: the plan hires into team two, and says so."""
+    """Source b grows 60 % a year; team two (1 analyst, 24/7, at load 1.25 from the start) must keep
+    95 % of b's reports within half an hour over the first quarter of 2025 and April: the plan
+    hires into team two, and says so."""
     data = two_sources(
-        20.0,
-        30.0,
-        7 + 200,
+        10.0,
+        15.0,
+        7 + 83 + 30,
         3,
         5,
-        one={"count": 3, "skills": ["a"]},
-        two={"count": 2, "skills": ["b"], "cost_per_year": 40000.0},
+        one={"count": 2, "skills": ["a"]},
+        two={"count": 1, "skills": ["b"], "cost_per_year": 40000.0},
     )
     data["scenario"]["warmup_days"] = 7
     data["scenario"]["start_date"] = "2025-01-01"
@@ -97,8 +98,9 @@ def test_plan_hires_into_the_named_team(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(open(tmp_path / "plan" / "plan.csv", encoding="utf-8")))
     headcount = [int(r["headcount"]) for r in rows]
-    assert headcount == sorted(headcount) and headcount[-1] > 2  # hires into team two's 2
-    assert "Team two today: 2 analysts" in (tmp_path / "plan" / "plan.md").read_text(encoding="utf-8")
+    assert headcount == sorted(headcount) and headcount[-1] > 1  # hires into team two's 1
+    assert len(headcount) == 2 and int(rows[0]["hires"]) > 0
+    assert "Team two today: 1 analyst" in (tmp_path / "plan" / "plan.md").read_text(encoding="utf-8")
     manifest = json.loads((tmp_path / "plan" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["key"] == "teams.two.count"
     report = hotline_sim_here("report", tmp_path / "plan", cwd=tmp_path)
