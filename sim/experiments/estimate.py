@@ -12,6 +12,8 @@ from sim.scenario.share_rules import mean_share
 from sim.stats.erlang import erlang_c_continuous
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from sim.scenario.schema import Scenario
     from sim.scenario.workforce import Breaks, TeamSpec
 
@@ -205,6 +207,12 @@ def effective_capacity(scenario: Scenario, teams: list[str] | None = None) -> Ca
         wait_hours_mean=wait,
         headcount=headcount,
     )
+
+
+def one_priority_class(scenario: Scenario, sources: Iterable[str]) -> bool:
+    """Whether the reports of `sources` (one queue's) are one priority class, first in, first out:
+    then each waits as any other, so a source's mean wait and service level are the queue's."""
+    return len({scenario.intake.sources[s].priority for s in sources}) <= 1
 
 
 def team_estimates(scenario: Scenario) -> tuple[list[tuple[str, CapacityEstimate]], str]:

@@ -23,6 +23,8 @@ from sim.scenario.workforce import TeamSpec
 from sim.stats.intervals import Summary
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas
 
 ESTIMATE_CLOSE = 2  # analysts: an answer this close to the Erlang C estimate needs no explanation
@@ -221,16 +223,16 @@ class StaffResults:
         overall figures; teams of disjoint skills each their own sources' and utilisation; one pool
         of teams the overall figures and each team's utilisation; a source's own mean wait and
         service level where its queue is one priority class; else nothing."""
-        from sim.experiments.estimate import team_estimates
+        from sim.experiments.estimate import one_priority_class, team_estimates
         from sim.scenario.intake import source_key
 
         spec = self.scenario
 
-        def one_class(sources: list[str]) -> bool:
-            return len({spec.intake.sources[s].priority for s in sources}) <= 1
+        def one_class(sources: Iterable[str]) -> bool:
+            return one_priority_class(spec, sources)
 
         if spec.teams is None:
-            if one_class(list(spec.intake.sources)):
+            if one_class(spec.intake.sources):
                 return (
                     "it covers the mean wait, the service level (overall and each source's: one queue, "
                     "first in, first out) and the utilisation; counts have no closed form"
@@ -244,7 +246,7 @@ class StaffResults:
             return form
         sized = spec.team_spec(self.key)
         if len(estimates) > 1:
-            if not one_class(list(sized.skills)):
+            if not one_class(sized.skills):
                 return (
                     f"{form}, so it covers team_utilisation_{sized.name}; its sources' own figures "
                     "(priority classes), overall figures, other teams' sources and counts have no closed form"
@@ -256,7 +258,7 @@ class StaffResults:
                 f"team_utilisation_{sized.name}; overall figures, other teams' sources and counts have "
                 "no closed form"
             )
-        each = "each source's mean wait and service level, " if one_class(list(spec.intake.sources)) else ""
+        each = "each source's mean wait and service level, " if one_class(spec.intake.sources) else ""
         return (
             f"{form}, so it covers the overall mean wait, service level and utilisation, {each}and each "
             "team's utilisation; counts have no closed form"

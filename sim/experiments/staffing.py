@@ -24,7 +24,7 @@ import numpy as np
 from sim.common.limits import MAX_ANALYSTS
 from sim.common.messages import shown
 from sim.experiments.arms import ExperimentError
-from sim.experiments.estimate import CapacityEstimate, effective_capacity
+from sim.experiments.estimate import CapacityEstimate, effective_capacity, one_priority_class
 from sim.experiments.job import checked_size, plan_replications, resolve
 from sim.experiments.size import JobSize
 from sim.experiments.staff_results import StaffResults
@@ -264,7 +264,7 @@ def estimate_for(scenario: Scenario, key: str, metric_name: str) -> CapacityEsti
 def _per_source(scenario: Scenario, sources: Sequence[str]) -> list[str]:
     """The per-source metrics (mean wait, service level) of `sources`, one queue's, that its
     estimate speaks to: all of them when they share one priority class, else none."""
-    if len({scenario.intake.sources[s].priority for s in sources}) > 1:
+    if not one_priority_class(scenario, sources):
         return []
     return [
         f"{m}_source_{source_key(s)}" for s in sources for m in ("wait_hours_mean", "sla_assessment_share")
