@@ -1,9 +1,12 @@
 """The hotline as SimPy processes: sources -> dedup gate -> analyst queue -> assessment.
 
-Processes: one per Poisson source (arrivals, each already through the dedup gate), one long-lived
-process per analyst, one daily bookkeeping process, and watchers for the warm-up's end and the
-backlog's clearing. An analyst works its duty days (see `sim.model.workforce`); within one, whenever it
-is free it does the first of these that applies:
+Processes: one long-lived process per analyst, one daily bookkeeping process, and watchers for the
+warm-up's end and the backlog's clearing. Arrivals (each already through the dedup gate) are not
+processes: a report waits among the pending ones until the queue is read at or after its arrival
+time, and is an event of its own only when an idle analyst is to be woken for it (`_sync`,
+`_alarm`); the queue anyone reads is the one an event per arrival would give. An analyst works
+its duty days (see `sim.model.workforce`); within one, whenever it is free it does the first of
+these that applies:
 
 1. a break, when `every_minutes` on duty have passed since the day's start or the last break
    (cut at the day's end); on duty, not available;
@@ -35,8 +38,11 @@ The model knows nothing of files, replications or the command line.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 from collections import deque
+from collections.abc import Iterator
 from functools import partial
 
 import simpy
@@ -173,8 +179,15 @@ class HotlineModel:
             self.queue.append(report)
         self.backlog_peak = len(self.queue)
         self.recorder.starting_backlog([report[SOURCE] for report in self.queue])
+        # reports not yet arrived, the earliest first: (arrival, order, report, its source's iterator)
+        self._pending: list[tuple[float, int, Report, Iterator[Report] | None]] = []
+        self._order = itertools.count()
         for intake in self.intakes:
-            env.process(self._source(intake))
+            self._expect(intake.queued_reports(self.recorder.arrivals))
+        self.next_arrival = self._pending[0][0] if self._pending else math.inf
+        self.alarm_at = math.inf  # the time of the arrival alarm in force (inf: none)
+        self.alarm_token = 0
+        self.idle_sets = [team.idle for team in self.teams]
         self.analyst_processes = []
         self.idle_of: dict[int, dict[int, simpy.Event]] = {}  # each analyst's team's idle set
         analyst_id = 0
@@ -197,26 +210,59 @@ class HotlineModel:
         return Recorder(scenario, plans)
 
     # --- supply -------------------------------------------------------------------------------
-    def _source(self, intake: SourceIntake):
-        env = self.env
+    # A report joins the queue lazily: it waits in `_pending` until someone reads the queue at or
+    # after its arrival (`_sync`), so an arrival is a SimPy event only when an analyst is idle to
+    # be woken by it (`_alarm`). Whoever reads the queue syncs it first, so the queue, its length
+    # and its peak are those of a model with an event per arrival.
+    def _expect(self, reports: Iterator[Report]) -> None:
+        """Put the first report of a source's time-ordered `reports` among the pending ones."""
+        first = next(reports, None)
+        if first is not None:
+            heapq.heappush(self._pending, (first[ARRIVAL], next(self._order), first, reports))
+
+    def _sync(self, now: float, wake: bool = False) -> None:
+        """The pending reports that have arrived by `now` join the queue, in the order they arrived
+        (`wake`: each wakes an idle analyst who may assess it, as its own arrival event would)."""
+        pending = self._pending
         queue = self.queue
-        wake_order = self.wake_order[intake.source_index]
-        timeout = env.timeout
-        recorder = self.recorder
-        for report in intake.queued_reports(recorder.arrivals):
-            delay = report[ARRIVAL] - env.now
-            yield timeout(delay if delay > 0.0 else 0.0)
+        while pending and pending[0][0] <= now:
+            _, _, report, reports = pending[0]
+            following = next(reports, None) if reports is not None else None
+            if following is None:
+                heapq.heappop(pending)
+            else:
+                heapq.heapreplace(pending, (following[ARRIVAL], next(self._order), following, reports))
             queue.append(report)
-            waiting = len(queue)
-            if waiting > self.backlog_peak:
-                self.backlog_peak = waiting
-            wake_first(wake_order)
+            if wake:
+                wake_first(self.wake_order[report[SOURCE]])
+        self.next_arrival = pending[0][0] if pending else math.inf
+        if len(queue) > self.backlog_peak:
+            self.backlog_peak = len(queue)
+
+    def _arm(self) -> None:
+        """While an analyst is idle, keep an alarm at the next pending arrival."""
+        if self.next_arrival < self.alarm_at and any(self.idle_sets):
+            self.alarm_token += 1
+            self.alarm_at = self.next_arrival
+            delay = self.next_arrival - self.env.now
+            self.env.timeout(delay if delay > 0.0 else 0.0).callbacks.append(
+                partial(self._alarm, self.alarm_token)
+            )
+
+    def _alarm(self, token: int, _event: simpy.Event) -> None:
+        """Timer callback: the next pending report arrives while an analyst is idle."""
+        if token != self.alarm_token:
+            return  # replaced by an alarm at an earlier arrival
+        self.alarm_at = math.inf
+        self._sync(self.env.now, wake=True)
+        self._arm()
 
     def _arrive(self, _gate_class: int, report: Report | None, wake: bool = True) -> None:
-        """A report arriving now outside the sources' processes (a find, a re-upload) joins the
+        """A report arriving now outside the sources' streams (a find, a re-upload) joins the
         queue unless merged at intake; `wake`: an idle analyst who may assess it is woken for it."""
         if report is None:
             return
+        self._sync(self.env.now)  # the reports that arrived before it first
         self.queue.append(report)
         if len(self.queue) > self.backlog_peak:
             self.backlog_peak = len(self.queue)
@@ -301,6 +347,8 @@ class HotlineModel:
                 on_duty_until = end - tolerance
                 while True:
                     now = env.now
+                    if self.next_arrival <= now:
+                        self._sync(now)
                     if now >= on_duty_until:
                         break
                     if day_limited and (
@@ -440,6 +488,7 @@ class HotlineModel:
             self.env.timeout(deadline - now).callbacks.append(partial(self._wake, a.analyst_id, token))
         wake = self.env.event()
         team.idle[a.analyst_id] = wake
+        self._arm()
         return wake
 
     def _idle_ends(self, a: Analyst, since: float) -> None:
@@ -466,6 +515,7 @@ class HotlineModel:
     def _watch_clearing(self):
         if self.clear_from_hours > 0:
             yield self.env.timeout(self.clear_from_hours)
+        self._sync(self.env.now)
         if self.clear_pending and not self.queue:
             self._cleared()
 
@@ -473,6 +523,7 @@ class HotlineModel:
         # before anything else that happens at W (an assessment ending exactly then), so the
         # snapshot and the window's counts split the reports between them without a gap
         yield UrgentTimeout(self.env, self.warmup_hours)
+        self._sync(self.env.now)
         self.backlog_peak = len(self.queue)
         self.recorder.window_start(len(self.queue), self.in_assessment)
 
@@ -481,12 +532,14 @@ class HotlineModel:
         day = 0
         while (day + 1) * HOURS_PER_DAY < self.horizon_hours:
             yield env.timeout((day + 1) * HOURS_PER_DAY - env.now)
+            self._sync(env.now)
             self.recorder.end_of_day(day, len(self.queue))
             day += 1
 
     def run(self, replication: int):
         """Run to the horizon and return the replication's results."""
         self.env.run(until=self.horizon_hours)
+        self._sync(math.nextafter(self.horizon_hours, -math.inf))  # arrived before the horizon
         for process in self.analyst_processes:
             process.close()  # each closes its spell and duty day in progress
         if self.takedown is not None:
