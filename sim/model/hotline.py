@@ -42,8 +42,8 @@ import heapq
 import itertools
 import math
 from collections import deque
-from collections.abc import Iterator
 from functools import partial
+from operator import itemgetter
 
 import simpy
 
@@ -81,11 +81,13 @@ def wake_first(idle_sets: list[dict[int, simpy.Event]]) -> None:
 class Analyst:
     """One analyst's running state, which the steps of its process read and change: the duty day
     in progress (its index, start, end and the end of a hire's work), the next break, the viewing
-    so far today, the searching owed, the search time to the next find and an idle search spell."""
+    so far today, the searching owed, the search time to the next find, an idle search spell, and
+    the idle spell's deadline with the time of its timer."""
 
     __slots__ = (
         "analyst_id", "team", "number", "intervals", "index", "start", "end", "work_until", "next_break",
-        "viewing", "owed_search", "to_find", "searching_since", "day_open",
+        "viewing", "owed_search", "to_find", "searching_since", "day_open", "deadline", "timer_at",
+        "timer_token",
     )  # fmt: skip
 
     def __init__(self, analyst_id: int, team: TeamState, number: int, days: list[DutyDay]):
@@ -102,6 +104,9 @@ class Analyst:
         self.to_find = team.finds.search_hours_to_next_find() if team.finds else math.inf
         self.searching_since = math.nan  # the start of a spell of idle searching in progress
         self.day_open = False  # inside a duty day (for the accounts at the horizon)
+        self.deadline = math.inf  # when the idle spell in progress ends unless work comes first
+        self.timer_at = math.inf  # when the timer set last fires (inf: none pending)
+        self.timer_token = 0  # the number of the timer set last; an earlier one is void
 
 
 class HotlineModel:
@@ -129,7 +134,6 @@ class HotlineModel:
                 self.queue = deque()
             views = [self.queue]
         self.report_priority = priorities[0]  # of every report when there is one class
-        self.idle_token: dict[int, int] = {}
         self.in_assessment = 0
         self.intakes = [
             SourceIntake(scenario, name, index, streams)
@@ -179,12 +183,11 @@ class HotlineModel:
             self.queue.append(report)
         self.backlog_peak = len(self.queue)
         self.recorder.starting_backlog([report[SOURCE] for report in self.queue])
-        # reports not yet arrived, the earliest first: (arrival, order, report, its source's iterator)
-        self._pending: list[tuple[float, int, Report, Iterator[Report] | None]] = []
+        # reports not yet arrived: the sources' streams, and finds (arrival, order, report) in a heap
+        self.arrival_streams = [s for intake in self.intakes for s in intake.streams(self.recorder.arrivals)]
+        self.pending_finds: list[tuple[float, int, Report]] = []
         self._order = itertools.count()
-        for intake in self.intakes:
-            self._expect(intake.queued_reports(self.recorder.arrivals))
-        self.next_arrival = self._pending[0][0] if self._pending else math.inf
+        self.next_arrival = min((s.next_time for s in self.arrival_streams), default=math.inf)
         self.alarm_at = math.inf  # the time of the arrival alarm in force (inf: none)
         self.alarm_token = 0
         self.idle_sets = [team.idle for team in self.teams]
@@ -194,7 +197,6 @@ class HotlineModel:
         for team in self.teams:
             for number, days in enumerate(team.plan.duty_days):
                 if days:
-                    self.idle_token[analyst_id] = 0
                     self.idle_of[analyst_id] = team.idle
                     self.analyst_processes.append(self._analyst(analyst_id, team, number, days))
                     env.process(self.analyst_processes[-1])
@@ -210,32 +212,43 @@ class HotlineModel:
         return Recorder(scenario, plans)
 
     # --- supply -------------------------------------------------------------------------------
-    # A report joins the queue lazily: it waits in `_pending` until someone reads the queue at or
-    # after its arrival (`_sync`), so an arrival is a SimPy event only when an analyst is idle to
-    # be woken by it (`_alarm`). Whoever reads the queue syncs it first, so the queue, its length
-    # and its peak are those of a model with an event per arrival.
-    def _expect(self, reports: Iterator[Report]) -> None:
-        """Put the first report of a source's time-ordered `reports` among the pending ones."""
-        first = next(reports, None)
-        if first is not None:
-            heapq.heappush(self._pending, (first[ARRIVAL], next(self._order), first, reports))
-
+    # A report joins the queue lazily: it waits in its source's stream (a find: among the pending
+    # finds) until someone reads the queue at or after its arrival (`_sync`), so an arrival is a
+    # SimPy event only when an analyst is idle to be woken by it (`_alarm`). Whoever reads the
+    # queue syncs it first, so the queue, its length and its peak are those of a model with an
+    # event per arrival.
     def _sync(self, now: float, wake: bool = False) -> None:
         """The pending reports that have arrived by `now` join the queue, in the order they arrived
         (`wake`: each wakes an idle analyst who may assess it, as its own arrival event would)."""
-        pending = self._pending
+        streams, finds = self.arrival_streams, self.pending_finds
+        if len(streams) == 1 and not finds:  # the common case: one source's stream
+            arrived = streams[0].take(now)
+            self.next_arrival = streams[0].next_time
+        else:
+            arrived = []
+            contributors = 0
+            next_arrival = math.inf
+            for stream in streams:
+                if stream.next_time <= now:
+                    arrived += stream.take(now)
+                    contributors += 1
+                if stream.next_time < next_arrival:
+                    next_arrival = stream.next_time
+            if finds and finds[0][0] <= now:
+                contributors += 1
+                while finds and finds[0][0] <= now:
+                    arrived.append(heapq.heappop(finds)[2])
+            if finds and finds[0][0] < next_arrival:
+                next_arrival = finds[0][0]
+            if contributors > 1:
+                arrived.sort(key=itemgetter(ARRIVAL))
+            self.next_arrival = next_arrival
         queue = self.queue
-        while pending and pending[0][0] <= now:
-            _, _, report, reports = pending[0]
-            following = next(reports, None) if reports is not None else None
-            if following is None:
-                heapq.heappop(pending)
-            else:
-                heapq.heapreplace(pending, (following[ARRIVAL], next(self._order), following, reports))
-            queue.append(report)
-            if wake:
-                wake_first(self.wake_order[report[SOURCE]])
-        self.next_arrival = pending[0][0] if pending else math.inf
+        queue.extend(arrived)
+        if wake:
+            wake_order = self.wake_order
+            for report in arrived:
+                wake_first(wake_order[report[SOURCE]])
         if len(queue) > self.backlog_peak:
             self.backlog_peak = len(queue)
 
@@ -294,13 +307,32 @@ class HotlineModel:
         self._arrive(gate_class, report, wake=wake_another)
 
     # --- analysts -----------------------------------------------------------------------------
-    def _wake(self, analyst_id: int, token: int | None, _event: simpy.Event) -> None:
-        """Timer callback: wake the analyst if it is still in the idle spell the timer was set for."""
-        if token is not None and self.idle_token.get(analyst_id) != token:
-            return
+    def _wake(self, analyst_id: int, _event: simpy.Event) -> None:
+        """Timer callback at the end of a duty day: wake the analyst if it is idle."""
         waiting_for_work = self.idle_of[analyst_id].pop(analyst_id, None)
         if waiting_for_work is not None:
             waiting_for_work.succeed()
+
+    def _timer(self, a: Analyst, token: int, _event: simpy.Event) -> None:
+        """Timer callback: wake the analyst if it is idle and its idle spell's deadline has come;
+        if the deadline is later (the timer was set in an earlier spell), set it again for that."""
+        if token != a.timer_token:
+            return
+        a.timer_at = math.inf
+        if a.analyst_id not in a.team.idle:
+            return  # working: its next idle spell sets a timer if it needs one
+        now = self.env.now
+        if a.deadline > now:
+            if a.deadline < math.inf:  # (none: the end of the day wakes it)
+                self._set_timer(a, now)
+        else:
+            a.team.idle.pop(a.analyst_id).succeed()
+
+    def _set_timer(self, a: Analyst, now: float) -> None:
+        """A timer at the analyst's idle deadline."""
+        a.timer_token += 1
+        a.timer_at = a.deadline
+        self.env.timeout(a.deadline - now).callbacks.append(partial(self._timer, a, a.timer_token))
 
     def _pass_on(self) -> None:
         """An analyst turns away from the queue: a report that woke it goes to another analyst (of
@@ -337,7 +369,7 @@ class HotlineModel:
                 if not day.continues:
                     a.next_break = start + every
                 if end < horizon:
-                    env.timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id, None))
+                    env.timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id))
                 # a hire ramping up works a share of the day, then trains (other work) to its end
                 a.index, a.start, a.end = index, start, end
                 a.work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
@@ -404,7 +436,8 @@ class HotlineModel:
 
     def _search(self, a: Analyst, now: float):
         """3. A block of searching (cut at the day's end, the next break, the cap or the end of a
-        hire's work); its finds enter the queue as they are found."""
+        hire's work). Its finds are known at its start (the searching hours to each, drawn in turn), and
+        each joins the pending reports at its time, as a source's report does."""
         team = a.team
         remaining = min(team.block_hours, a.end - now, a.next_break - now, team.viewing_cap_hours - a.viewing,
                         a.work_until - now)  # fmt: skip
@@ -412,16 +445,26 @@ class HotlineModel:
         a.viewing += remaining
         a.owed_search -= (1.0 - team.search_share) * remaining
         self._pass_on()
-        timeout = self.env.timeout
+        # the block's finds are known now: each joins the pending reports at its time (`_sync`)
+        finds, recorder, pending, horizon = team.finds, self.recorder, self.pending_finds, self.horizon_hours
         tolerance = TIME_TOLERANCE_HOURS
+        clock = now
         while remaining > tolerance:
-            step = min(remaining, a.to_find)
-            yield timeout(step)
+            step = remaining if remaining < a.to_find else a.to_find
+            clock += step
             remaining -= step
             a.to_find -= step
             if a.to_find <= tolerance:
-                self._found(wake_another=True)
-                a.to_find = team.finds.search_hours_to_next_find()
+                a.to_find = finds.search_hours_to_next_find()
+                if clock < horizon:
+                    gate_class, report = finds.find(clock)
+                    recorder.found(clock, gate_class, report)
+                    if report is not None:
+                        heapq.heappush(pending, (clock, next(self._order), report))
+        if pending and pending[0][0] < self.next_arrival:
+            self.next_arrival = pending[0][0]
+            self._arm()
+        yield self.env.timeout(clock - now)
 
     def _overrun(self, a: Analyst, finish: float) -> float:
         """The hours of a job ending at `finish`, past the end of the day, that fall off the
@@ -482,10 +525,14 @@ class HotlineModel:
         if team.search_when_idle:
             deadline = min(deadline, now + a.to_find, now + team.viewing_cap_hours - a.viewing)
             a.searching_since = now
-        if deadline < a.end - TIME_TOLERANCE_HOURS:  # a timer; a stale one makes a harmless extra wake-up
-            token = self.idle_token[a.analyst_id] + 1
-            self.idle_token[a.analyst_id] = token
-            self.env.timeout(deadline - now).callbacks.append(partial(self._wake, a.analyst_id, token))
+        # a timer, unless one set in an earlier spell fires no later (it then sets itself again):
+        # an analyst woken by work before its deadline leaves no timer behind to undo
+        if deadline < a.end - TIME_TOLERANCE_HOURS:
+            a.deadline = deadline
+            if deadline < a.timer_at:
+                self._set_timer(a, now)
+        else:
+            a.deadline = math.inf
         wake = self.env.event()
         team.idle[a.analyst_id] = wake
         self._arm()

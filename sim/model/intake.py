@@ -17,15 +17,15 @@ arrivals' random numbers untouched).
 
 from __future__ import annotations
 
-import heapq
+import bisect
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
 
 import numpy as np
 
 from sim.model.demand import ArrivalProcess, surge_factor, week_profile
-from sim.model.report import ACTIONABLE, ASSESSMENT, Report
+from sim.model.report import ACTIONABLE, ARRIVAL, ASSESSMENT, Report
 from sim.model.streams import Streams
 from sim.scenario.distributions import draw
 from sim.scenario.intake import Dedup
@@ -277,17 +277,58 @@ class SourceIntake:
             gate = self.extra_attributes.gate(times)
             yield IntakeChunk(self.source_index, times, gate, self.extra_attributes.reports(times, gate))
 
-    def queued_reports(self, count: Callable[[IntakeChunk], None]) -> Iterator[Report]:
-        """Every queued report of the source in time order; `count` sees each chunk as it is made."""
+    def streams(self, count: Callable[[IntakeChunk], None]) -> list[ArrivalStream]:
+        """The source's queued reports as time-ordered streams: its own arrivals, and a surge's
+        extra ones when it has a surge above 1; `count` sees each chunk as it is made."""
 
-        def reports(chunks: Iterator[IntakeChunk]) -> Iterator[Report]:
+        def queued(chunks: Iterator[IntakeChunk]) -> Iterator[list[Report]]:
             for chunk in chunks:
                 count(chunk)
-                yield from chunk.queued
+                yield chunk.queued
 
-        if self.extra is None:
-            return reports(self.chunks())
-        return heapq.merge(reports(self.chunks()), reports(self.extra_chunks()), key=itemgetter(0))
+        streams = [ArrivalStream(queued(self.chunks()))]
+        if self.extra is not None:
+            streams.append(ArrivalStream(queued(self.extra_chunks())))
+        return streams
+
+
+class ArrivalStream:
+    """Queued reports in time order, taken a chunk at a time: `next_time` is the next one's
+    arrival, and `take(now)` hands over those that have arrived by `now`."""
+
+    __slots__ = ("chunks", "reports", "times", "index", "next_time")
+
+    def __init__(self, chunks: Iterator[list[Report]]):
+        self.chunks = chunks
+        self.reports: list[Report] = []
+        self.times: list[float] = []
+        self.index = 0
+        self.next_time = math.inf
+        self._next_chunk()
+
+    def _next_chunk(self) -> None:
+        for reports in self.chunks:
+            if reports:
+                self.reports = reports
+                self.times = [report[ARRIVAL] for report in reports]
+                self.index = 0
+                self.next_time = self.times[0]
+                return
+        self.reports, self.times, self.index, self.next_time = [], [], 0, math.inf
+
+    def take(self, now: float) -> list[Report]:
+        """The reports that have arrived by `now` and were not taken yet, in arrival order."""
+        start = self.index
+        end = bisect.bisect_right(self.times, now, start)
+        if end < len(self.times):
+            self.index = end
+            self.next_time = self.times[end]
+            return self.reports[start:end]
+        taken = self.reports[start:]
+        self._next_chunk()
+        if self.next_time <= now:
+            taken += self.take(now)
+        return taken
 
 
 class FindSupply:

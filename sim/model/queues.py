@@ -32,6 +32,11 @@ class PriorityQueue:
         self.lanes[self.lane_of_source[report[SOURCE]]].append(report)
         self.length += 1
 
+    def extend(self, reports: list[Report]) -> None:
+        """Put reports at the back of their classes, in order."""
+        for report in reports:
+            self.append(report)
+
     def popleft(self) -> Report:
         """Take the first report of the most urgent non-empty class."""
         for lane in self.lanes:
@@ -71,6 +76,11 @@ class SkillQueue:
         self.lanes[source].append((self.priority_of_source[source], self.joined, report))
         self.joined += 1
         self.length += 1
+
+    def extend(self, reports: list[Report]) -> None:
+        """Put reports at the back of their sources' lanes, in order."""
+        for report in reports:
+            self.append(report)
 
     def view(self, sources: list[int]) -> TeamView:
         """The queue as a team skilled for `sources` (indices) sees it."""
