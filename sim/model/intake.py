@@ -320,14 +320,20 @@ class ArrivalStream:
         """The reports that have arrived by `now` and were not taken yet, in arrival order."""
         start = self.index
         end = bisect.bisect_right(self.times, now, start)
-        if end < len(self.times):
+        if end < len(self.times):  # the common case: within the chunk
             self.index = end
             self.next_time = self.times[end]
             return self.reports[start:end]
         taken = self.reports[start:]
         self._next_chunk()
-        if self.next_time <= now:
-            taken += self.take(now)
+        while self.next_time <= now:  # and maybe whole chunks more
+            end = bisect.bisect_right(self.times, now)
+            taken += self.reports[:end]
+            if end < len(self.times):
+                self.index = end
+                self.next_time = self.times[end]
+            else:
+                self._next_chunk()
         return taken
 
 

@@ -5,6 +5,7 @@ day's bookkeeping, the warm-up snapshot, finds and re-uploads joining, the horiz
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 import numpy as np
@@ -13,6 +14,7 @@ import simpy
 
 from sim.metrics import ReplicationResult
 from sim.model.hotline import HotlineModel
+from sim.model.intake import ArrivalStream
 from sim.model.replication import run_replication
 from sim.model.streams import Streams
 from sim.scenario.schema import Scenario, load_scenario
@@ -82,3 +84,22 @@ def test_lazy_arrivals_give_the_results_of_an_event_per_arrival(case: str) -> No
     scenario = load_scenario(REPO / "scenarios" / file).with_values(overrides)
     for replication in (0, 1):
         assert_same(run_replication(scenario, 7, replication), eager_replication(scenario, 7, replication))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_stream_hands_over_every_report_once_in_order_and_none_early(seed: int) -> None:
+    """Chunks of any size (empty ones too), read at any times, even many chunks at once."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.choice([0, 1, 3, 50], size=60)
+    times = np.cumsum(rng.exponential(1.0, size=int(sizes.sum()))).tolist()
+    chunks, start = [], 0
+    for size in sizes:
+        chunks.append([(t, int(size)) for t in times[start : start + size]])
+        start += size
+    stream = ArrivalStream(iter(chunks))
+    taken, now = [], 0.0
+    while stream.next_time < math.inf:
+        now += float(rng.choice([0.01, 1.0, 30.0, 500.0]))
+        taken += stream.take(now)
+        assert taken[-1][0] <= now < stream.next_time if taken else now < stream.next_time
+    assert taken == [report for chunk in chunks for report in chunk]
