@@ -414,7 +414,7 @@ def case_j(work: Path) -> dict:
     shutil.copytree(REPO / "scenarios", root / "scenarios")
     argv = [*hotline_sim_argv(), "reproduce", "--root", str(root), "--jobs", "2"]
     wall, rss = measure(argv, work)
-    jobs = sum(1 for path in (root / "results").iterdir() if path.is_dir())
+    jobs = sum(1 for _ in (root / "results").rglob("manifest.json"))  # one per job, nested ones too
     return {"wall": wall, "rss_mib": rss, "jobs": jobs}
 
 
