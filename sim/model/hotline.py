@@ -300,11 +300,12 @@ class HotlineModel:
             return recheck_priority < priority
         return team.rechecks[0][0] <= arrival
 
-    def _found(self, wake_another: bool) -> None:
-        """A proactive search finds a report now: count it, and queue it unless merged."""
-        gate_class, report = self.finds.find(self.env.now)
-        self.recorder.found(self.env.now, gate_class, report)
-        self._arrive(gate_class, report, wake=wake_another)
+    def _found(self, at: float) -> tuple[int, Report | None]:
+        """A proactive search finds a report at `at`: draw it and count it; its gate class, and
+        the report unless merged at intake."""
+        gate_class, report = self.finds.find(at)
+        self.recorder.found(at, gate_class, report)
+        return gate_class, report
 
     # --- analysts -----------------------------------------------------------------------------
     def _wake(self, analyst_id: int, _event: simpy.Event) -> None:
@@ -446,7 +447,7 @@ class HotlineModel:
         a.owed_search -= (1.0 - team.search_share) * remaining
         self._pass_on()
         # the block's finds are known now: each joins the pending reports at its time (`_sync`)
-        finds, recorder, pending, horizon = team.finds, self.recorder, self.pending_finds, self.horizon_hours
+        finds, pending, horizon = team.finds, self.pending_finds, self.horizon_hours
         tolerance = TIME_TOLERANCE_HOURS
         clock = now
         while remaining > tolerance:
@@ -457,8 +458,7 @@ class HotlineModel:
             if a.to_find <= tolerance:
                 a.to_find = finds.search_hours_to_next_find()
                 if clock < horizon:
-                    gate_class, report = finds.find(clock)
-                    recorder.found(clock, gate_class, report)
+                    _, report = self._found(clock)
                     if report is not None:
                         heapq.heappush(pending, (clock, next(self._order), report))
         if pending and pending[0][0] < self.next_arrival:
@@ -551,7 +551,7 @@ class HotlineModel:
             a.viewing += waited
             a.to_find -= waited
             if a.to_find <= TIME_TOLERANCE_HOURS:
-                self._found(wake_another=False)
+                self._arrive(*self._found(now), wake=False)
                 a.to_find = team.finds.search_hours_to_next_find()
 
     # --- watchers -----------------------------------------------------------------------------
