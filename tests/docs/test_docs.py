@@ -16,6 +16,9 @@ root and nothing is written into the repository. Fenced blocks:
   defined in one block are seen by the later blocks of the same file.
 - anything else (```sh for installation, ```text, ```toml): shown, not run. A `$ hotline-sim` line
   outside a ```console block is an error, so a mistyped marker cannot silently turn examples off.
+A stretch of a document between the lines `<!-- examples: own folder -->` and `<!-- examples: end -->`
+(outside any fenced block) reads nothing the rest writes: it runs as a test of its own, in its own
+folder, so a long document's examples run on two workers at once.
 """
 
 from __future__ import annotations
@@ -142,6 +145,39 @@ def examples(path: Path) -> list[tuple[Block, list[Command] | None]]:
     return found
 
 
+OWN_FOLDER = "<!-- examples: own folder -->"
+OWN_FOLDER_END = "<!-- examples: end -->"
+
+
+def parts(path: Path) -> list[list[tuple[Block, list[Command] | None]]]:
+    """The examples of `path` in the parts that run apart: first those outside any own-folder
+    stretch, then each stretch's (a part may be empty)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fenced = {
+        n for b in fenced_blocks(path) for n in range(b.first_line - 1, b.first_line + len(b.lines) + 1)
+    }
+    stretches: list[tuple[int, int]] = []
+    start = None
+    for number, line in enumerate(lines, start=1):
+        if number in fenced or line.strip() not in (OWN_FOLDER, OWN_FOLDER_END):
+            continue
+        if (line.strip() == OWN_FOLDER) != (start is None):
+            raise ValueError(
+                f"{path.name}:{number}: `{line.strip()}` out of turn (own-folder stretches do not nest)"
+            )
+        if start is None:
+            start = number
+        else:
+            stretches.append((start, number))
+            start = None
+    if start is not None:
+        raise ValueError(f"{path.name}:{start}: `{OWN_FOLDER}` never ended by `{OWN_FOLDER_END}`")
+    found = examples(path)
+    inside = [[e for e in found if begin < e[0].first_line < end] for begin, end in stretches]
+    rest = [e for e in found if not any(begin < e[0].first_line < end for begin, end in stretches)]
+    return [rest, *inside]
+
+
 def _normalised(text: str) -> str:
     return "".join(line.rstrip() + "\n" for line in text.splitlines())
 
@@ -165,13 +201,14 @@ def run_command(path: Path, command: Command) -> str | None:
     return f"{path.name}:{command.line}: $ {command.text}\n" + "\n".join(problems)
 
 
-def run_document(path: Path) -> list[str]:
-    """Run every example of `path` in document order; the failures, described."""
+def run_document(path: Path, part: int | None = None) -> list[str]:
+    """Run every example of `path` (or of one of its `parts`) in document order; the failures,
+    described."""
     failures: list[str] = []
     globs: dict[str, object] = {"__name__": f"docs.{path.stem}"}
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=DOCTEST_FLAGS)
-    for block, commands in examples(path):
+    for block, commands in examples(path) if part is None else parts(path)[part]:
         if commands is None:
             test = parser.get_doctest(
                 "\n".join(block.lines) + "\n", globs, f"{path.name}:{block.first_line}", str(path),
@@ -200,9 +237,19 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("path", _documents_with_examples(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_documented_examples_run_as_shown(path: Path, workdir: Path) -> None:
-    failures = run_document(path)
+def _document_parts() -> list[tuple[Path, int]]:
+    return [
+        (path, index) for path in _documents_with_examples() for index, part in enumerate(parts(path)) if part
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "part"),
+    _document_parts(),
+    ids=lambda v: str(v.relative_to(ROOT)) if isinstance(v, Path) else f"part{v}",
+)
+def test_documented_examples_run_as_shown(path: Path, part: int, workdir: Path) -> None:
+    failures = run_document(path, part)
     assert not failures, "\n\n".join(failures)
 
 
@@ -234,6 +281,29 @@ def test_a_wrong_line_or_exit_code_is_caught(tmp_path: Path) -> None:
     assert len(failures) == 2
     assert "page.md:4:" in failures[0] and "0.0.0-not-this" in failures[0]
     assert "page.md:6:" in failures[1] and "exit code 2, the document shows 0" in failures[1]
+
+
+def test_an_own_folder_stretch_runs_apart_and_loses_no_example(tmp_path: Path) -> None:
+    """The checker itself: a stretch between the markers is a part of its own (a marker shown inside
+    a fenced block is text), every example is in exactly one part, and an unended stretch is refused."""
+    page = tmp_path / "page.md"
+    version = "```console\n$ hotline-sim --version\nhotline-sim, version ...\n```\n"
+    shown = f"```text\n{OWN_FOLDER}\n```\n"
+    page.write_text(
+        f"{version}{OWN_FOLDER}\n{version}{shown}{version}{OWN_FOLDER_END}\n{version}", encoding="utf-8"
+    )
+    split = parts(page)
+    assert [len(part) for part in split] == [2, 2]
+    assert sorted(block.first_line for part in split for block, _ in part) == sorted(
+        block.first_line for block, _ in examples(page)
+    )
+    assert [block.first_line for block, _ in split[1]] == [7, 14]
+    assert run_document(page, 1) == [] and run_document(page, 0) == []
+    page.write_text(f"{version}{OWN_FOLDER}\n{version}", encoding="utf-8")
+    with pytest.raises(ValueError, match="page.md:5: .* never ended"):
+        parts(page)
+    for path in DOCUMENTS:  # every document's examples, each in one part
+        assert sum(len(part) for part in parts(path)) == len(examples(path))
 
 
 def test_a_command_outside_a_console_block_is_refused(tmp_path: Path) -> None:
