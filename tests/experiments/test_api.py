@@ -11,7 +11,7 @@ import pytest
 
 import sim
 from sim.scenario.section import ScenarioError
-from tests.conftest import hotline_sim, mmc_dict, with_changes
+from tests.conftest import hotline_sim_here, mmc_dict, with_changes
 from tests.scenario_edits import write_scenario
 
 TABLES = (
@@ -29,8 +29,8 @@ def small() -> dict:
 
 def test_run_then_write_gives_the_command_lines_tables(tmp_path: Path) -> None:
     path = write_scenario(tmp_path / "api-check.toml", small())
-    cli = hotline_sim("run", path, "-n", "3", "--seed", "5", "--no-plots", "-q", "--out", tmp_path / "cli",
-                      cwd=tmp_path)  # fmt: skip
+    cli = hotline_sim_here("run", path, "-n", "3", "--seed", "5", "--no-plots", "-q", "--out",
+                           tmp_path / "cli", cwd=tmp_path)  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     results = sim.run(path, replications=3, seed=5)
     sim.write(results, tmp_path / "api", plots=False)
@@ -102,7 +102,7 @@ def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Pat
     common = ("-n", "3", "--seed", "5", "--no-plots", "-q")
     vary = ("--vary", "analysts.count=3,4", "--vary", "intake.volume_multiplier=1,1.2")
     vary = (*vary, "--metric", "wait_hours_mean")
-    cli = hotline_sim("sweep", path, *vary, *common, "--out", tmp_path / "cli-sweep", cwd=tmp_path)
+    cli = hotline_sim_here("sweep", path, *vary, *common, "--out", tmp_path / "cli-sweep", cwd=tmp_path)
     assert cli.returncode == 0, cli.stderr
     done = sim.sweep(path, {"analysts.count": [3, 4], "intake.volume_multiplier": [1, 1.2]},
                      metrics=["wait_hours_mean"], replications=3, seed=5)  # fmt: skip
@@ -114,8 +114,8 @@ def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Pat
     assert waits[0] > waits[2], "a fourth analyst shortens the wait at the same volume"
     assert done.differences[0]["wait_hours_mean"].mean == 0.0, "the baseline arm against itself"
 
-    cli = hotline_sim("staff", path, "--target", "wait_hours_mean<=0.2", "--max", "8", *common,
-                      "--out", tmp_path / "cli-staff", cwd=tmp_path)  # fmt: skip
+    cli = hotline_sim_here("staff", path, "--target", "wait_hours_mean<=0.2", "--max", "8", *common,
+                           "--out", tmp_path / "cli-staff", cwd=tmp_path)  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     staffing = sim.staff(path, "wait_hours_mean<=0.2", high=8, replications=3, seed=5)
     assert cli.stdout.strip().endswith(f"answer: {staffing.answer} analysts")
@@ -127,7 +127,7 @@ def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Pat
     assert below and not below[0].meets_target and below[0].summaries["wait_hours_mean"].ci95_high > 0.2
 
     keys = ("--keys", "analysts.count,assessment.time_minutes", "--metric", "wait_hours_mean")
-    cli = hotline_sim("sensitivity", path, *keys, *common, "--out", tmp_path / "cli-sens", cwd=tmp_path)
+    cli = hotline_sim_here("sensitivity", path, *keys, *common, "--out", tmp_path / "cli-sens", cwd=tmp_path)
     assert cli.returncode == 0, cli.stderr
     keys_moved = ["analysts.count", "assessment.time_minutes"]
     moved = sim.sensitivity_analysis(path, keys_moved, metrics=["wait_hours_mean"], replications=3, seed=5)

@@ -9,7 +9,7 @@ import pytest
 import tomli_w
 
 from sim.experiments.sensitivity import assumption_keys, moved
-from tests.conftest import hotline_sim, mmc_dict
+from tests.conftest import hotline_sim_here, mmc_dict
 
 MARKED = """\
 [scenario]
@@ -88,7 +88,7 @@ def test_sensitivity_runs_paired_moves_and_ranks_them(tmp_path: Path) -> None:
     scenario = tmp_path / "mmc.toml"
     scenario.write_text(tomli_w.dumps(mmc_dict(4, 0.6, 6, 0.5, 5, 2)), encoding="utf-8")
     out = tmp_path / "sens"
-    result = hotline_sim(
+    result = hotline_sim_here(
         "sensitivity", scenario, "--keys", "assessment.time_minutes,analysts.count,takedown.hosts[0].share",
         "--metric", "wait_hours_mean", "--out", out, "--jobs", "2", cwd=tmp_path,
     )  # fmt: skip
@@ -102,7 +102,7 @@ def test_sensitivity_runs_paired_moves_and_ranks_them(tmp_path: Path) -> None:
     assert "share" in rows[("takedown.hosts[0].share", "up")]["problem"]
     assert rows[("takedown.hosts[0].share", "up")]["replications"] == "0"
     check = tmp_path / "check"
-    direct = hotline_sim(
+    direct = hotline_sim_here(
         "run",
         scenario,
         "--set",
@@ -124,7 +124,7 @@ def test_default_keys_come_from_the_file(tmp_path: Path) -> None:
     path = tmp_path / "marked.toml"
     path.write_text(MARKED, encoding="utf-8")
     out = tmp_path / "o"
-    result = hotline_sim(
+    result = hotline_sim_here(
         "sensitivity", path, "--out", out, "--no-plots", "--metric", "wait_hours_mean", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
@@ -154,7 +154,7 @@ def test_default_keys_come_from_the_file(tmp_path: Path) -> None:
 def test_bad_sensitivity_input_exits_2(tmp_path: Path, arguments: list[str], message: str) -> None:
     scenario = tmp_path / "mmc.toml"
     scenario.write_text(tomli_w.dumps(mmc_dict(4, 0.8, 1, 0, 2, 2)), encoding="utf-8")
-    result = hotline_sim("sensitivity", scenario, *arguments, "--out", tmp_path / "never", cwd=tmp_path)
+    result = hotline_sim_here("sensitivity", scenario, *arguments, "--out", tmp_path / "never", cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "never").exists()

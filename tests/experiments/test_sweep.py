@@ -14,7 +14,7 @@ from sim.experiments.arms import build_arms, paired_differences, parse_vary
 from sim.experiments.execution import run_batch
 from sim.scenario.schema import scenario_from_dict
 from sim.stats.intervals import summarise, t_quantile_975
-from tests.conftest import hotline_sim, mmc_dict
+from tests.conftest import hotline_sim_here, mmc_dict
 
 REPLICATIONS = 3
 
@@ -36,7 +36,7 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def swept(scenario_file: Path) -> Path:
     out = scenario_file.parent / "out"
-    result = hotline_sim(
+    result = hotline_sim_here(
         "sweep", scenario_file, "--vary", "analysts.count=13,15",
         "--vary", "intake.volume_multiplier=1,0.8,1.1",
         "--metric", "wait_hours_mean", "--out", out, "--jobs", "2", cwd=scenario_file.parent,
@@ -61,7 +61,7 @@ def test_arms_are_the_full_factorial(swept: Path) -> None:
 
 def test_base_arm_reproduces_run_exactly(scenario_file: Path, swept: Path) -> None:
     run_out = scenario_file.parent / "run"
-    result = hotline_sim("run", scenario_file, "--out", run_out, "--no-plots", cwd=scenario_file.parent)
+    result = hotline_sim_here("run", scenario_file, "--out", run_out, "--no-plots", cwd=scenario_file.parent)
     assert result.returncode == 0, result.stderr
     summary = (run_out / "summary.csv").read_text(encoding="utf-8").splitlines()[1:]
     base_rows = [
@@ -120,7 +120,7 @@ def test_paired_interval_is_narrower_than_unpaired() -> None:
 
 def test_keys_inside_lists_can_be_varied(scenario_file: Path) -> None:
     out = scenario_file.parent / "hosts"
-    result = hotline_sim(
+    result = hotline_sim_here(
         "sweep", scenario_file, "--vary", "takedown.hosts[0].removal_hours.mean=5,20", "--no-plots",
         "--out", out, "--baseline", "takedown.hosts[0].removal_hours.mean=20", cwd=scenario_file.parent,
     )  # fmt: skip
@@ -154,7 +154,7 @@ def test_bad_sweep_input_exits_2_before_simulating(
     scenario_file: Path, tmp_path: Path, arguments: list[str], message: str
 ) -> None:
     out = tmp_path / "never"
-    result = hotline_sim("sweep", scenario_file, *arguments, "--out", out, cwd=tmp_path)
+    result = hotline_sim_here("sweep", scenario_file, *arguments, "--out", out, cwd=tmp_path)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert not out.exists()

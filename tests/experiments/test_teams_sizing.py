@@ -37,9 +37,10 @@ def test_estimates_per_team_pooled_or_none():
 
 def test_staff_sizes_one_team_and_leaves_the_other():
     """Team two's size for source b's mean wait: 3 analysts at speed 2 give Erlang C 0.045 h, 2 are
-    overloaded (rho 1.2), so the answer to <= 0.06 h is 3; team one is not touched."""
+    overloaded (rho 1.2), so the answer to <= 0.06 h is 3; team one is not touched. 8 measured days
+    (3 replications) put the CI at 3 within the target (to about 0.05 h)."""
     done = staff(
-        scenario_from_dict(disjoint(horizon_days=30, reps=3)),
+        scenario_from_dict(disjoint(horizon_days=10, reps=3)),
         "wait_hours_mean_source_b<=0.06",
         low=1,
         high=6,
@@ -65,19 +66,20 @@ def test_staff_on_a_teams_file_asks_for_the_team():
 
 def test_plan_hires_into_the_named_team(tmp_path: Path):
     """Source b grows 60 % a year; team two (1 analyst, 24/7, at load 1.25 from the start) must keep
-    95 % of b's reports within half an hour over the first quarter of 2025 and April: the plan
-    hires into team two, and says so."""
+    95 % of b's reports within half an hour over the last two weeks of 2025-Q1 and the first two of
+    2025-Q2 (after a day of warm-up, whose backlog the end-to-end check sees): the plan hires into
+    team two, and says so."""
     data = two_sources(
         10.0,
         15.0,
-        7 + 83 + 30,
+        1 + 14 + 14,
         3,
         5,
         one={"count": 2, "skills": ["a"]},
         two={"count": 1, "skills": ["b"], "cost_per_year": 40000.0},
     )
-    data["scenario"]["warmup_days"] = 7
-    data["scenario"]["start_date"] = "2025-01-01"
+    data["scenario"]["warmup_days"] = 1
+    data["scenario"]["start_date"] = "2025-03-17"
     data["intake"]["growth_per_year"] = 0.6
     data["sla"] = {"assessment_hours": 0.5}
     path = write_scenario(tmp_path / "grow.toml", data)

@@ -4,15 +4,15 @@ import numpy as np
 import pytest
 
 from sim.stats.intervals import summarise
-from tests.conftest import simulate, with_changes
+from tests.conftest import mmc_dict, simulate, with_changes
 
 LONG = {"dist": "gamma", "mean": 960.0, "cv": 0.4}  # 40 days: many notices of a 90-day window
 SHORT = {"dist": "exponential", "mean": 2.0}
 
 
-def hosts_case(mmc):
+def hosts_case():
     return with_changes(
-        mmc(13, 0.5, 92, 2, 4, 21),
+        mmc_dict(13, 0.5, 92, 2, 4, 21),
         takedown={
             "hosts": [
                 {"country": "Far", "share": 0.25, "route": "law_enforcement", "removal_hours": LONG},
@@ -22,8 +22,14 @@ def hosts_case(mmc):
     )
 
 
-def test_removal_delays_are_not_cut_off_at_the_horizon(mmc):
-    _, results, summary = simulate(hosts_case(mmc))
+@pytest.fixture(scope="module")
+def hosts_run():
+    """The 4 replications of `hosts_case`, run once for both tests (which only read them)."""
+    return simulate(hosts_case())
+
+
+def test_removal_delays_are_not_cut_off_at_the_horizon(hosts_run):
+    _, results, summary = hosts_run
     far = summarise(
         [next(h for h in r.hosts if h["country"] == "Far")["removal_hours_mean"] for r in results]
     )
@@ -37,14 +43,14 @@ def test_removal_delays_are_not_cut_off_at_the_horizon(mmc):
     assert summary["time_to_removal_hours_mean"].mean == pytest.approx(expected, rel=0.03)
 
 
-def test_notices_follow_host_shares_and_country_names_survive_the_csv(mmc, tmp_path):
+def test_notices_follow_host_shares_and_country_names_survive_the_csv(hosts_run):
     import csv
 
     from sim.common.files import csv_text
     from sim.io.run_files import takedown_rows
     from sim.metrics import HOST_COLUMNS
 
-    _, results, summary = simulate(hosts_case(mmc))
+    _, results, _ = hosts_run
     notices = np.array([[h["notices"] for h in r.hosts] for r in results], dtype=float)
     shares = notices.sum(axis=0) / notices.sum()
     assert shares == pytest.approx([0.25, 0.75], abs=0.01)

@@ -30,7 +30,7 @@ import pytest
 
 from sim.scenario.distributions import draw
 from sim.scenario.schema import load_scenario
-from tests.conftest import REPO, hotline_sim, simulate
+from tests.conftest import REPO, hotline_sim_here, simulate
 from tests.scenario_edits import write_scenario
 
 Z = 4.0  # standard errors allowed in a statistical check
@@ -591,7 +591,7 @@ COMPARED_FILES = (
 def run_cli(tmp_path: Path, name: str, data: dict[str, Any], reps: int = 2, seed: int = 8) -> Path:
     path = write_scenario(tmp_path / f"{name}.toml", data)
     out = tmp_path / name
-    result = hotline_sim(
+    result = hotline_sim_here(
         "run", path, "--out", out, "-n", str(reps), "--seed", str(seed), "--no-plots", "-q", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr

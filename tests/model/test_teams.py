@@ -71,9 +71,11 @@ def test_disjoint_teams_each_agree_with_their_own_erlang_c():
 
 @pytest.mark.slow  # a long statistical test: CI runs it (pyproject.toml)
 def test_the_check_would_see_a_team_at_the_wrong_speed():
-    """The tolerance tells speed 2 from speed 1.8 for team two (the same run length as the check
-    above: source b waits about 0.11 h, not Erlang C's 0.045 h, far outside its tolerance)."""
-    _, _, summary = simulate(disjoint(speed=1.8))
+    """The tolerance tells speed 2 from speed 1.8 for team two: source b waits about 0.11 h, not Erlang
+    C's 0.045 h, far outside its tolerance (about 0.014 h) even in a third of the check's run (10
+    measured days, the same 8 replications; a shorter run's CI is wider, so the test is no easier
+    than at the check's length)."""
+    _, _, summary = simulate(disjoint(speed=1.8, horizon_days=12))
     theory = mean_wait(3, RATE_B, 24.0)
     s = summary["wait_hours_mean_source_b"]
     assert abs(s.mean - theory) > s.half_width + RELATIVE_TOLERANCE * theory
@@ -100,13 +102,14 @@ def test_teams_with_the_same_skills_and_speed_are_one_pooled_erlang_c():
 
 @pytest.mark.slow  # a long statistical test: CI runs it (pyproject.toml)
 def test_pooled_teams_are_separate_queues_when_split():
-    """The same 8 analysts split 5/3 by source wait longer than pooled (the check sees routing)."""
+    """The same 8 analysts split 5/3 by source wait longer than pooled (the check sees routing): about 4
+    times as long, so 4 replications of 28 measured days keep the two CIs far apart."""
     lam = 0.88 * 8 * 12.0
-    pooled = two_sources(lam * 0.6, lam * 0.4, 60, 4, 13, big={"count": 5}, small={"count": 3})
+    pooled = two_sources(lam * 0.6, lam * 0.4, 30, 4, 13, big={"count": 5}, small={"count": 3})
     split = two_sources(
         lam * 0.6,
         lam * 0.4,
-        60,
+        30,
         4,
         13,
         big={"count": 5, "skills": ["a"]},

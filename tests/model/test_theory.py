@@ -40,8 +40,11 @@ def test_mmc_waits_agree_with_erlang_c(mmc, case):
 
 
 def test_erlang_c_check_detects_a_wrong_service_time(mmc):
-    """The tolerance is tight enough to tell 5.0 from 5.3-minute assessments at rho ~ 0.9."""
-    data = mmc(13, 0.9, 60, 2, 8, 1)
+    """The tolerance is tight enough to tell 5.0 from 5.3-minute assessments at rho ~ 0.9: the wrong
+    model waits about 2.8 times Erlang C's mean wait, with a tolerance of about a quarter of it, in a
+    quarter of the check's run (13 measured days, the same 8 replications; a shorter run's CI is
+    wider, so the test is no easier than at the check's length)."""
+    data = mmc(13, 0.9, 15, 2, 8, 1)
     data["assessment"]["time_minutes"]["mean"] = 5.3
     _, _, summary = simulate(data)
     theory = mean_wait(13, 0.9 * 13 * SERVICE_RATE_PER_HOUR, SERVICE_RATE_PER_HOUR)

@@ -11,7 +11,7 @@ import tomli_w
 
 from sim.metrics import PRECISION_METRICS
 from sim.stats.precision import batch_sizes, relative_half_width, replicate
-from tests.conftest import hotline_sim, mmc_dict
+from tests.conftest import hotline_sim_here, mmc_dict
 
 
 def test_batches_depend_only_on_the_start_and_maximum() -> None:
@@ -63,7 +63,7 @@ def test_run_with_precision_equals_a_run_of_that_many_and_stopped_at_the_first_b
     scenario = tmp_path / "mmc.toml"
     scenario.write_text(tomli_w.dumps(mmc_dict(13, 0.9, 3, 0.5, 3, 8)), encoding="utf-8")
     precision = 0.15
-    controlled = hotline_sim(
+    controlled = hotline_sim_here(
         "run", scenario, "-n", "3", "--precision", str(precision), "--out", tmp_path / "p", "--no-plots",
         "--jobs", "2", cwd=tmp_path,
     )  # fmt: skip
@@ -72,7 +72,7 @@ def test_run_with_precision_equals_a_run_of_that_many_and_stopped_at_the_first_b
     needed = len(rows)
     assert f"replications: {needed} (needed for" in controlled.stdout
     assert 3 < needed < 100  # 3 replications of 3 days are not precise to 15 % on the mean wait
-    fixed = hotline_sim(
+    fixed = hotline_sim_here(
         "run", scenario, "-n", str(needed), "--out", tmp_path / "n", "--no-plots", cwd=tmp_path
     )
     assert fixed.returncode == 0, fixed.stderr
@@ -93,6 +93,8 @@ def test_run_with_precision_equals_a_run_of_that_many_and_stopped_at_the_first_b
 def test_max_replications_needs_precision(tmp_path: Path) -> None:
     scenario = tmp_path / "mmc.toml"
     scenario.write_text(tomli_w.dumps(mmc_dict(13, 0.9, 1, 0, 2, 8)), encoding="utf-8")
-    result = hotline_sim("run", scenario, "--max-replications", "9", "--out", tmp_path / "o", cwd=tmp_path)
+    result = hotline_sim_here(
+        "run", scenario, "--max-replications", "9", "--out", tmp_path / "o", cwd=tmp_path
+    )
     assert result.returncode == 2
     assert "--max-replications needs --precision" in result.stderr
