@@ -1,8 +1,11 @@
 """The `hotline-sim` command end to end: result files, their formats, reproducibility, overrides.
 
-Every run is a real subprocess on a small scenario (14 days, 2 of them warm-up, 3 replications,
-a weekday shift, two sources, two hosts, some dedup), so every result file has content and the
-whole module stays fast. Runs shared by several tests are made once per module.
+Every run is on a small scenario (14 days, 2 of them warm-up, 3 replications, a weekday shift, two
+sources, two hosts, some dedup), so every result file has content and the whole module stays fast.
+The full run (with plots), `--version` and a reader that closes the pipe run the console script in
+a new process; the other command lines run in this process (`hotline_sim_here`: the same exit code,
+stdout and stderr, without starting Python again), so the same seed giving the same files also holds
+between the two. Runs shared by several tests are made once per module.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import platform
 import re
 import subprocess
 import tomllib
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -22,7 +26,7 @@ import numpy as np
 import pytest
 
 import sim
-from tests.conftest import REPO, cli_command, hotline_sim
+from tests.conftest import REPO, cli_command, hotline_sim, hotline_sim_here
 
 SCENARIO_NAME = "cli-small"
 SEED = 7
@@ -131,8 +135,11 @@ REQUIRED_METRICS = (
 )
 
 
-def run_ok(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    result = hotline_sim(*args, cwd=cwd)
+def run_ok(
+    *args: str | Path, cwd: Path, command: Callable[..., subprocess.CompletedProcess[str]] = hotline_sim_here
+) -> subprocess.CompletedProcess[str]:
+    """Run a command line (in this process, or in a new one with `command=hotline_sim`): exit 0."""
+    result = command(*args, cwd=cwd)
     assert result.returncode == 0, f"exit {result.returncode}\n{result.stderr}"
     return result
 
@@ -170,14 +177,14 @@ def scenario_path(workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def run_a(workdir: Path, scenario_path: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The full run, with plots."""
+    """The full run, with plots: the console script in a new process."""
     out = workdir / "a"
-    return out, run_ok("run", scenario_path, "--out", out, cwd=workdir)
+    return out, run_ok("run", scenario_path, "--out", out, cwd=workdir, command=hotline_sim)
 
 
 @pytest.fixture(scope="module")
 def run_b(workdir: Path, scenario_path: Path) -> Path:
-    """The same scenario and seed again, without plots."""
+    """The same scenario and seed again, without plots, in this process."""
     out = workdir / "b"
     run_ok("run", scenario_path, "--out", out, "--no-plots", cwd=workdir)
     return out
@@ -412,7 +419,9 @@ def test_set_overrides_equal_an_edited_file(workdir: Path, scenario_path: Path, 
 def test_bad_set_exits_2_naming_the_key(
     tmp_path: Path, scenario_path: Path, override: str, message: str
 ) -> None:
-    result = hotline_sim("run", scenario_path, "--out", tmp_path / "out", "--set", override, cwd=tmp_path)
+    result = hotline_sim_here(
+        "run", scenario_path, "--out", tmp_path / "out", "--set", override, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "out" / "summary.csv").exists()
@@ -458,7 +467,7 @@ def test_check_prints_resolved_scenario_with_defaults(tmp_path: Path, scenario_p
 
 
 def test_version(tmp_path: Path) -> None:
-    result = run_ok("--version", cwd=tmp_path)
+    result = run_ok("--version", cwd=tmp_path, command=hotline_sim)
     assert sim.__version__ in result.stdout
     assert metadata.version("hotline-sim") in result.stdout
 

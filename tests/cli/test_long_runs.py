@@ -1,4 +1,7 @@
-"""Long runs: --resume of an interrupted sweep, Ctrl-C (exit 130, no half table), --quiet."""
+"""Long runs: --resume of an interrupted sweep, Ctrl-C (exit 130, no half table), --quiet.
+
+The sweeps run in this process (`hotline_sim_here`); Ctrl-C, pipes and terminals are those of a new
+process of the console script (`hotline_sim`, `cli_command`)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from tests.conftest import cli_command, hotline_sim, mmc_dict
+from tests.conftest import cli_command, hotline_sim, hotline_sim_here, mmc_dict
 
 TABLES = ("sweep.csv", "sweep_differences.csv", "sweep.md")
 
@@ -23,7 +26,8 @@ def scenario(tmp_path: Path) -> Path:
 
 
 def sweep(scenario: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    result = hotline_sim(
+    """The sweep of 4 arms (2 x 2), in this process: exit 0."""
+    result = hotline_sim_here(
         "sweep", scenario, "--vary", "analysts.count=3,4", "--vary", "intake.volume_multiplier=1,1.2",
         "--no-plots", "--out", out, *extra, cwd=scenario.parent,
     )  # fmt: skip
@@ -38,7 +42,7 @@ def test_resumed_sweep_equals_an_uninterrupted_one(scenario: Path, tmp_path: Pat
     straight = tmp_path / "straight"
     sweep(scenario, straight)
     resumed = tmp_path / "resumed"
-    partial = hotline_sim(
+    partial = hotline_sim_here(
         "sweep", scenario, "--vary", "analysts.count=3,4", "--vary", "intake.volume_multiplier=1",
         "--no-plots", "--out", resumed, "--resume", cwd=tmp_path,
     )  # fmt: skip

@@ -3,7 +3,8 @@
 loaded, the key figures in the page, no sideways scrolling on a phone, and a printable PDF.
 
 Skipped only when Chromium itself is absent. Set HOTLINE_SIM_SCREENSHOTS=folder to keep the
-screenshots of the run, sweep, staff and plan reports (docs/report-*.png were made that way).
+screenshots of the run, sweep, staff and plan reports (docs/report-*.png were made that way, when
+the run and the sweep ran 63 days and the plan 119 days, three months).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, hotline_sim
+from tests.conftest import REPO, hotline_sim_here
 
 ROOT = REPO
 CHROMIUM = next(
@@ -37,12 +38,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+# What is checked is how a report renders, not the numbers in it: a week of warm-up and a measured
+# week (11-17 December 2017) of the 2018 scenario, which the commands below run in this process.
+WEEK = ("--set", "scenario.horizon_days=14", "--set", "scenario.warmup_days=7")
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("browser") / "run"
-    done = hotline_sim(
-        "run", ROOT / "scenarios" / "baseline-2018.toml", "--set", "scenario.horizon_days=63", "-n", "3",
-        "-q", "--out", folder, "--report", cwd=folder.parent,
+    done = hotline_sim_here(
+        "run", ROOT / "scenarios" / "baseline-2018.toml", *WEEK, "-n", "3", "-q", "--out", folder, "--report",
+        cwd=folder.parent,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     return folder / "report.html"
@@ -119,11 +125,10 @@ def screenshot(browser, report: Path, kind: str, tmp_path: Path) -> None:
 
 BASELINE = ROOT / "scenarios" / "baseline-2018.toml"
 OTHER_REPORTS = {
-    "sweep": (
+    "sweep": (  # the measured week: a backlog at x2 with 13 analysts, so the arms still differ
         "sweep",
         BASELINE,
-        "--set",
-        "scenario.horizon_days=63",
+        *WEEK,
         "--set",
         "sla.assessment_hours=72",
         "-n",
@@ -139,7 +144,7 @@ OTHER_REPORTS = {
         "--target",
         "sla_assessment_share>=0.95",
     ),
-    "staff": (
+    "staff": (  # 5 measured weeks: the backlog of 13 analysts at x1.5 builds up, the answer is above --min
         "staff",
         BASELINE,
         "--set",
@@ -157,11 +162,11 @@ OTHER_REPORTS = {
         "--max",
         "24",
     ),
-    "plan": (
+    "plan": (  # one month, January 2018, after the file's 28 days of warm-up: 3 hires, already late
         "plan",
         BASELINE,
         "--set",
-        "scenario.horizon_days=119",
+        "scenario.horizon_days=59",
         "--set",
         "sla.assessment_hours=72",
         "-n",
@@ -183,7 +188,7 @@ def test_sweep_staff_and_plan_reports_render_offline_answer_first(browser, kind:
     """A sweep, a staffing and a plan report: offline, every image loaded, the answer first (the
     question with its what-if, then "In short"), and no sideways scrolling on a phone."""
     out = tmp_path / kind
-    done = hotline_sim(*OTHER_REPORTS[kind], "-q", "--out", out, "--report", cwd=tmp_path)
+    done = hotline_sim_here(*OTHER_REPORTS[kind], "-q", "--out", out, "--report", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     report = out / "report.html"
     page, problems, requests = open_page(browser, report, 1280)

@@ -18,7 +18,8 @@ from tests.conftest import REPO, hotline_sim_here
 
 MMC = REPO / "scenarios" / "mmc-check.toml"
 BASELINE = REPO / "scenarios" / "baseline-2018.toml"
-SHORT = ("--set", "scenario.horizon_days=35", "--set", "scenario.warmup_days=7", "-n", "2", "-q")
+# A week of warm-up and a measured week: what is checked is the figures' words and layout.
+SHORT = ("--set", "scenario.horizon_days=14", "--set", "scenario.warmup_days=7", "-n", "2", "-q")
 # The sweeps of the figures' layout: mmc-check's queue at its own load (0.9) with 2 analysts instead
 # of 13 (a sixth of the reports), 12 measured days: teams of 2 to 4 at volume x1 and x1.2 still give
 # cells that meet the target and cells that do not (the heat map's contour runs between them).
@@ -82,7 +83,7 @@ def test_every_figure_of_a_staff_run_with_two_overrides_names_both(tmp_path: Pat
     for figure in ("backlog.png", "wait_distribution.png", "removal_by_route.png"):
         assert "analysts in the team 13 → 11" in png_text(run / figure)["Description"], figure
     plain, short_file = tmp_path / "plain", tmp_path / "short.toml"  # a file run as it is: no what-if
-    short_file.write_text(MMC.read_text(encoding="utf-8").replace("horizon_days = 120", "horizon_days = 21"))
+    short_file.write_text(MMC.read_text(encoding="utf-8").replace("horizon_days = 120", "horizon_days = 12"))
     assert hotline_sim_here("run", short_file, *SHORT[4:], "--out", plain, cwd=tmp_path).returncode == 0
     assert png_text(plain / "backlog.png")["Description"] == "", "no what-if, no subtitle"
 

@@ -17,6 +17,10 @@ from tests.conftest import REPO, hotline_sim_here
 
 SCENARIOS = sorted(p.name for p in (REPO / "scenarios").glob("*.toml") if p.name != "reference.toml")
 SHORT = ("--set", "scenario.horizon_days=42", "--set", "scenario.warmup_days=7")
+# A week of warm-up and a measured week: every key figure and table of a run and a sweep is there,
+# each mean with its interval (as many pairs as over SHORT's five weeks, with volume x2 in the sweep
+# so that in every scenario its paired differences are beyond noise and shown as "the largest").
+WEEK = ("--set", "scenario.horizon_days=14", "--set", "scenario.warmup_days=7")
 NUMBER = r"[-+]?\d[\d,]*(?:\.\d+)?"
 UNIT = r"(?: ?(?:%|h|hours|days|pp|percentage points))?"
 # "mean (95 % CI low to high unit)" in prose, "| mean unit (days) | low to high unit |" in tables
@@ -96,12 +100,14 @@ def run_and_check(tmp_path: Path, *args: str) -> tuple[str, int]:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_run_and_sweep_of_every_bundled_scenario_read_rounded(name: str, tmp_path: Path) -> None:
+    """Over a measured week (WEEK), without figures (--no-plots: the report's text is the same, less
+    its images, which `report_text` leaves out anyway)."""
     scenario = REPO / "scenarios" / name
-    _, pairs = run_and_check(tmp_path / "run", "run", scenario, *SHORT, "-n", "3")
+    _, pairs = run_and_check(tmp_path / "run", "run", scenario, *WEEK, "-n", "3", "--no-plots")
     assert pairs > 20  # the summary table, the console's key figures and the report's
     _, pairs = run_and_check(
-        tmp_path / "sweep", "sweep", scenario, *SHORT, "-n", "3", "--vary", "intake.volume_multiplier=1,1.3",
-        "--metric", "sla_assessment_share", "--metric", "wait_hours_mean",
+        tmp_path / "sweep", "sweep", scenario, *WEEK, "-n", "3", "--vary", "intake.volume_multiplier=1,2",
+        "--metric", "sla_assessment_share", "--metric", "wait_hours_mean", "--no-plots",
     )  # fmt: skip
     assert pairs > 6
 
@@ -138,7 +144,8 @@ def test_staff_reads_rounded_and_says_its_what_if(name: str, tmp_path: Path) -> 
 
 def test_compare_sensitivity_and_plan_read_rounded(tmp_path: Path) -> None:
     """Without figures (--no-plots: the report's text is the same, less its images), mmc-check's
-    queue with 2 analysts (SMALL_MMC), its plan over 2 months (part of January, February)."""
+    queue with 2 analysts (SMALL_MMC) over a measured week, its plan over 2 months (part of January,
+    February)."""
     scenarios = REPO / "scenarios"
     _, pairs = run_and_check(
         tmp_path / "compare", "compare", scenarios / "baseline-2018.toml", scenarios / "lockdown-2020.toml",
@@ -146,7 +153,7 @@ def test_compare_sensitivity_and_plan_read_rounded(tmp_path: Path) -> None:
     )  # fmt: skip
     assert pairs > 10
     _, pairs = run_and_check(
-        tmp_path / "sensitivity", "sensitivity", scenarios / "mmc-check.toml", *SHORT, *SMALL_MMC, "-n", "3",
+        tmp_path / "sensitivity", "sensitivity", scenarios / "mmc-check.toml", *WEEK, *SMALL_MMC, "-n", "3",
         "--keys", "intake.volume_multiplier", "--metric", "wait_hours_mean", "--no-plots",
     )  # fmt: skip
     assert pairs >= 1
