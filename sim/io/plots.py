@@ -275,7 +275,10 @@ def backlog_plot(results: list[ReplicationResult], scenario: Scenario, what_if: 
         label="mean over the replications",
     )
     if len(results) > 1:
-        low, high = np.nanmin(by_weekday, axis=0), np.nanmax(by_weekday, axis=0)
+        # a window shorter than a week leaves some weekdays without a day: no range for those
+        seen = ~np.isnan(by_weekday).all(axis=0)
+        low, high = np.full(7, np.nan), np.full(7, np.nan)
+        low[seen], high[seen] = np.nanmin(by_weekday[:, seen], axis=0), np.nanmax(by_weekday[:, seen], axis=0)
         mean = by_weekday.mean(axis=0)
         week_ax.errorbar(
             x,

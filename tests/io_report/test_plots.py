@@ -6,6 +6,7 @@ and a sweep draws no line between arms."""
 from __future__ import annotations
 
 import io
+import warnings
 from datetime import datetime
 from pathlib import Path
 
@@ -151,3 +152,22 @@ def test_shares_are_in_percent_and_their_intervals_stay_in_range() -> None:
         "3 days",
         "1 week",
     ]
+
+
+def test_a_window_shorter_than_a_week_draws_its_weekdays_without_a_warning(drawn, tmp_path: Path) -> None:
+    """A measured window of 3 days leaves 4 weekdays without a day: the backlog figure's average week
+    shows the 3 it has, each with its range over the replications, and numpy says nothing on the
+    planner's terminal (it warned "All-NaN slice encountered" for the empty weekdays)."""
+    from sim.experiments.execution import run_replications
+    from sim.scenario.schema import load_scenario
+
+    scenario = load_scenario(MMC).with_values({"scenario.horizon_days": 3, "scenario.warmup_days": 0})
+    results = run_replications(scenario, 2, 13, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plots.backlog_plot(results, scenario)
+    week_ax = drawn[-1].axes[1]
+    heights = [bar.get_height() for bar in week_ax.patches]
+    assert len(heights) == 7 and sum(np.isfinite(heights)) == 3
+    ranges = [line for collection in week_ax.collections for line in collection.get_segments() if len(line)]
+    assert len(ranges) == 3  # a range bar for each weekday with days, none for the others
