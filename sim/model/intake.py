@@ -79,6 +79,8 @@ class Gate:
             duplicate, both = self._duplicate, self._both
         else:
             duplicate = self._duplicate_at(now_hours)
+            if u < duplicate:
+                return MERGED  # (the hash-match share is not needed)
             both = duplicate + self._hash_match_at(now_hours)
         if u < duplicate:
             return MERGED
@@ -194,21 +196,25 @@ class OneAtATime:
         self.attributes = attributes
         self._classify = attributes.gate_rule.classify_one
         self._fast_factor = attributes.hash_match_time_factor
-        self._drawn: list[tuple[float, Report]] = []
+        # the chunk's uniforms and reports not taken yet, the next one last (taken with `pop`)
+        self._u: list[float] = []
+        self._reports: list[Report] = []
 
     def take(self, now: float) -> tuple[int, Report | None]:
         """The next report, arriving at `now`: its gate class, and the report unless merged."""
-        if not self._drawn:
+        if not self._reports:
             attributes = self.attributes
-            u = attributes.rng_dedup.random(CHUNK_SIZE).tolist()
-            reports = attributes.reports(np.zeros(CHUNK_SIZE), np.full(CHUNK_SIZE, NEW, dtype=np.int8))
-            self._drawn = list(zip(u, reports, strict=True))[::-1]
-        u, report = self._drawn.pop()
-        gate_class = self._classify(u, now)
+            self._u = attributes.rng_dedup.random(CHUNK_SIZE).tolist()
+            self._reports = attributes.reports(np.zeros(CHUNK_SIZE), np.full(CHUNK_SIZE, NEW, dtype=np.int8))
+            self._u.reverse()
+            self._reports.reverse()
+        report = self._reports.pop()
+        gate_class = self._classify(self._u.pop(), now)
         if gate_class == MERGED:
             return gate_class, None
-        service = report[ASSESSMENT] * self._fast_factor if gate_class == FAST_TRACKED else report[ASSESSMENT]
-        return gate_class, (now, service, *report[ACTIONABLE:])
+        if gate_class == FAST_TRACKED:
+            return gate_class, (now, report[ASSESSMENT] * self._fast_factor, *report[ACTIONABLE:])
+        return gate_class, (now, *report[ASSESSMENT:])
 
 
 def surge_windows(scenario: Scenario, source_name: str) -> list[tuple[float, float, float]]:
@@ -337,7 +343,7 @@ class ArrivalStream:
         return taken
 
 
-class FindSupply:
+class FindSupply(OneAtATime):
     """Proactive searching: search hours between finds, and each find's gate class and report.
 
     Finds are a Poisson process in searching time (`finds_per_search_hour`), whoever searches.
@@ -352,7 +358,7 @@ class FindSupply:
         self.search_share = source.search_share
         self.search_when_idle = bool(source.search_when_idle)
         self.block_hours = source.search_block_minutes / MINUTES_PER_HOUR
-        self.supply = OneAtATime(ReportAttributes(scenario, source_name, source_index, streams))
+        super().__init__(ReportAttributes(scenario, source_name, source_index, streams))
         self.rng_gaps = streams.generator(f"search_finds/{source_name}")
         self._gaps: list[float] = []
 
@@ -365,9 +371,9 @@ class FindSupply:
             self._gaps = gaps.tolist()[::-1]
         return self._gaps.pop()
 
-    def find(self, now: float) -> tuple[int, Report | None]:
-        """The next find at time `now`: its gate class, and its report unless merged at intake."""
-        return self.supply.take(now)
+    # the next find at time `now`: its gate class, and its report unless merged at intake (the
+    # report taken directly, without a call in between: a year has hundreds of thousands of finds)
+    find = OneAtATime.take
 
 
 def initial_backlog(scenario: Scenario, streams: Streams) -> list[Report]:

@@ -42,6 +42,8 @@ class Recorder:
         self.warmup = scenario.warmup_hours
         self.sla_hours = scenario.sla.assessment_hours
         self.sla_cut = horizon_hours - self.sla_hours
+        # the longest time to assessment that meets the service level
+        self.sla_met_hours = self.sla_hours + TIME_TOLERANCE_HOURS
         self.days = max(1, math.ceil(horizon_hours / HOURS_PER_DAY - TIME_TOLERANCE_HOURS))
         self.rostered_hours = sum(plan.rostered_hours for plan in plans)
         self.rostered_days = sum(plan.rostered_days for plan in plans)
@@ -71,6 +73,7 @@ class Recorder:
         self.host_rechecks = [0] * host_count
         self.host_escalations = [0] * host_count
         self.host_within = np.zeros((host_count, len(WITHIN_HOURS)), dtype=np.int64)
+        self.within_limits_hours = np.array(list(WITHIN_HOURS.values()))
         self.fast_tracked_per_day = np.zeros(self.days, dtype=np.int64)
         self.merged_per_day = np.zeros(self.days, dtype=np.int64)
         self.found_count = 0
@@ -81,17 +84,17 @@ class Recorder:
         # by arrival day, warm-up included: reports due for the SLA share, and those that met it
         self.sla_due_per_day = np.zeros(self.days, dtype=np.int64)
         self.sla_met_per_day = np.zeros(self.days, dtype=np.int64)
-        self._sla_met_arrivals: list[float] = []
         # arrival times of reports counted one at a time (finds, re-uploads), by what they count in
+        # (the finds' arrivals are their times in `_found_at`)
         self._single_arrivals: list[float] = []
         self._single_fast_tracked: list[float] = []
         self._single_merged: list[float] = []
-        self._single_sla_due: list[float] = []
         self.waits = LogHistogram()
         self.time_to_assessment = LogHistogram()
         self.time_to_removal = LogHistogram()
         self.host_delays = [LogHistogram() for _ in range(host_count)]
         self.host_notices = [0] * host_count
+        self.notices_without_host = 0  # (a scenario without hosts)
         self.host_removed = [0] * host_count
         self.queue_area = 0.0
         self.assessing_hours = 0.0
@@ -121,13 +124,15 @@ class Recorder:
         )
         self.reupload_source = names.index(scenario.reupload_source)
         self.source_waits = [LogHistogram() for _ in names]
-        self._source_waits: list[list[float]] = [[] for _ in names]
+        # each source's waits (none with one source: its waits are all of `_waits`)
+        self._source_waits: list[list[float]] = [[] for _ in names] if len(names) > 1 else []
         self.source_assessed = [0] * len(names)
         self.source_sla_due = [0] * len(names)
         self.source_sla_met = [0] * len(names)
         # per day, for a plan's periods (`sim.stats.periods.period_metric`): each source's reports
         # due for the service level and those that met it (by arrival day), the finds, and the
-        # waits of the assessments started that day in the window (their sum and number)
+        # waits of the assessments started that day in the window (their sum and number); the
+        # sources counted in the overall service level make its per-day counts too (`flush`)
         self.source_sla_due_per_day = np.zeros((len(names), self.days), dtype=np.int64)
         self.source_sla_met_per_day = np.zeros((len(names), self.days), dtype=np.int64)
         self.found_per_day = np.zeros(self.days, dtype=np.int64)
@@ -171,41 +176,44 @@ class Recorder:
 
     def found(self, now: float, gate_class: int, _report: Report | None) -> None:
         """Count one report found by proactive searching at `now` (the report: None if merged)."""
-        self._found_at.append(now)
+        self._found_at.append(now)  # the day's finds and arrivals (`flush`)
         if self.arrival(now, gate_class, self.find_source):
             self.found_count += 1
 
     def reupload_reported(self, now: float, gate_class: int, _report: Report | None) -> None:
         """Count one re-upload arriving as a report at `now` (the report: None if merged)."""
+        self._single_arrivals.append(now)  # the day's arrivals (`flush`)
         if self.arrival(now, gate_class, self.reupload_source):
             self.counts["reuploads_reported"] += 1
 
     def arrival(self, now: float, gate_class: int, source: int) -> bool:
-        """Count one report of `source` arriving at `now` with `gate_class`; whether it is in the
-        window."""
-        self._single_arrivals.append(now)  # per-day counts: folded in once a day (`flush`)
+        """Count one report of `source` arriving at `now` with `gate_class` (the caller keeps its
+        time for the day's arrivals); whether it is in the window."""
+        # per-day counts: the times are folded in once a day (`flush`)
+        if gate_class == MERGED:
+            self._single_merged.append(now)
+            if now < self.warmup:
+                return False
+            c = self.counts
+            c["received"] += 1
+            c["merged"] += 1
+            return True
         if gate_class == FAST_TRACKED:
             self._single_fast_tracked.append(now)
-        elif gate_class == MERGED:
-            self._single_merged.append(now)
-        due = gate_class != MERGED and now < self.sla_cut
-        counts = self.sla_counts[source]
+        due = now < self.sla_cut
         if due:
-            self._source_due_at[source].append(now)
-            if counts:
-                self._single_sla_due.append(now)
+            self._source_due_at[source].append(now)  # and the overall per-day count, if it counts
         if now < self.warmup:
             return False
         c = self.counts
         c["received"] += 1
-        if gate_class == MERGED:
-            c["merged"] += 1
-            return True
-        c["fast_tracked"] += gate_class == FAST_TRACKED
         c["queued"] += 1
+        if gate_class == FAST_TRACKED:
+            c["fast_tracked"] += 1
         if due:
             self.source_sla_due[source] += 1
-            c["sla_due"] += counts
+            if self.sla_counts[source]:
+                c["sla_due"] += 1
         return True
 
     def spend(self, kind: str, start: float, end: float, team: int) -> None:
@@ -240,21 +248,27 @@ class Recorder:
         """
         arrival = report[ARRIVAL]
         warmup = self.warmup
-        horizon = self.horizon
         if now >= warmup:
-            self._waits.append(now - arrival)
-            self._source_waits[report[SOURCE]].append(now - arrival)
+            waited = now - arrival
+            self._waits.append(waited)
+            if self._source_waits:
+                self._source_waits[report[SOURCE]].append(waited)
             if self.classes:
-                self._class_waits[self.class_of_source[report[SOURCE]]].append(now - arrival)
-            waited_in_window = now - (arrival if arrival > warmup else warmup)
-            if waited_in_window > 0.0:  # an arrival taken at once can be an ulp "after" now
-                self.queue_area += waited_in_window
+                self._class_waits[self.class_of_source[report[SOURCE]]].append(waited)
+            if arrival < warmup:
+                waited = now - warmup  # the part in the window
+            if waited > 0.0:  # an arrival taken at once can be an ulp "after" now
+                self.queue_area += waited
+            begin = now
+        else:
+            begin = warmup
         end = now + service_hours
-        clipped_end = end if end < horizon else horizon
-        begin = now if now > warmup else warmup
-        if clipped_end > begin:
-            self.assessing_hours += clipped_end - begin
-            self.team_assessing_hours[team] += clipped_end - begin
+        if end > self.horizon:
+            end = self.horizon
+        if end > begin:
+            busy = end - begin
+            self.assessing_hours += busy
+            self.team_assessing_hours[team] += busy
         if overrun_hours:
             self.overrun_hours += overrun_hours
             self.team_overrun_hours[team] += overrun_hours
@@ -263,45 +277,42 @@ class Recorder:
         """An assessment by a member of `team` ends at `now`: record it, and its notice if
         actionable (the model decides the page's removal and records it with `removal`)."""
         arrival = report[ARRIVAL]
-        self._done_at.append(now)
-        measured = now >= self.warmup
         source = report[SOURCE]
-        if measured:
-            self._tta.append(now - arrival)
+        self._done_at.append(now)
+        taken = now - arrival  # the time to assessment
+        if arrival < self.sla_cut and taken <= self.sla_met_hours:
+            # per day by arrival day (`flush`), in the overall count too if the source counts
+            self._source_met_arrivals[source].append(arrival)
+            if arrival >= self.warmup:
+                self.source_sla_met[source] += 1  # (the overall count: those of the sources that count)
+        if now >= self.warmup:
+            self._tta.append(taken)
             self.source_assessed[source] += 1
             self.team_assessed[team] += 1
             if self.classes:
                 self.class_assessed[self.class_of_source[source]] += 1
-        if arrival < self.sla_cut and now - arrival <= self.sla_hours + TIME_TOLERANCE_HOURS:
-            counts = self.sla_counts[source]
-            self._source_met_arrivals[source].append(arrival)
-            if counts:
-                self._sla_met_arrivals.append(arrival)
-            if arrival >= self.warmup:
-                self.source_sla_met[source] += 1
-                self.counts["sla_met"] += counts
-        if report[ACTIONABLE]:
-            host = report[HOST]
-            if measured:
-                self.counts["notices"] += 1
+            if report[ACTIONABLE]:  # (the notices: those of the hosts and those with no host)
+                host = report[HOST]
                 if host >= 0:
                     self.host_notices[host] += 1
+                else:
+                    self.notices_without_host += 1
 
     def removal(self, report: Report, notice: float, delay_hours: float, measured: bool) -> None:
         """The page of `report`, noticed at `notice` (a notice of the window when `measured`), is
         removed `delay_hours` later."""
         host, arrival = report[HOST], report[ARRIVAL]
         removal = notice + delay_hours
-        if removal < self.horizon:
+        removed = removal < self.horizon
+        if removed:
             self._removed_at.append(removal)
         if measured:
             self._ttr.append(removal - arrival)
             self._host_delays[host].append(delay_hours)
             self.hotline_hours_sum += notice - arrival
             self.host_hours_sum += delay_hours
-            if removal < self.horizon:
-                self.counts["removed"] += 1
-                self.host_removed[host] += 1
+            if removed:
+                self.host_removed[host] += 1  # (the pages removed: those of the hosts)
 
     # --- the takedown loop -----------------------------------------------------------------------
     def recheck_started(self, now: float, service_hours: float, overrun_hours: float, team: int) -> None:
@@ -370,52 +381,71 @@ class Recorder:
         if self._waits:
             self.waited_hours_per_day[day] += sum(self._waits)
             self.started_per_day[day] += len(self._waits)
-        self.waits.add(self._waits)
+        waits = np.asarray(self._waits, dtype=float)
+        self.waits.add(waits)
         for hist, buffer in zip(self.class_waits, self._class_waits, strict=True):
             hist.add(buffer)
             buffer.clear()
-        for hist, buffer in zip(self.source_waits, self._source_waits, strict=True):
-            hist.add(buffer)
-            buffer.clear()
+        if self._source_waits:
+            for hist, buffer in zip(self.source_waits, self._source_waits, strict=True):
+                hist.add(buffer)
+                buffer.clear()
+        else:
+            self.source_waits[0].add(waits)  # the one source's waits are all the waits
         self.time_to_assessment.add(self._tta)
         self.time_to_removal.add(self._ttr)
-        limits = np.array(list(WITHIN_HOURS.values()))
         for host, (hist, buffer) in enumerate(zip(self.host_delays, self._host_delays, strict=True)):
             if buffer:
-                hist.add(buffer)
-                self.host_within[host] += (np.asarray(buffer)[:, None] <= limits).sum(axis=0)
+                delays = np.asarray(buffer, dtype=float)
+                hist.add(delays)
+                self.host_within[host] += (delays[:, None] <= self.within_limits_hours).sum(axis=0)
                 buffer.clear()
         for buffer, per_day in (
             (self._done_at, self.assessed_per_day),
             (self._removed_at, self.removed_per_day),
-            (self._sla_met_arrivals, self.sla_met_per_day),
             (self._single_arrivals, self.arrivals_per_day),
             (self._single_fast_tracked, self.fast_tracked_per_day),
             (self._single_merged, self.merged_per_day),
-            (self._single_sla_due, self.sla_due_per_day),
-            (self._found_at, self.found_per_day),
-            *zip(self._source_due_at, self.source_sla_due_per_day, strict=True),
-            *zip(self._source_met_arrivals, self.source_sla_met_per_day, strict=True),
         ):
             if buffer:
-                days = (np.asarray(buffer) // HOURS_PER_DAY).astype(np.intp)
-                per_day += np.bincount(days, minlength=self.days)[: self.days]
+                per_day += self._per_day(buffer)
+        if self._found_at:  # finds count among the arrivals too
+            found = self._per_day(self._found_at)
+            self.found_per_day += found
+            self.arrivals_per_day += found
+        # each source's reports due and met, in the overall counts too if the source counts there
+        for source, (due_at, met_arrivals) in enumerate(
+            zip(self._source_due_at, self._source_met_arrivals, strict=True)
+        ):
+            if due_at:
+                due = self._per_day(due_at)
+                self.source_sla_due_per_day[source] += due
+                if self.sla_counts[source]:
+                    self.sla_due_per_day += due
+            if met_arrivals:
+                met = self._per_day(met_arrivals)
+                self.source_sla_met_per_day[source] += met
+                if self.sla_counts[source]:
+                    self.sla_met_per_day += met
         for buffer in (
             self._waits,
             self._tta,
             self._ttr,
             self._done_at,
             self._removed_at,
-            self._sla_met_arrivals,
             self._single_arrivals,
             self._single_fast_tracked,
             self._single_merged,
-            self._single_sla_due,
             self._found_at,
             *self._source_due_at,
             *self._source_met_arrivals,
         ):
             buffer.clear()
+
+    def _per_day(self, times_hours: list[float]) -> np.ndarray:
+        """How many of `times_hours` fall on each day of the run."""
+        days = (np.asarray(times_hours) // HOURS_PER_DAY).astype(np.intp)
+        return np.bincount(days, minlength=self.days)[: self.days]
 
     def result(
         self,
@@ -434,6 +464,11 @@ class Recorder:
         window_hours = self.horizon - self.warmup
         window_days = window_hours / HOURS_PER_DAY
         c = self.counts
+        # the counts kept per host or source as the model runs (one increment per report, not two)
+        met = zip(self.source_sla_met, self.sla_counts, strict=True)
+        c["sla_met"] = sum(source_met for source_met, counts in met if counts)
+        c["notices"] = sum(self.host_notices) + self.notices_without_host
+        c["removed"] = sum(self.host_removed)
         on_duty = self.rostered_hours + self.overrun_hours
         spent = self.spent_hours
         busy_hours = self.assessing_hours + self.recheck_hours

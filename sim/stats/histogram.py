@@ -30,11 +30,41 @@ MAX_RELATIVE_ERROR = RATIO - 1.0
 # exp and log differ in the last bit on CPUs with AVX-512), so a value falls in the same bin on
 # every machine: bin i (1 <= i <= LOG_BINS) holds [edge i - 1, edge i).
 _EDGES_HOURS = libm.exp(_LOG_LOW + np.arange(LOG_BINS + 1) * _LOG_RATIO)
+# each bin's bounds, [lower, upper): the underflow bin's lower is -inf; the overflow bin's upper is
+# +inf, though it holds +inf too
+_LOWER_HOURS = np.concatenate(([-math.inf], _EDGES_HOURS))
+_UPPER_HOURS = np.concatenate((_EDGES_HOURS, [math.inf]))
+_SEARCH_BELOW = 200  # fewer values than this: a binary search each is quicker than the log's set-up
 
 
 def bin_indices(values_hours: np.ndarray) -> np.ndarray:
-    """The bin of each value (0 = underflow, N_BINS - 1 = overflow)."""
-    return np.searchsorted(_EDGES_HOURS, np.asarray(values_hours, dtype=float), side="right")
+    """The bin of each value (0 = underflow, N_BINS - 1 = overflow; NaN: overflow), the index
+    `np.searchsorted(_EDGES_HOURS, values_hours, side="right")` gives.
+
+    A binary search over five thousand edges costs about 70 ns a value. For more than a few
+    hundred values, the log of a value gives its bin at once (to within one: numpy's log may
+    differ from the C library's in the last bit), and comparing it with the bin's exact bounds
+    corrects it, so the result is exact on any CPU.
+    """
+    values = np.asarray(values_hours, dtype=float)
+    if values.size < _SEARCH_BELOW:
+        return np.searchsorted(_EDGES_HOURS, values, side="right")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = np.log(np.maximum(values, 0.0))
+    estimate -= _LOG_LOW
+    estimate /= _LOG_RATIO
+    estimate[~(estimate < LOG_BINS)] = LOG_BINS  # NaN and +inf: overflow
+    np.maximum(estimate, -1.0, out=estimate)  # log 0 = -inf (and below 0): underflow
+    index = np.floor(estimate, out=estimate).astype(np.intp)
+    index += 1
+    while True:  # move each index one bin at a time towards the bin whose bounds hold its value
+        below = values < _LOWER_HOURS[index]
+        above = values >= _UPPER_HOURS[index]
+        above &= index < N_BINS - 1
+        if not (below.any() or above.any()):
+            return index
+        index -= below
+        index += above
 
 
 def bin_value(index: int) -> float:
