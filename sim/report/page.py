@@ -287,11 +287,24 @@ def _sensitivity_tables(results: Results) -> list[Table]:
     return tables
 
 
+@functools.cache
+def _template() -> Any:
+    """The page's template, compiled once a process (compiling it was most of a report's time)."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("sim.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("report.html.j2")
+
+
 def build_report(folder: str | Path, question_text: str | None = None) -> str:
     """The report of the results folder `folder` as one HTML page (text); ReportError when the
     folder is not a finished results folder or is damaged."""
-    import jinja2
-
     results = read_results(folder)
     kind, manifest, scenario = results.kind, results.manifest, results.scenario
     tables: list[Table] = []
@@ -307,14 +320,7 @@ def build_report(folder: str | Path, question_text: str | None = None) -> str:
         tables = [_compare_table(results)]
     figures = _figures(results)
 
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("sim.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    template = environment.get_template("report.html.j2")
+    template = _template()
     shown_manifest = {k: v for k, v in manifest.items() if k not in ("resolved_scenario", "assumptions",
                                                                       "defaults_used")}  # fmt: skip
     figures_in_words = key_figures(
