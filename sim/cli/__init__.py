@@ -9,6 +9,7 @@ The commands are in `sim.cli.simulate` (run, sweep, staff, sensitivity), `sim.cl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -140,3 +141,22 @@ def main() -> None:
         code = EXIT_INTERRUPTED
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command has ended: a late Ctrl-C changes nothing
     sys.exit(code)
+
+
+def console() -> None:
+    """The `hotline-sim` console script: `main`, and after a Ctrl-C (exit 130) an exit that skips
+    the interpreter's exit handlers.
+
+    Everything the command writes is whole or cleared by then. One of those handlers joins the
+    process pool's manager thread, which can wait forever when a worker was terminated while
+    sending its result (a half-written message on the pool's pipe): Ctrl-C must always win. In-process
+    callers of `main` (tests, notebooks) get its SystemExit as before."""
+    try:
+        main()
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):  # a closed pipe: nothing more to say
+                    stream.flush()
+            os._exit(EXIT_INTERRUPTED)
+        raise

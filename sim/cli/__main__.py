@@ -1,5 +1,5 @@
 """`python -m sim.cli`: the `hotline-sim` command."""
 
-from sim.cli import main
+from sim.cli import console
 
-main()
+console()

@@ -368,6 +368,43 @@ def test_ctrl_c_exits_130_and_leaves_no_manifest(delay: float, tmp_path: Path) -
         assert code == EXIT_INTERRUPTED  # interrupted before its manifest: incomplete, and it says so
 
 
+# The console script, with an exit handler that never returns registered first: what a process pool
+# whose worker was terminated while sending its result does at the interpreter's exit (its manager
+# thread, joined there, waits forever on a half-written message). `ENTRY` picks the function run.
+STUCK_AT_EXIT = (
+    "import atexit, sys, threading; atexit.register(threading.Event().wait); "
+    "sys.argv[0] = 'hotline-sim'; from sim import cli; cli.{entry}()"
+)
+
+
+@pytest.mark.parametrize("entry", ["console", "main"])
+def test_ctrl_c_wins_over_an_exit_handler_that_never_returns(entry: str, tmp_path: Path) -> None:
+    """The console script exits 130 after a Ctrl-C even when something at the interpreter's exit
+    would wait forever; `main` (what in-process callers run) still exits through SystemExit, so
+    the same run with it is stuck: the check can fail."""
+    path = write(tmp_path / "s.toml", changed(small(), "scenario.horizon_days", 365))  # long: interrupted
+    process = subprocess.Popen(
+        [sys.executable, "-c", STUCK_AT_EXIT.format(entry=entry), "run", str(path), "--out",
+         str(tmp_path / "out"), "-n", "6"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert process.stderr is not None
+    process.stderr.readline()  # the command has started
+    process.send_signal(signal.SIGINT)
+    try:
+        code = process.wait(timeout=60 if entry == "console" else 5)  # stuck: still running after 5 s
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        code = None
+    if entry == "console":
+        assert code == EXIT_INTERRUPTED, process.stderr.read()
+        assert "interrupted" in process.stderr.read()
+    else:
+        assert code is None  # stuck at exit: the handler is a real stand-in for the pool
+
+
 def _interrupt_while_plotting(monkeypatch: pytest.MonkeyPatch, swallowed: bool, broken: bool = False) -> None:
     """Make the wait plot receive a Ctrl-C; `swallowed`: its KeyboardInterrupt is lost in a library's
     clean-up (as 'Exception ignored in ...'), so only the handler's record of it remains; `broken`:
