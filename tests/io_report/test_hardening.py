@@ -393,7 +393,7 @@ def test_ctrl_c_wins_over_an_exit_handler_that_never_returns(entry: str, tmp_pat
     process.stderr.readline()  # the command has started
     process.send_signal(signal.SIGINT)
     try:
-        code = process.wait(timeout=60 if entry == "console" else 5)  # stuck: still running after 5 s
+        code = process.wait(timeout=60 if entry == "console" else 3)  # stuck: still running after 3 s
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
