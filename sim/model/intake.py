@@ -75,15 +75,11 @@ class Gate:
 
     def classify_one(self, u: float, now_hours: float) -> int:
         """The gate class of one report with uniform `u` arriving at `now_hours`."""
-        if self.constant:
-            duplicate, both = self._duplicate, self._both
-        else:
-            duplicate = self._duplicate_at(now_hours)
-            if u < duplicate:
-                return MERGED  # (the hash-match share is not needed)
-            both = duplicate + self._hash_match_at(now_hours)
+        duplicate = self._duplicate if self.constant else self._duplicate_at(now_hours)
         if u < duplicate:
             return MERGED
+        # the hash-match share only for a report not merged
+        both = self._both if self.constant else duplicate + self._hash_match_at(now_hours)
         return FAST_TRACKED if u < both else NEW
 
     def classify_queued(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
