@@ -45,9 +45,11 @@ import math
 from collections import deque
 from collections.abc import Generator
 from functools import partial
+from heapq import heappush
 from operator import itemgetter
 
 import simpy
+from simpy.events import NORMAL
 
 from sim.model.intake import FindSupply, SourceIntake, initial_backlog
 from sim.model.queues import PriorityQueue, SkillQueue, TeamView
@@ -93,8 +95,40 @@ class Hold(simpy.events.Event):
         if delay_hours < 0:
             raise ValueError(f"Negative delay {delay_hours}")
         self.callbacks = []
-        self.env.schedule(self, simpy.events.NORMAL, delay_hours)
+        env = self.env
+        heappush(env._queue, (env._now + delay_hours, NORMAL, next(env._eid), self))
         return self
+
+
+def run_until(env: simpy.Environment, at_hours: float) -> None:
+    """`env.run(until=at_hours)`, event for event: SimPy's `step` inlined in one loop over the
+    environment's own queue (about 3 % of a replication's time is the method call and lookups per
+    event).
+
+    The same events are processed in the same order, each one's callbacks in turn, and a failed
+    event no one defused raises as it does in SimPy; the clock stops at `at_hours`, with the events
+    due then or later left in the queue. The model calls nothing that stops a run early
+    (`StopSimulation`), so that part of `run` is left out."""
+    if at_hours <= env.now:
+        raise ValueError(f"until ({at_hours}) must be greater than the current simulation time")
+    until = simpy.events.Event(env)
+    until._ok = True
+    until._value = None
+    env.schedule(until, simpy.events.URGENT, at_hours - env.now)
+    queue = env._queue
+    pop = heapq.heappop
+    while True:
+        now, _, _, event = pop(queue)
+        env._now = now
+        if event is until:
+            return
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not hasattr(event, "_defused"):
+            exc = type(event._value)(*event._value.args)
+            exc.__cause__ = event._value
+            raise exc
 
 
 def drive(env: simpy.Environment, steps: Generator[simpy.Event, None, None]) -> None:
@@ -651,7 +685,7 @@ class HotlineModel:
 
     def run(self, replication: int):
         """Run to the horizon and return the replication's results."""
-        self.env.run(until=self.horizon_hours)
+        run_until(self.env, self.horizon_hours)
         self._sync(math.nextafter(self.horizon_hours, -math.inf))  # arrived before the horizon
         for process in self.analyst_processes:
             process.close()  # each closes its spell and duty day in progress
