@@ -87,26 +87,36 @@ def reproduce(root: str, jobs: int) -> None:
     except ValueError as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_INVALID)
+    from sim.experiments.execution import remembering
     from sim.io.folder import ResultsFolder
     from sim.io.output import make_portable
 
-    for number, job in enumerate(reference, start=1):
-        click.echo(
-            f"[{number}/{len(reference)}] hotline-sim {job.command} {job.scenario} -> {job.out}", err=True
-        )
-        with ResultsFolder(base / job.out) as folder:
-            folder.adopt()  # the committed reference tables are the repository's own
-        code = _invoke([*job.argv(base), "--jobs", str(jobs)])
-        answered = code in (0, None)
-        # "no team up to --max meets the target" is itself the reference answer
-        if not answered and not (
-            code == EXIT_FAILURE and job.command == "staff" and _no_answer(base / job.out)
-        ):
-            click.echo(f"reference job {number} ({job.out}) failed with exit {code}", err=True)
-            sys.exit(EXIT_FAILURE)
-        with ResultsFolder(base / job.out) as folder:
-            make_portable(folder.path, base)  # the manifest as git keeps it (report works on a fresh clone)
-    click.echo(f"results/ rewritten: {len(reference)} reference jobs")
+    # a replication asked for again by a later job (the same scenario, seed and replication: a
+    # staffing job's "today", a team size that is a sweep's cell) is taken from memory
+    with remembering() as memo:
+        for number, job in enumerate(reference, start=1):
+            click.echo(
+                f"[{number}/{len(reference)}] hotline-sim {job.command} {job.scenario} -> {job.out}", err=True
+            )
+            with ResultsFolder(base / job.out) as folder:
+                folder.adopt()  # the committed reference tables are the repository's own
+            code = _invoke([*job.argv(base), "--jobs", str(jobs)])
+            answered = code in (0, None)
+            # "no team up to --max meets the target" is itself the reference answer
+            if not answered and not (
+                code == EXIT_FAILURE and job.command == "staff" and _no_answer(base / job.out)
+            ):
+                click.echo(f"reference job {number} ({job.out}) failed with exit {code}", err=True)
+                sys.exit(EXIT_FAILURE)
+            with ResultsFolder(base / job.out) as folder:
+                # the manifest as git keeps it (report works on a fresh clone)
+                make_portable(folder.path, base)
+    asked = memo.simulated + memo.reused
+    click.echo(
+        f"results/ rewritten: {len(reference)} reference jobs, {asked:,} replications, of which "
+        f"{memo.reused:,} repeated one already run (the same scenario, seed and replication) and were "
+        "reused, not simulated again"
+    )
 
 
 def _no_answer(folder: Path) -> bool:

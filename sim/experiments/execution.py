@@ -8,10 +8,13 @@ task that is lost with its worker is run again elsewhere and gives the same numb
 
 from __future__ import annotations
 
+import copy
+import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sim.metrics import ReplicationResult
@@ -78,6 +81,42 @@ def run_replications(
     return run_batch([(scenario, seed, r) for r in range(replications)], jobs, progress)
 
 
+@dataclass
+class Remembered:
+    """The replications a `remembering` block keeps (by `memo_key`), and how many it ran and reused."""
+
+    results: dict[str, ReplicationResult] = field(default_factory=dict)
+    simulated: int = 0
+    reused: int = 0
+
+
+_remembered: Remembered | None = None  # the `remembering` block in force
+
+
+@contextmanager
+def remembering() -> Iterator[Remembered]:
+    """Within the block, every replication `run_batch` finishes is kept in memory, and one asked for
+    again (the same scenario, seed and replication) is taken from there instead of simulated: a
+    replication is a pure function of those, so the copy is exactly what running it again gives.
+
+    `hotline-sim reproduce` runs its jobs in one such block: the staffing jobs' "today" runs are
+    the baseline run's replications, and their team sizes are often cells of the sweeps before
+    them. Each result is about 0.25 MB; a block keeps them all until it ends. Blocks nest (an inner
+    one shares the outer one's replications and counts)."""
+    global _remembered
+    outer = _remembered
+    _remembered = Remembered() if outer is None else outer
+    try:
+        yield _remembered
+    finally:
+        _remembered = outer
+
+
+def memo_key(scenario: Scenario, seed: int, replication: int) -> str:
+    """What identifies a replication's numbers: the resolved scenario, the seed and its number."""
+    return json.dumps([scenario.to_dict(), seed, replication], sort_keys=True)
+
+
 def run_batch(
     work: list[tuple[Scenario, int, int]],
     jobs: int = 1,
@@ -91,7 +130,51 @@ def run_batch(
 
     A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
     `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
+    Inside a `remembering` block, items finished before are taken from memory (they count in
+    `progress` at once and `on_result` sees them first) and only the others are simulated.
     """
+    memo = _remembered
+    if memo is None:
+        return _run_batch(work, jobs, progress, on_result, scheduler)
+    kept = memo.results
+    keys = [memo_key(*item) for item in work]
+    missing = [i for i, key in enumerate(keys) if key not in kept]
+    results: list[ReplicationResult | None] = [
+        None if key not in kept else copy.deepcopy(kept[key]) for key in keys
+    ]
+    known = len(work) - len(missing)
+    memo.reused += known
+    memo.simulated += len(missing)
+    for index, result in enumerate(results):
+        if result is not None and on_result:
+            on_result(index, result)
+
+    def counted(done: int, _total: int) -> None:
+        if progress:
+            progress(known + done, len(work))
+
+    def fresh(position: int, result: ReplicationResult) -> None:
+        index = missing[position]
+        kept[keys[index]] = copy.deepcopy(result)
+        if on_result:
+            on_result(index, result)
+
+    if progress and work and not missing:
+        progress(len(work), len(work))
+    ran = _run_batch([work[i] for i in missing], jobs, counted if progress else None, fresh, scheduler)
+    for index, result in zip(missing, ran, strict=True):
+        results[index] = result
+    return results  # every slot is filled
+
+
+def _run_batch(
+    work: list[tuple[Scenario, int, int]],
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    on_result: Callable[[int, ReplicationResult], None] | None = None,
+    scheduler: str | None = None,
+) -> list[ReplicationResult]:
+    """`run_batch` without the remembered replications."""
     results: list[ReplicationResult] = []
     if progress and work:
         progress(0, len(work))  # the batch starts: a progress bar counts from here

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,15 @@ def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
     )
     first = hotline_sim("reproduce", "--root", tmp_path, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
+    # the sweep's 3-analyst arm is the run's replications (the same scenario, seed and
+    # replications), reused; its tables are those of the sweep run on its own
+    reused = re.search(r"of which (\d+) repeated one already run", first.stdout)
+    assert reused and int(reused.group(1)) >= 2, first.stdout
     before = tables(tmp_path / "results")
+    for job in load_jobs(tmp_path)[1:3]:
+        alone = hotline_sim(*job.argv(tmp_path, out=tmp_path / "alone" / job.out), cwd=tmp_path)
+        assert alone.returncode == 0, alone.stderr
+        assert tables(tmp_path / "alone" / job.out) == tables(tmp_path / job.out)
     assert {"tiny/summary.csv", "tiny-sweep/sweep.csv", "tiny-staff/staffing.csv"} <= set(before)
     assert b"no answer: even 4 analysts fail the target" in before["tiny-none/staffing.md"]
     manifests = {p: p.read_bytes() for p in sorted((tmp_path / "results").rglob("manifest.json"))}
