@@ -106,9 +106,10 @@ def run_until(env: simpy.Environment, at_hours: float) -> None:
     event).
 
     The same events are processed in the same order, each one's callbacks in turn, and a failed
-    event no one defused raises as it does in SimPy; the clock stops at `at_hours`, with the events
-    due then or later left in the queue. The model calls nothing that stops a run early
-    (`StopSimulation`), so that part of `run` is left out."""
+    event no one defused raises as it does in SimPy; the clock stops at `at_hours` (the urgent
+    events due then that were scheduled before the call are processed first, as in SimPy), with
+    the events due later, and the others due then, left in the queue. The model calls nothing that
+    stops a run early (`StopSimulation`), so that part of `run` is left out."""
     if at_hours <= env.now:
         raise ValueError(f"until ({at_hours}) must be greater than the current simulation time")
     until = simpy.events.Event(env)

@@ -235,25 +235,27 @@ def test_force_runs_a_job_beyond_the_limit_and_a_big_job_says_how_big_it_is(
 
 
 def _scheduled_events(scenario: Any) -> int:
-    """How many events one replication of `scenario` schedules in SimPy (its work, counted)."""
+    """How many events one replication of `scenario` schedules in SimPy (its work, counted): every
+    event scheduled takes the next number of its environment's count, whoever schedules it (the
+    model's analysts push their reused timeout onto the queue themselves)."""
     import simpy
 
     from sim.model.replication import run_replication
 
-    count = 0
-    schedule = simpy.Environment.schedule
+    made: list[simpy.Environment] = []
+    init = simpy.Environment.__init__
 
-    def counted(self: simpy.Environment, *args: Any, **kwargs: Any) -> None:
-        nonlocal count
-        count += 1
-        schedule(self, *args, **kwargs)
+    def recorded(self: simpy.Environment, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        made.append(self)
 
-    simpy.Environment.schedule = counted  # type: ignore[method-assign]
+    simpy.Environment.__init__ = recorded  # type: ignore[method-assign]
     try:
         run_replication(scenario, 1, 0)
     finally:
-        simpy.Environment.schedule = schedule  # type: ignore[method-assign]
-    return count
+        simpy.Environment.__init__ = init  # type: ignore[method-assign]
+    (env,) = made
+    return next(env._eid)
 
 
 FEATURES = {
