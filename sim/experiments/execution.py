@@ -113,8 +113,10 @@ def remembering() -> Iterator[Remembered]:
 
 
 def memo_key(scenario: Scenario, seed: int, replication: int) -> str:
-    """What identifies a replication's numbers: the resolved scenario, the seed and its number."""
-    return json.dumps([scenario.to_dict(), seed, replication], sort_keys=True)
+    """What identifies a replication's numbers: the resolved scenario, the seed and its number. The
+    scenario's tables keep their order (not sorted): the order of the teams (who is woken first)
+    and of the sources changes a run."""
+    return json.dumps([scenario.to_dict(), seed, replication])
 
 
 def run_batch(
@@ -130,8 +132,9 @@ def run_batch(
 
     A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
     `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
-    Inside a `remembering` block, items finished before are taken from memory (they count in
-    `progress` at once and `on_result` sees them first) and only the others are simulated.
+    Inside a `remembering` block, items finished before are taken from memory and only the others
+    are simulated: `on_result` then sees the remembered ones first (its index says which item each
+    is), and `progress` starts at their count rather than 0.
     """
     memo = _remembered
     if memo is None:

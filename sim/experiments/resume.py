@@ -20,7 +20,8 @@ whatever is in `.resume/` is read as hostile input. One replication is one UTF-8
                 "routes": [{"route": "partner_hotline", "notices": 307, ...}],
                 "removal_histograms": {"partner_hotline": {"dtype": "int64", "values": [...]}}}}
 
-The scenario's canonical JSON is `json.dumps(scenario.to_dict(), sort_keys=True)`. Floats are
+The scenario's canonical JSON is `json.dumps(scenario.to_dict())`, in the order of its fields and of
+the file's tables (not sorted: the order of the teams and of the sources changes a run). Floats are
 written with `repr` (exact) and NaN as the token `NaN`; arrays as their dtype and values, so a
 cached replication comes back bit for bit and a resumed sweep writes the same tables, byte for
 byte, as an uninterrupted one.
@@ -100,8 +101,8 @@ def code_version() -> str:
 
 
 def scenario_sha256(scenario: Scenario) -> str:
-    """The SHA-256 (hex) of the scenario's canonical JSON, `json.dumps(to_dict(), sort_keys=True)`."""
-    return hashlib.sha256(json.dumps(scenario.to_dict(), sort_keys=True).encode()).hexdigest()
+    """The SHA-256 (hex) of the scenario's canonical JSON, `json.dumps(to_dict())` (in order)."""
+    return hashlib.sha256(json.dumps(scenario.to_dict()).encode()).hexdigest()
 
 
 class CacheFileError(ValueError):
@@ -351,7 +352,7 @@ class ReplicationCache:
             "replication": replication,
             "code": code_version(),
         }
-        return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(json.dumps(identity).encode()).hexdigest()  # in order (see above)
 
     def path(self, key: str) -> Path:
         """The file of `key` (a ValueError for anything but 64 lower-case hex digits)."""

@@ -82,3 +82,24 @@ def test_changing_a_result_leaves_the_remembered_one_as_it_was(simulated: list) 
         (third,) = run_batch([(SCENARIO, 7, 0)])
     assert len(simulated) == 1
     assert pickle.dumps(third) == kept
+
+
+def test_the_order_of_teams_or_sources_is_part_of_what_is_remembered() -> None:
+    """Who is woken first follows the file's order of teams, and the sources' order numbers their
+    streams: the same tables in another order are another run."""
+    import tomllib
+
+    from sim.experiments.resume import ReplicationCache
+    from tests.conftest import REPO
+
+    data = tomllib.loads((REPO / "scenarios" / "two-teams-pooled.toml").read_text(encoding="utf-8"))
+    scenario = scenario_from_dict(data)
+    teams = {**data, "teams": dict(reversed(list(data["teams"].items())))}
+    sources = {
+        **data,
+        "intake": {**data["intake"], "sources": dict(reversed(list(data["intake"]["sources"].items())))},
+    }
+    for other in (scenario_from_dict(teams), scenario_from_dict(sources)):
+        assert execution.memo_key(other, 1, 0) != execution.memo_key(scenario, 1, 0)
+        assert ReplicationCache.key(other, 1, 0) != ReplicationCache.key(scenario, 1, 0)
+    assert execution.memo_key(scenario_from_dict(data), 1, 0) == execution.memo_key(scenario, 1, 0)
