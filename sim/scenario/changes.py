@@ -8,6 +8,8 @@ plain words with its unit.
 'partner hotline route: removal hours, mean'
 >>> key_words("analysts.schedule[1].analysts")
 'analysts on shift 2 of the rota'
+>>> key_words("dedup.hash_match_share.start")
+'dedup: hash match share, start'
 >>> key_words("teams.triage.count"), key_words("teams.triage.schedule[0].analysts")
 ('analysts in team triage', 'team triage: analysts on shift 1 of the rota')
 >>> change_words([Change("sla.assessment_hours", 24, 72), Change("analysts.count", 13, 15)])
@@ -16,8 +18,10 @@ plain words with its unit.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +66,7 @@ def key_words(key: str) -> str:
             return f"speed of team {team[1]} (× the assessment rate)"
         if team[2] == "skills":
             return f"sources team {team[1]} may assess"
+        words = words.removeprefix("analysts: ")  # (`analysts.breaks.every_minutes`: said of the team)
         return f"team {team[1]}: {words.replace('the team', 'it')}"
     shift = re.fullmatch(r"analysts\.schedule\[(\d+)\]\.(\w+)", key)
     if shift:
@@ -75,9 +80,11 @@ def key_words(key: str) -> str:
         owner = parts[2].replace("_", " ") + (" route" if parts[1] == "routes" else "")
         rest = ", ".join(p.replace("_", " ") for p in parts[3:])
         return f"{owner}: {rest}"
-    section, last = (parts[0], parts[-1]) if len(parts) > 1 else ("", parts[0])
-    words = PART_WORDS.get(last, last.replace("_", " "))
-    return f"{section}: {words}" if section else words
+    if len(parts) == 1:
+        return PART_WORDS.get(key, key.replace("_", " "))
+    # every part after the section (`dedup.hash_match_share.start`: "dedup: hash match share, start")
+    words = ", ".join(PART_WORDS.get(part, part.replace("_", " ")) for part in parts[1:])
+    return f"{parts[0]}: {words}"
 
 
 def show_value(value: Any) -> str:
@@ -103,14 +110,53 @@ class Change:
     now: Any
 
     def words(self) -> str:
-        """`label was → now` in a planner's words."""
-        was = "(not set)" if self.was is None else cut(show_value(self.was), 160)
-        now = "(not set)" if self.now is None else cut(show_value(self.now), 160)
+        """`label was → now` in a planner's words (long lists of holidays as their counts and the
+        days added and removed)."""
+        if self.key.endswith("holidays") and isinstance(self.was, list) and isinstance(self.now, list):
+            if max(len(self.was), len(self.now)) > 3:
+                return f"{key_words(self.key)} {_days_changed(self.was, self.now)}"
+        was, now = ("(not set)" if v is None else cut(show_value(v), 160) for v in (self.was, self.now))
         return f"{key_words(self.key)} {was} → {now}"
 
     def as_dict(self) -> dict[str, Any]:
         """For the manifest: key, was (the file's value) and now (the value used)."""
         return {"key": self.key, "was": self.was, "now": self.now}
+
+
+def _days_changed(was: list[Any], now: list[Any]) -> str:
+    """Two lists of days (dates or day numbers) as `N days → M days (added ...; removed ...)`."""
+    added = sorted(set(now) - set(was), key=str)
+    removed = sorted(set(was) - set(now), key=str)
+    parts = [
+        f"{what} {cut(show_value(days), 160)}"
+        for what, days in (("added", added), ("removed", removed))
+        if days
+    ]
+    return f"{len(was)} days → {len(now)} days" + (f" ({'; '.join(parts)})" if parts else " (reordered)")
+
+
+def _dated_holidays(data: dict[str, Any]) -> dict[str, Any]:
+    """Resolved scenario data with every team's holidays as dates (ISO text), from its start
+    date: holidays are dates, and their day numbers all move when the start date does."""
+    day0 = date.fromisoformat((data.get("scenario") or {})["start_date"])
+    data = copy.deepcopy(data)
+    for team in [data.get("analysts"), *(data.get("teams") or {}).values()]:
+        if isinstance(team, dict) and isinstance(team.get("holidays"), list):
+            team["holidays"] = [(day0 + timedelta(days=int(day))).isoformat() for day in team["holidays"]]
+    return data
+
+
+def _follows_the_start(change: Change, file_data: dict[str, Any], used: dict[str, Any]) -> bool:
+    """Whether `change` is a team's holidays that only lost the dates before a new start date (as
+    `Scenario.with_values` moves them): no change of its own."""
+    start = (used.get("scenario") or {}).get("start_date")
+    if not change.key.endswith("holidays") or start == (file_data.get("scenario") or {}).get("start_date"):
+        return False
+    if not isinstance(change.was, list) or not isinstance(change.now, list) or not isinstance(start, str):
+        return False
+    if not all(isinstance(day, str) for day in [*change.was, *change.now]):
+        return False
+    return change.now == [day for day in change.was if day >= start]
 
 
 def _leaves(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -176,7 +222,11 @@ def changed_from_file(scenario: Any, path: Path | None) -> list[Change]:
         original = load_scenario(path)
     except (OSError, ValueError):
         return []
-    return changed_keys(original.to_dict(), scenario.to_dict())
+    file_data, used = original.to_dict(), scenario.to_dict()
+    starts = [(data.get("scenario") or {}).get("start_date") for data in (file_data, used)]
+    if all(isinstance(start, str) for start in starts):  # (without one on both sides, day numbers stay)
+        file_data, used = _dated_holidays(file_data), _dated_holidays(used)
+    return [c for c in changed_keys(file_data, used) if not _follows_the_start(c, file_data, used)]
 
 
 def change_words(changes: list[Change]) -> str:
