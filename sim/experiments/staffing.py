@@ -400,7 +400,10 @@ def staff(
     if searching and answer is not None and today is not None:
         window = {name: get_dotted(spec.to_dict(), name) for name in WINDOW_KEYS}
         today = today.with_values(window, "<today>")
-        if today.to_dict() != spec.to_dict() and "proactive" in modelled(today):
+        # the same events (only the service level or the cost differ): the own team's finds are
+        # today's, unless --precision sizes today's run on its finds alone
+        same_run = simulated_part(today) == simulated_part(spec) and precision is None
+        if not same_run and "proactive" in modelled(today):
             done = run_groups([today], options, [FOUND])
             today_found = summarise_metrics(done.groups[0])[FOUND]
     if (
@@ -413,6 +416,20 @@ def staff(
         spec, goals, answer, trials, estimates, options.seed, options.replications, jobs, source, started_at,
         precision is not None, low, high, key, own, today_found, guess,
     )  # fmt: skip
+
+
+def simulated_part(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's data without what only measures or prices the run (the service level, which
+    the recorder counts against, and the cost of an analyst): two scenarios with the same simulated
+    part give the same events, so the same finds, and `staff` does not run the file as it is when
+    the what-if only changes those."""
+    data = scenario.to_dict()
+    data.pop("sla", None)
+    for team in [data.get("analysts"), *(data.get("teams") or {}).values()]:
+        if isinstance(team, dict):
+            team.pop("cost_per_year", None)
+            team.pop("currency", None)
+    return data
 
 
 NEAR_TRIES = 5  # values a search from a good guess tries (the size estimate's count)

@@ -317,3 +317,35 @@ def test_finds_are_measured_against_today_when_the_what_if_changes_the_volume(tm
         "--out", tmp_path / "plain", cwd=tmp_path,
     )  # fmt: skip
     assert plain.returncode == 0 and "today" not in plain.stdout and "warning" not in plain.stdout
+
+
+def test_a_what_if_of_the_service_level_or_cost_only_does_not_run_today_again(monkeypatch) -> None:
+    """The service level and an analyst's cost only measure and price a run: with a what-if of
+    those alone, the file as it is gives the same events, so the same finds, as the scenario's own
+    team under the what-if, and `staff` does not simulate it again; a what-if of the volume does."""
+    from sim.experiments import execution
+    from sim.experiments.staffing import staff
+    from sim.experiments.targets import FOUND
+    from sim.scenario.schema import load_scenario
+
+    calls: list[int] = []
+    real = execution.run_replication
+
+    def counting(scenario, seed: int, replication: int):
+        calls.append(replication)
+        return real(scenario, seed, replication)
+
+    monkeypatch.setattr(execution, "run_replication", counting)
+    today = load_scenario(BASELINE).with_values({"scenario.horizon_days": 42})
+    priced = today.with_values({"sla.assessment_hours": 72, "analysts.cost_per_year": 48000})
+    # the premise: the same events, replication by replication
+    same = execution.run_batch([(s, 5, r) for s in (today, priced) for r in range(2)])
+    assert [r.metrics[FOUND] for r in same[:2]] == [r.metrics[FOUND] for r in same[2:]]
+    calls.clear()
+    done = staff(priced, "wait_hours_mean<=1000", low=13, high=13, replications=2, seed=5, today=today)
+    assert done.answer == 13 and calls == [0, 1]  # the one team size; its finds are today's
+    calls.clear()
+    grown = today.with_values({"intake.volume_multiplier": 1.3})
+    done = staff(grown, "wait_hours_mean<=1000", low=13, high=13, replications=2, seed=5, today=today)
+    assert calls == [0, 1, 0, 1] and done.today_found is not None  # today is another run
+    assert done.today_found.mean > done.trials[0].summaries[FOUND].mean  # a busier team finds fewer
