@@ -81,13 +81,36 @@ def run_replications(
     return run_batch([(scenario, seed, r) for r in range(replications)], jobs, progress)
 
 
+def memo_key(scenario: Scenario, seed: int, replication: int) -> str:
+    """What identifies a replication's numbers: the resolved scenario, the seed and its number. The
+    scenario's tables keep their order (not sorted): the order of the teams (who is woken first)
+    and of the sources changes a run."""
+    return json.dumps([scenario.to_dict(), seed, replication])
+
+
 @dataclass
 class Remembered:
-    """The replications a `remembering` block keeps (by `memo_key`), and how many it ran and reused."""
+    """The replications a `remembering` block keeps in memory (by `memo_key`), with the interface of
+    the resume cache on disk (`key`, `get`, `put`; `run_groups` asks both), and how many the block
+    ran and reused. What it hands out and what it keeps are copies: a result changed by its user
+    leaves the kept one as it was."""
 
     results: dict[str, ReplicationResult] = field(default_factory=dict)
     simulated: int = 0
     reused: int = 0
+
+    key = staticmethod(memo_key)
+
+    def get(self, key: str, scenario: Scenario, seed: int, replication: int) -> ReplicationResult | None:
+        """The kept replication of `key`, or None."""
+        kept = self.results.get(key)
+        return None if kept is None else copy.deepcopy(kept)
+
+    def put(
+        self, key: str, scenario: Scenario, seed: int, replication: int, result: ReplicationResult
+    ) -> None:
+        """Keep a finished replication until the block ends."""
+        self.results[key] = copy.deepcopy(result)
 
 
 _remembered: Remembered | None = None  # the `remembering` block in force
@@ -95,9 +118,9 @@ _remembered: Remembered | None = None  # the `remembering` block in force
 
 @contextmanager
 def remembering() -> Iterator[Remembered]:
-    """Within the block, every replication `run_batch` finishes is kept in memory, and one asked for
-    again (the same scenario, seed and replication) is taken from there instead of simulated: a
-    replication is a pure function of those, so the copy is exactly what running it again gives.
+    """Within the block, every replication `run_groups` finishes is kept in memory, and one asked
+    for again (the same scenario, seed and replication) is taken from there instead of simulated:
+    a replication is a pure function of those, so the copy is exactly what running it again gives.
 
     `hotline-sim reproduce` runs its jobs in one such block: the staffing jobs' "today" runs are
     the baseline run's replications, and their team sizes are often cells of the sweeps before
@@ -112,13 +135,6 @@ def remembering() -> Iterator[Remembered]:
         _remembered = outer
 
 
-def memo_key(scenario: Scenario, seed: int, replication: int) -> str:
-    """What identifies a replication's numbers: the resolved scenario, the seed and its number. The
-    scenario's tables keep their order (not sorted): the order of the teams (who is woken first)
-    and of the sources changes a run."""
-    return json.dumps([scenario.to_dict(), seed, replication])
-
-
 def run_batch(
     work: list[tuple[Scenario, int, int]],
     jobs: int = 1,
@@ -131,53 +147,9 @@ def run_batch(
     processes on this machine); results in the items' order.
 
     A sweep hands over all its arms' replications at once, so both cores stay busy across arms.
-    `on_result(index, result)` sees each result as soon as it is in (a sweep caches it there).
-    Inside a `remembering` block, items finished before are taken from memory and only the others
-    are simulated: `on_result` then sees the remembered ones first (its index says which item each
-    is), and `progress` starts at their count rather than 0.
+    `on_result(index, result)` sees each result as soon as it is in (`run_groups` stores it in its
+    caches there). Every item is simulated: the caches are `run_groups`'.
     """
-    memo = _remembered
-    if memo is None:
-        return _run_batch(work, jobs, progress, on_result, scheduler)
-    kept = memo.results
-    keys = [memo_key(*item) for item in work]
-    missing = [i for i, key in enumerate(keys) if key not in kept]
-    results: list[ReplicationResult | None] = [
-        None if key not in kept else copy.deepcopy(kept[key]) for key in keys
-    ]
-    known = len(work) - len(missing)
-    memo.reused += known
-    memo.simulated += len(missing)
-    for index, result in enumerate(results):
-        if result is not None and on_result:
-            on_result(index, result)
-
-    def counted(done: int, _total: int) -> None:
-        if progress:
-            progress(known + done, len(work))
-
-    def fresh(position: int, result: ReplicationResult) -> None:
-        index = missing[position]
-        kept[keys[index]] = copy.deepcopy(result)
-        if on_result:
-            on_result(index, result)
-
-    if progress and work and not missing:
-        progress(len(work), len(work))
-    ran = _run_batch([work[i] for i in missing], jobs, counted if progress else None, fresh, scheduler)
-    for index, result in zip(missing, ran, strict=True):
-        results[index] = result
-    return results  # every slot is filled
-
-
-def _run_batch(
-    work: list[tuple[Scenario, int, int]],
-    jobs: int = 1,
-    progress: Callable[[int, int], None] | None = None,
-    on_result: Callable[[int, ReplicationResult], None] | None = None,
-    scheduler: str | None = None,
-) -> list[ReplicationResult]:
-    """`run_batch` without the remembered replications."""
     results: list[ReplicationResult] = []
     if progress and work:
         progress(0, len(work))  # the batch starts: a progress bar counts from here
@@ -230,24 +202,38 @@ def run_groups(
     enough or `options.max_replications` are done.
 
     With a `cache`, replications already finished are taken from it and new ones stored in it
-    as soon as they are done (sweep --resume)."""
+    as soon as they are done (sweep --resume; `reused` counts what it gave). Inside a
+    `remembering` block, the block's memory is asked next, and keeps every replication too."""
     from sim.stats.precision import imprecise, replicate
 
     run = GroupRun([[] for _ in scenarios], 0, [])
+    memo = _remembered
+    caches: list[ReplicationCache | Remembered] = [c for c in (cache, memo) if c is not None]
 
     def more(first: int, last: int) -> None:
         work = [(scenario, options.seed, r) for scenario in scenarios for r in range(first, last)]
-        keys = [cache.key(*item) for item in work] if cache else []
+        keys = [[c.key(*item) for item in work] for c in caches]
         found: list[ReplicationResult | None] = [None] * len(work)
-        if cache:
-            found = [cache.get(key, *item) for key, item in zip(keys, work, strict=True)]
+        where = [len(caches)] * len(work)  # the first cache that had each item (none: all of them)
+        for index, item in enumerate(work):
+            for number, store in enumerate(caches):
+                found[index] = store.get(keys[number][index], *item)
+                if found[index] is not None:
+                    where[index] = number
+                    for missed in range(number):  # (the disk cache, when the memory had it)
+                        caches[missed].put(keys[missed][index], *item, found[index])
+                    break
         missing = [i for i, result in enumerate(found) if result is None]
-        run.reused += len(work) - len(missing)
+        if cache is not None:
+            run.reused += where.count(0)
+        if memo is not None:
+            memo.reused += where.count(caches.index(memo))
+            memo.simulated += len(missing)
 
         def keep(position: int, result: ReplicationResult) -> None:
-            if cache:
-                index = missing[position]
-                cache.put(keys[index], *work[index], result)
+            index = missing[position]
+            for number, store in enumerate(caches):
+                store.put(keys[number][index], *work[index], result)
 
         batch = [work[i] for i in missing]
         fresh = iter(run_batch(batch, options.jobs, options.progress(), keep, options.scheduler))
