@@ -25,6 +25,7 @@ def tables(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("job", [j for j in load_jobs(ROOT) if j.backtest], ids=lambda j: j.out)
+@pytest.mark.slow
 def test_backtest_regenerates_the_committed_tables(job, tmp_path: Path) -> None:
     """An unintended change in the numbers fails here: the job's tables, regenerated, are the
     committed ones byte for byte."""
@@ -48,6 +49,7 @@ def write_reference(root: Path, jobs: list[dict]) -> None:
     (root / "scenarios" / "reference.toml").write_text(tomli_w.dumps({"job": jobs}), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
     write_reference(
         tmp_path,

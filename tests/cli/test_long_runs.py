@@ -95,6 +95,7 @@ def test_quiet_and_pipes_print_no_progress(scenario: Path, tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("columns", [0, 100])  # 0: a terminal that reports no size (`script`, some IDEs)
+@pytest.mark.slow
 def test_a_terminal_gets_a_progress_bar_and_quiet_none(columns: int, tmp_path: Path) -> None:
     """Work longer than 2 seconds shows a bar on stderr when it is a terminal, whatever size the
     terminal reports; --quiet turns it off. The two runs (each 3 replications of about 1.5 s on the

@@ -237,9 +237,28 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _document_parts() -> list[tuple[Path, int]]:
+SIMULATING = ("run", "sweep", "staff", "plan", "compare", "sensitivity")  # commands that take seconds
+
+
+def _simulates(part: list[tuple[Block, list[Command] | None]]) -> bool:
+    """Whether a part's examples simulate (a command or an API call that runs replications, not
+    one refused before any)."""
+    for block, commands in part:
+        if commands is None:
+            if any(f"sim.{name}(" in line for line in block.lines for name in SIMULATING):
+                return True
+        elif any(c.argv[:1] and c.argv[0] in SIMULATING and c.exit_code == 0 for c in commands):
+            return True
+    return False
+
+
+def _document_parts() -> list:
+    """Each document's parts with examples; a part that simulates is marked slow."""
     return [
-        (path, index) for path in _documents_with_examples() for index, part in enumerate(parts(path)) if part
+        pytest.param(path, index, marks=[pytest.mark.slow] if _simulates(part) else [])
+        for path in _documents_with_examples()
+        for index, part in enumerate(parts(path))
+        if part
     ]
 
 

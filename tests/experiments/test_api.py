@@ -97,6 +97,7 @@ def test_tables_as_dataframes_match_the_summaries() -> None:
     assert measured == pytest.approx(summary.loc["reports_received", "mean"], rel=1e-9)
 
 
+@pytest.mark.slow
 def test_sweep_staff_and_sensitivity_write_the_command_lines_files(tmp_path: Path) -> None:
     path = write_scenario(tmp_path / "api-check.toml", small())
     common = ("-n", "3", "--seed", "5", "--no-plots", "-q")

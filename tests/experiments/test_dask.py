@@ -38,6 +38,7 @@ def cluster():
         yield local
 
 
+@pytest.mark.slow
 def test_a_sweep_through_the_cluster_writes_the_same_tables_as_one_process(cluster, tmp_path: Path) -> None:
     path = write_scenario(tmp_path / "dask-check.toml", small_scenario())
     sweep = ["sweep", str(path), "--vary", "analysts.count=3,4", "-n", "3", "--no-plots", "-q"]
@@ -68,6 +69,7 @@ class DieOnFirstTask(distributed.WorkerPlugin):
             os._exit(1)  # the worker dies holding the task, not by timing luck
 
 
+@pytest.mark.slow
 def test_a_worker_that_dies_mid_run_changes_no_number(cluster, tmp_path: Path) -> None:
     scenario = scenario_from_dict(small_scenario())
     work = [(scenario, 5, r) for r in range(4)]
@@ -95,6 +97,7 @@ IMPATIENT_CLI = (
 )
 
 
+@pytest.mark.slow
 def test_an_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
     path = write_scenario(tmp_path / "dask-check.toml", small_scenario())
     out = tmp_path / "out"

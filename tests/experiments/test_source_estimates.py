@@ -41,6 +41,7 @@ def test_one_class_a_source_has_the_queues_estimate(metric: str) -> None:
     assert estimate_for(classes, "analysts.count", metric.split("_source_")[0]) is not None  # overall: still
 
 
+@pytest.mark.slow
 def test_each_sources_mean_wait_agrees_with_the_queues_erlang_c() -> None:
     """The premise, simulated: in one class, each source's mean wait is the M/M/5's Erlang C mean
     wait within its CI half-width + 3 % (the theory tests' tolerance); with the partners behind the
@@ -56,6 +57,7 @@ def test_each_sources_mean_wait_agrees_with_the_queues_erlang_c() -> None:
     assert s.mean - expected > s.half_width + 0.03 * expected
 
 
+@pytest.mark.slow
 def test_staff_starts_a_source_target_at_the_estimate_and_needs_few_sizes() -> None:
     """`staff` with a target on the public's service level alone: the Erlang C estimate is the one
     for the overall service level at the same value (one class), the search starts there, and with

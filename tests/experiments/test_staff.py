@@ -68,6 +68,7 @@ def test_no_answer_when_the_maximum_fails() -> None:
     assert answer is None and [t.analysts for t in trials] == [20]
 
 
+@pytest.mark.slow
 def test_mmc_answer_is_the_erlang_c_count() -> None:
     """M/M/c with lambda = 96/h, mu = 12/h: Erlang C says 10 servers wait W(10) and 11 wait W(11).
     A target between them (their geometric mean, a factor of about 1.6 from each) must give 11:

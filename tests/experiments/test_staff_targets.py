@@ -143,6 +143,7 @@ def test_the_answer_never_falls_as_volume_rises(staffed_2018, tmp_path: Path) ->
     assert answers[0] >= 13
 
 
+@pytest.mark.slow
 def test_the_help_example_answers_near_its_estimate_or_says_why(tmp_path: Path) -> None:
     """`staff --help`'s example, on the first 5 weeks of the year with 3 replications (its finds
     target scaled from the year to those weeks), searched from 13 to 16 analysts (the answer is 14,
@@ -294,6 +295,7 @@ def test_an_answer_at_min_says_smaller_teams_were_not_tried(folder: Path) -> Non
     assert 13 not in {int(r["analysts"]) for r in rows}
 
 
+@pytest.mark.slow
 def test_finds_are_measured_against_today_when_the_what_if_changes_the_volume(tmp_path: Path) -> None:
     """Volume x1.4 with the team held at 13: the busier team finds fewer reports than today's (the
     file without --set, over the same measured days), so `staff` shows today's finds too and warns

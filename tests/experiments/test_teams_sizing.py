@@ -64,6 +64,7 @@ def test_staff_on_a_teams_file_asks_for_the_team():
         )
 
 
+@pytest.mark.slow
 def test_plan_hires_into_the_named_team(tmp_path: Path):
     """Source b grows 60 % a year; team two (1 analyst, 24/7, at load 1.25 from the start) must keep
     95 % of b's reports within half an hour over the last two weeks of 2025-Q1 and the first two of

@@ -80,6 +80,7 @@ def open_page(browser, report: Path, width: int):
     return page, problems, requests
 
 
+@pytest.mark.slow
 def test_the_report_renders_offline_with_every_figure(browser, report: Path, tmp_path: Path) -> None:
     page, problems, requests = open_page(browser, report, 1000)
     assert problems == []
@@ -184,6 +185,7 @@ OTHER_REPORTS = {
 
 
 @pytest.mark.parametrize("kind", list(OTHER_REPORTS))
+@pytest.mark.slow
 def test_sweep_staff_and_plan_reports_render_offline_answer_first(browser, kind: str, tmp_path: Path) -> None:
     """A sweep, a staffing and a plan report: offline, every image loaded, the answer first (the
     question with its what-if, then "In short"), and no sideways scrolling on a phone."""

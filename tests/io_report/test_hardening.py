@@ -291,6 +291,7 @@ def test_the_estimate_follows_the_work_each_feature_makes(feature: str) -> None:
 # --- 6: one writer per folder ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_second_run_into_a_folder_being_written_exits_2_and_the_first_keeps_its_files(
     tmp_path: Path,
 ) -> None:
@@ -347,6 +348,7 @@ def test_two_runs_started_together_never_mix_their_files(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.3, 1.0, 2.5])
+@pytest.mark.slow
 def test_ctrl_c_exits_130_and_leaves_no_manifest(delay: float, tmp_path: Path) -> None:
     path = write(tmp_path / "s.toml", changed(small(), "scenario.horizon_days", 30))
     out = tmp_path / "out"
@@ -380,6 +382,7 @@ STUCK_AT_EXIT = (
 
 
 @pytest.mark.parametrize("entry", ["console", "main"])
+@pytest.mark.slow
 def test_ctrl_c_wins_over_an_exit_handler_that_never_returns(entry: str, tmp_path: Path) -> None:
     """The console script exits 130 after a Ctrl-C even when something at the interpreter's exit
     would wait forever; `main` (what in-process callers run) still exits through SystemExit, so
@@ -434,6 +437,7 @@ def _interrupt_while_plotting(monkeypatch: pytest.MonkeyPatch, swallowed: bool, 
     [(False, False), (True, False), (True, True)],
     ids=["raised", "swallowed", "broken"],
 )
+@pytest.mark.slow
 def test_ctrl_c_while_plots_are_written_exits_130_and_the_next_run_clears_the_half_folder(
     swallowed: bool, broken: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -61,6 +61,7 @@ def outside(fig) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 def test_every_figure_of_a_staff_run_with_two_overrides_names_both(tmp_path: Path) -> None:
     """The acceptance case: a staff run with two --set overrides; both, in words, in the subtitle of
     its figure (the PNG's Description), as in every other figure of every command."""
@@ -89,6 +90,7 @@ def test_every_figure_of_a_staff_run_with_two_overrides_names_both(tmp_path: Pat
     assert png_text(plain / "backlog.png")["Description"] == "", "no what-if, no subtitle"
 
 
+@pytest.mark.slow
 def test_nothing_is_cut_off_and_labels_are_words(tmp_path: Path, drawn: list) -> None:
     long_what_if = "; ".join(f"a key with a long name {n} 1 → 2" for n in range(8))
     done = hotline_sim_here(
@@ -114,6 +116,7 @@ def test_nothing_is_cut_off_and_labels_are_words(tmp_path: Path, drawn: list) ->
     assert outside(drawn[-1]) == []
 
 
+@pytest.mark.slow
 def test_the_heat_map_is_for_two_numeric_keys_with_the_target_contour(tmp_path: Path) -> None:
     two = tmp_path / "two"
     done = hotline_sim_here(

@@ -99,6 +99,7 @@ def run_and_check(tmp_path: Path, *args: str) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
+@pytest.mark.slow
 def test_run_and_sweep_of_every_bundled_scenario_read_rounded(name: str, tmp_path: Path) -> None:
     """Over a measured week (WEEK), without figures (--no-plots: the report's text is the same, less
     its images, which `report_text` leaves out anyway)."""
@@ -122,6 +123,7 @@ STAFF_RUNS = {
 
 
 @pytest.mark.parametrize("name", ["baseline-2018.toml", "mmc-check.toml"])
+@pytest.mark.slow
 def test_staff_reads_rounded_and_says_its_what_if(name: str, tmp_path: Path) -> None:
     """A staff run with two --set overrides: each mean rounded, and both overrides in words in the
     report's question, its scenario paragraph and the markdown."""
@@ -142,6 +144,7 @@ def test_staff_reads_rounded_and_says_its_what_if(name: str, tmp_path: Path) -> 
     assert "changed from the scenario file: " in markdown and "→ 1.25" in markdown
 
 
+@pytest.mark.slow
 def test_compare_sensitivity_and_plan_read_rounded(tmp_path: Path) -> None:
     """Without figures (--no-plots: the report's text is the same, less its images), mmc-check's
     queue with 2 analysts (SMALL_MMC) over a measured week, its plan over 2 months (part of January,

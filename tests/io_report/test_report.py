@@ -185,6 +185,7 @@ def test_the_takedown_table_lists_every_host(baseline_run: Path) -> None:
         assert f"{float(row['notices']):,.0f}" in section or f"{float(row['notices']):.3g}" in section
 
 
+@pytest.mark.slow
 def test_report_command_on_sweep_staff_and_sensitivity_folders(tmp_path: Path) -> None:
     """The sweep, the staff search and the sensitivity run over a week (WEEK). The search, from 12 to
     14 analysts for a mean wait of at most 12 hours: its answer is the scenario's own 13 (no other

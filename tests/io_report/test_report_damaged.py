@@ -876,6 +876,7 @@ def test_every_committed_results_table_reports(job: dict[str, Any], tmp_path: Pa
     assert "<!doctype html>" in page.lower()
 
 
+@pytest.mark.slow
 def test_an_unwritable_page_is_exit_2(folders: dict[str, Path], tmp_path: Path) -> None:
     folder = copy(folders, "staff", tmp_path)
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
@@ -965,6 +966,7 @@ def mutations(draw: st.DrawFn, folders: dict[str, Path]) -> tuple[str, Callable[
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
+@pytest.mark.slow
 def test_random_damage_is_exit_0_or_2_never_1(data: st.DataObject, folders: dict[str, Path]) -> None:
     kind, damage = data.draw(mutations(folders))
     with tempfile.TemporaryDirectory() as temp:

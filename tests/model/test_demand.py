@@ -64,6 +64,7 @@ def test_negative_growth_declines():
     assert np.sum(t >= 365 * 24) / np.sum(t < 365 * 24) == pytest.approx(0.6, abs=0.03)
 
 
+@pytest.mark.slow
 def test_model_timeseries_follows_the_weekly_profile(mmc):
     data = with_changes(mmc(13, 0.5, 28, 0, 2, 3), intake={"weekly_profile": [1, 1, 1, 1, 1, 0, 0]})
     scenario, results, summary = simulate(data)
@@ -77,6 +78,7 @@ def test_model_timeseries_follows_the_weekly_profile(mmc):
     assert per_day == pytest.approx(data["intake"]["sources"]["public"]["reports_per_day"], rel=0.02)
 
 
+@pytest.mark.slow
 def test_volume_multiplier_scales_every_source(mmc):
     base = mmc(13, 0.3, 14, 0, 2, 6)
     base["intake"]["sources"]["referral"] = {"reports_per_day": 200.0, "actionable_share": 0.9}

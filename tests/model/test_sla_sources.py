@@ -38,6 +38,7 @@ def sojourn_within(t_hours: float) -> float:
     return 1.0 - ((1.0 - c) * math.exp(-mu * t_hours) + c * beyond_if_waiting)
 
 
+@pytest.mark.slow
 def test_each_source_and_the_whole_meet_the_mmc_sojourn_time_distribution() -> None:
     _, _, s = simulate(two_source_mmc())
     theory = sojourn_within(SLA_HOURS)

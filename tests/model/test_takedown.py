@@ -6,6 +6,8 @@ import pytest
 from sim.stats.intervals import summarise
 from tests.conftest import mmc_dict, simulate, with_changes
 
+pytestmark = pytest.mark.slow  # statistical, on one shared run of seconds: CI runs them (pyproject.toml)
+
 LONG = {"dist": "gamma", "mean": 960.0, "cv": 0.4}  # 40 days: many notices of a 90-day window
 SHORT = {"dist": "exponential", "mean": 2.0}
 

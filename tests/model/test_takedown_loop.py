@@ -692,6 +692,7 @@ def test_a_delay_exactly_at_a_limit_counts_as_within_it(hours: float, within: st
     assert summary["pages_removed_within_3_days_share"].mean == (1.0 if hours <= 72 else 0.0)
 
 
+@pytest.mark.slow
 def test_reuploads_come_back_after_the_removal_whatever_the_follow_ups() -> None:
     """A re-upload is due `delay_days` after the removal. Escalation that never comes first
     (a 10,000-hour escalation delay) must not move it to the next follow-up or re-check: the

@@ -251,6 +251,7 @@ def table_cells(folder: Path) -> Iterator[tuple[str, str, str]]:
     ],
 )
 @given(data=scenarios())
+@pytest.mark.slow
 def test_a_scenario_check_accepts_runs_to_the_end_with_finite_numbers_or_is_refused(
     data: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -276,6 +277,7 @@ def test_a_scenario_check_accepts_runs_to_the_end_with_finite_numbers_or_is_refu
         assert math.isfinite(value), f"{name}: {column} = {cell} for {data}"
 
 
+@pytest.mark.slow
 def test_the_fuzz_reaches_runs_and_refusals() -> None:
     """The strategy is not vacuous: among its first examples some are refused by the schema, some by
     the size estimate, and some run."""

@@ -370,6 +370,7 @@ def test_empirical_matches_its_shares_at_and_between_points() -> None:
         assert abs(observed - share) <= binomial_tolerance(share, n), (limit, observed, share)
 
 
+@pytest.mark.slow
 def test_empirical_mean_and_cv_match_draws() -> None:
     """Mean = 0.52 x 0.5 + 0.48 x 24.5 = 12.02. Second moment: 0.52 x 1/3 + 0.48 x (1 + 48 + 48^2)/3
     = 0.17333 + 376.48 = 376.65333, so sd = sqrt(376.65333 - 12.02^2) = 15.16 and cv = 1.261."""

@@ -17,6 +17,7 @@ from sim.stats.summaries import summarise_metrics
 from tests.conftest import hotline_sim_here, mmc_dict
 
 
+@pytest.mark.slow
 def test_backlog_growth_is_found_where_the_load_crosses_capacity() -> None:
     """5 analysts 24/7 (capacity 1,440 a day) and arrivals 1,080 a day growing by x4/3 every 100 days:
     the load reaches capacity on day 100 (week 14.3). The backlog keeps rising from then on; a queue
@@ -29,6 +30,7 @@ def test_backlog_growth_is_found_where_the_load_crosses_capacity() -> None:
         assert 100 / 7 - 4 <= r.metrics["first_period_backlog_grows"] <= 100 / 7 + 6
 
 
+@pytest.mark.slow
 def test_a_stable_queue_never_grows() -> None:
     """rho = 0.8: in no replication does the backlog rise week after week to the end. Only the last
     weeks decide (at least MIN_RISES rises up to the last whole week), so 9 measured weeks test it

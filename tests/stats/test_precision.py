@@ -57,6 +57,7 @@ def read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_run_with_precision_equals_a_run_of_that_many_and_stopped_at_the_first_batch(tmp_path: Path) -> None:
     """The count chosen by --precision gives byte-identical tables to `-n` that count (deterministic,
     whatever --jobs), and one batch fewer would not have met the precision."""
