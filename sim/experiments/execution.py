@@ -214,7 +214,7 @@ def run_groups(
         work = [(scenario, options.seed, r) for scenario in scenarios for r in range(first, last)]
         keys = [[c.key(*item) for item in work] for c in caches]
         found: list[ReplicationResult | None] = [None] * len(work)
-        where = [len(caches)] * len(work)  # the first cache that had each item (none: all of them)
+        where = [len(caches)] * len(work)  # the first cache that had each item (len(caches): none)
         for index, item in enumerate(work):
             for number, store in enumerate(caches):
                 found[index] = store.get(keys[number][index], *item)
