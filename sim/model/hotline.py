@@ -1,8 +1,8 @@
 """The hotline as SimPy processes: sources -> dedup gate -> analyst queue -> assessment.
 
 Processes: one long-lived process per analyst (a generator that `drive` runs, waiting on its own
-`Hold`), one daily bookkeeping process, and watchers for the warm-up's end and the backlog's
-clearing. Arrivals (each already through the dedup gate) are not
+`Hold`; `sim.model.events`), one daily bookkeeping process, and watchers for the warm-up's end
+and the backlog's clearing. Arrivals (each already through the dedup gate) are not
 processes: a report waits among the pending ones until the queue is read at or after its arrival
 time, and is an event of its own only when an idle analyst is to be woken for it (`_sync`,
 `_alarm`); the queue anyone reads is the one an event per arrival would give. An analyst works
@@ -28,7 +28,8 @@ first team, in the file's order, that may assess it, and each team does its own 
 (`takedown.recheck_team`, else the first team skilled for the page's source).
 
 An assessment in progress is finished at the end of a day and nothing starts off duty. An idle
-analyst waits on its own event, which an arrival, a timer or the end of its day triggers; an
+analyst waits on its own event (its `Wake`, reused from one idle spell to the next), which an
+arrival, a timer (`call_later`) or the end of its day triggers; an
 analyst who turns to something else while reports wait passes the wake-up on. Notices and
 removals need no queueing, so they are not SimPy events: a removal time is the notice time plus
 the host's delay. Follow-ups, escalations and re-uploads (`sim.model.takedown`) are timeouts with
@@ -43,14 +44,12 @@ import heapq
 import itertools
 import math
 from collections import deque
-from collections.abc import Generator
 from functools import partial
-from heapq import heappush
 from operator import itemgetter
 
 import simpy
-from simpy.events import NORMAL
 
+from sim.model.events import Hold, Timer, UrgentTimeout, Wake, call_later, drive, run_until
 from sim.model.intake import FindSupply, SourceIntake, initial_backlog
 from sim.model.queues import PriorityQueue, SkillQueue, TeamView
 from sim.model.recorder import Recorder
@@ -63,103 +62,12 @@ from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, off_roster_
 from sim.scenario.schema import Scenario
 
 
-class UrgentTimeout(simpy.events.Event):
-    """A timeout processed before the ordinary events of the same moment (SimPy's URGENT)."""
-
-    def __init__(self, env: simpy.Environment, delay_hours: float):
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        env.schedule(self, simpy.events.URGENT, delay_hours)
-
-
-class Hold(simpy.events.Event):
-    """The timeout an analyst waits on, scheduled again for each of its steps (an assessment, a
-    break, ...) rather than made anew: it waits for one at a time.
-
-    `after(hours)` schedules it as `env.timeout(hours)` schedules a new Timeout (the same time,
-    priority and place in the order of events); making a Timeout object for each step would cost
-    about a quarter of SimPy's handling of its event.
-    """
-
-    def __init__(self, env: simpy.Environment):
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        self.callbacks = None  # processed: free to be scheduled
-
-    def after(self, delay_hours: float) -> Hold:
-        """Schedule the event `delay_hours` from now; the event itself (to be yielded)."""
-        if self.callbacks is not None:
-            raise RuntimeError("the analyst's hold is already scheduled")
-        if delay_hours < 0:
-            raise ValueError(f"Negative delay {delay_hours}")
-        self.callbacks = []
-        env = self.env
-        heappush(env._queue, (env._now + delay_hours, NORMAL, next(env._eid), self))
-        return self
-
-
-def run_until(env: simpy.Environment, at_hours: float) -> None:
-    """`env.run(until=at_hours)`, event for event: SimPy's `step` inlined in one loop over the
-    environment's own queue (about 3 % of a replication's time is the method call and lookups per
-    event).
-
-    The same events are processed in the same order, each one's callbacks in turn, and a failed
-    event no one defused raises as it does in SimPy; the clock stops at `at_hours` (the urgent
-    events due then that were scheduled before the call are processed first, as in SimPy), with
-    the events due later, and the others due then, left in the queue. The model calls nothing that
-    stops a run early (`StopSimulation`), so that part of `run` is left out."""
-    if at_hours <= env.now:
-        raise ValueError(f"until ({at_hours}) must be greater than the current simulation time")
-    until = simpy.events.Event(env)
-    until._ok = True
-    until._value = None
-    env.schedule(until, simpy.events.URGENT, at_hours - env.now)
-    queue = env._queue
-    pop = heapq.heappop
-    while True:
-        now, _, _, event = pop(queue)
-        env._now = now
-        if event is until:
-            return
-        callbacks, event.callbacks = event.callbacks, None
-        for callback in callbacks:
-            callback(event)
-        if not event._ok and not hasattr(event, "_defused"):
-            exc = type(event._value)(*event._value.args)
-            exc.__cause__ = event._value
-            raise exc
-
-
-def drive(env: simpy.Environment, steps: Generator[simpy.Event, None, None]) -> None:
-    """Run `steps` as `env.process(steps)` would, but resumed by a plain callback on each event it
-    yields rather than by a `simpy.Process`.
-
-    It starts at the same point (an urgent event now, as a process's initialisation) and resumes
-    at the same points (in the callbacks of the events it waits for), so every event is created
-    and processed in the same order. A Process's bookkeeping (the active process, its target, the
-    events' values and failures sent in, and an event of its own when the generator ends) costs
-    about a sixth of SimPy's handling of an event; an analyst needs none of it: it ignores the
-    values, its events never fail and nothing waits for it (an event no one waits for changes
-    nothing, so leaving out the one at its end keeps the order of all the others).
-    """
-
-    def resume(_event: simpy.Event) -> None:
-        try:
-            steps.send(None).callbacks.append(resume)
-        except StopIteration:
-            pass  # done (its last duty day is over)
-
-    UrgentTimeout(env, 0).callbacks.append(resume)  # 0, not 0.0: the clock stays an int, as with a Process
-
-
-def wake_first(idle_sets: list[dict[int, simpy.Event]]) -> None:
+def wake_first(idle_sets: list[dict[int, Wake]]) -> None:
     """Wake the member idle longest of the first of `idle_sets` (teams' idle members, in the
     file's order) that has one."""
     for idle in idle_sets:
         if idle:
-            idle.pop(next(iter(idle))).succeed()
+            idle.pop(next(iter(idle))).fire()
             return
 
 
@@ -172,12 +80,13 @@ class Analyst:
     __slots__ = (
         "analyst_id", "team", "number", "intervals", "index", "start", "end", "work_until", "next_break",
         "viewing", "owed_search", "to_find", "searching_since", "day_open", "deadline", "timer_at",
-        "timer_token", "hold",
+        "timer_token", "hold", "wake",
     )  # fmt: skip
 
     def __init__(self, analyst_id: int, team: TeamState, number: int, days: list[DutyDay], hold: Hold):
         self.analyst_id = analyst_id
         self.hold = hold  # the timeout its steps wait on
+        self.wake = Wake(hold.env)  # the event it waits on when idle
         self.team = team
         self.number = number  # within its team
         self.intervals = [(d.start_hours, d.end_hours) for d in days]
@@ -278,7 +187,7 @@ class HotlineModel:
         self.alarm_token = 0
         self.idle_sets = [team.idle for team in self.teams]
         self.analyst_processes = []
-        self.idle_of: dict[int, dict[int, simpy.Event]] = {}  # each analyst's team's idle set
+        self.idle_of: dict[int, dict[int, Wake]] = {}  # each analyst's team's idle set
         analyst_id = 0
         for team in self.teams:
             for number, days in enumerate(team.plan.duty_days):
@@ -344,11 +253,9 @@ class HotlineModel:
             self.alarm_token += 1
             self.alarm_at = self.next_arrival
             delay = self.next_arrival - self.env.now
-            self.env.timeout(delay if delay > 0.0 else 0.0).callbacks.append(
-                partial(self._alarm, self.alarm_token)
-            )
+            call_later(self.env, delay if delay > 0.0 else 0.0, partial(self._alarm, self.alarm_token))
 
-    def _alarm(self, token: int, _event: simpy.Event) -> None:
+    def _alarm(self, token: int, _event: Timer) -> None:
         """Timer callback: the next pending report arrives while an analyst is idle."""
         if token != self.alarm_token:
             return  # replaced by an alarm at an earlier arrival
@@ -394,13 +301,13 @@ class HotlineModel:
         return gate_class, report
 
     # --- analysts -----------------------------------------------------------------------------
-    def _wake(self, analyst_id: int, _event: simpy.Event) -> None:
+    def _wake(self, analyst_id: int, _event: Timer) -> None:
         """Timer callback at the end of a duty day: wake the analyst if it is idle."""
         waiting_for_work = self.idle_of[analyst_id].pop(analyst_id, None)
         if waiting_for_work is not None:
-            waiting_for_work.succeed()
+            waiting_for_work.fire()
 
-    def _timer(self, a: Analyst, token: int, _event: simpy.Event) -> None:
+    def _timer(self, a: Analyst, token: int, _event: Timer) -> None:
         """Timer callback: wake the analyst if it is idle and its idle spell's deadline has come;
         if the deadline is later (the timer was set in an earlier spell), set it again for that."""
         if token != a.timer_token:
@@ -413,13 +320,13 @@ class HotlineModel:
             if a.deadline < math.inf:  # (none: the end of the day wakes it)
                 self._set_timer(a, now)
         else:
-            a.team.idle.pop(a.analyst_id).succeed()
+            a.team.idle.pop(a.analyst_id).fire()
 
     def _set_timer(self, a: Analyst, now: float) -> None:
         """A timer at the analyst's idle deadline."""
         a.timer_token += 1
         a.timer_at = a.deadline
-        self.env.timeout(a.deadline - now).callbacks.append(partial(self._timer, a, a.timer_token))
+        call_later(self.env, a.deadline - now, partial(self._timer, a, a.timer_token))
 
     def _pass_on(self) -> None:
         """An analyst turns away from the queue: a report that woke it goes to another analyst (of
@@ -462,7 +369,7 @@ class HotlineModel:
                 if not day.continues:
                     a.next_break = start + every
                 if end < horizon:
-                    env.timeout(end - env.now).callbacks.append(partial(self._wake, analyst_id))
+                    call_later(env, end - env.now, partial(self._wake, analyst_id))
                 # a hire ramping up works a share of the day, then trains (other work) to its end
                 a.index, a.start, a.end = index, start, end
                 a.work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
@@ -610,7 +517,7 @@ class HotlineModel:
         if team.limited:
             a.owed_search += team.search_share * service
 
-    def _idle_starts(self, a: Analyst, now: float) -> simpy.Event:
+    def _idle_starts(self, a: Analyst, now: float) -> Wake:
         """5. Nothing to do: wait (or search, with `search_when_idle`) for the event an arrival, a
         timer or the day's end triggers."""
         team = a.team
@@ -634,7 +541,7 @@ class HotlineModel:
                 self._set_timer(a, now)
         else:
             a.deadline = math.inf
-        wake = self.env.event()
+        wake = a.wake.arm()
         team.idle[a.analyst_id] = wake
         self._arm()
         return wake

@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-import simpy
-
+from sim.model.events import Wake
 from sim.model.intake import FindSupply
 from sim.model.queues import PriorityQueue, TeamView
 from sim.model.report import Report
@@ -61,4 +60,4 @@ class TeamState:
         self.limited = self.break_every_hours < math.inf or cap is not None or self.block_hours < math.inf
         self.queue = queue
         self.rechecks: deque = deque()  # (queued at, page): the team's re-checks, first in, first out
-        self.idle: dict[int, simpy.Event] = {}  # members waiting for work, longest waiting first
+        self.idle: dict[int, Wake] = {}  # members waiting for work, longest waiting first

@@ -172,7 +172,7 @@ def test_last_minute_arrival_wakes_an_analyst_still_on_shift(mmc):
         yield env.timeout(16.0)
         model.queue.append((16.0, 0.1, False, 0, 1.0, 0))
         idle = model.teams[0].idle
-        idle.pop(next(iter(idle))).succeed()  # the first idle analyst: the 16:00 one
+        idle.pop(next(iter(idle))).fire()  # the first idle analyst: the 16:00 one
 
     env.process(arrive_at_end_of_first_shift())
     env.run(until=24.0)
