@@ -1044,7 +1044,8 @@ DOC_OUTRO = (
     "- `sweep.csv` has every metric above for every arm; `sweep_differences.csv` each arm's difference\n"
     "  from the baseline arm, with an interval paired by replication.\n"
     "- `staffing.csv`: each target's metric (and `reports_found` beside them, with a proactive\n"
-    "  source) for each value of the searched key tried."
+    "  source) for each value of the searched key tried, with the replications it is over (fewer for a\n"
+    "  value stopped as clearly short of a target)."
 )
 
 

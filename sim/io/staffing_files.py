@@ -17,7 +17,7 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
     curves (one panel per target's metric, and the finds of searching), and a manifest with the
     targets, the key searched, the answer and the Erlang C estimate."""
     rows = [[*row[:5], "" if row[5] is None else ("true" if row[5] else "false"), row[6],
-             "true" if row[7] else "false"] for row in done.rows()]  # fmt: skip
+             "true" if row[7] else "false", row[8]] for row in done.rows()]  # fmt: skip
     tables = {
         "staffing.csv": csv_text(STAFFING_COLUMNS, rows),
         "staffing.md": staffing_markdown(done),
@@ -59,6 +59,7 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
     }
     if len(counts) > 1:  # replication control chose a count per team size
         extra["replications_note"] = f"{counts[0]} to {counts[-1]} per team size, by replication control"
+    extra["stopped_clearly_short"] = done.stopped_values  # after SCREEN_REPLICATIONS replications
     return Output(
         "staff", done.scenario, done.source, done.seed, max(counts, default=done.replications), done.jobs,
         done.started_at, tables, figures, extra,

@@ -89,6 +89,8 @@ EXPECTED = {
     "search_start": "a whole number >= 0 or null",
     "values_simulated": "a whole number >= 0 (staff) or a list of them, one per period (plan)",
     "values_simulated[]": "a whole number >= 0",
+    "stopped_clearly_short": "a list of whole numbers >= 0 (the values tried)",
+    "stopped_clearly_short[]": "a whole number >= 0",
     "compared": "a list of at least two {label, file, sha256, scenario_name}",
     "compared[]": "an object {label, file, sha256, scenario_name}",
     "compared[].label": "text (not empty)",
@@ -202,6 +204,7 @@ class StaffManifest(Manifest):
     erlang_estimate: Positive | None
     search_start: KeyValue | None = None  # where the search started (older folders: absent)
     values_simulated: Whole | None = None  # the team sizes the search simulated
+    stopped_clearly_short: Annotated[list[KeyValue], Field(max_length=10_000)] = []  # after 2 replications
 
     @field_validator("targets")
     @classmethod

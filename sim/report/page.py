@@ -209,10 +209,15 @@ def _staff_table(results: Results) -> Table:
         kind = metric_kind(row["metric"])
         goal = target_value(row["target"]) if row["target"] else None
         verdict = "shown" if row["meets_target"] == "" else ("meets" if row["meets_target"] else "fails")
+        count = row.get("replications", 2)  # (an older table: the fewest a CI has)
+        if count < results.manifest["replications"] and row["analysts"] in results.manifest.get(
+            "stopped_clearly_short", []
+        ):
+            verdict += f" (clearly short after {count} replications: stopped)"
         body.append([
             str(row["analysts"]) + (" (own)" if row["analysts"] == own else ""),
             _target_or_metric(row["target"], row["metric"], results.scenario["sla"]["assessment_hours"]),
-            ci_words(row["mean"], row["ci95_low"], row["ci95_high"], 2, kind, target=goal),
+            ci_words(row["mean"], row["ci95_low"], row["ci95_high"], count, kind, target=goal),
             verdict,
         ])  # fmt: skip
     note = (

@@ -20,6 +20,7 @@ from sim.report.tables import (
     PLAN_TABLE,
     SENSITIVITY_TABLE,
     STAFFING_TABLE,
+    STAFFING_TABLE_0_1,
     SUMMARY_TABLE,
     TAKEDOWN_TABLE,
     Row,
@@ -149,7 +150,7 @@ def read_results(folder: str | Path) -> Results:
             if len(arms) > 1 and not results.differences:
                 raise ReportError(f"{paired}: no rows, though {main.name} has {len(arms)} arms")
     elif kind == "staff":
-        results.rows = read_table(main, STAFFING_TABLE, staffing_check)
+        results.rows = read_table(main, STAFFING_TABLE, staffing_check, older=STAFFING_TABLE_0_1)
         if not results.rows:
             raise ReportError(f"{main}: no rows (a staffing search tries at least one team size)")
     elif kind == "compare":

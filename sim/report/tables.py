@@ -114,7 +114,8 @@ DIFFERENCE_TABLE = (("metric", NAME), ("mean_difference", NUMBER), ("std", AT_LE
                     ("ci95_low", NUMBER), ("ci95_high", NUMBER), ("replications", COUNT))  # fmt: skip
 STAFFING_TABLE = (("analysts", VALUE), ("metric", NAME), ("mean", NUMBER), ("ci95_low", NUMBER),
                   ("ci95_high", NUMBER), ("meets_target", FLAG_OR_EMPTY), ("target", TEXT),
-                  ("meets_all_targets", FLAG))  # fmt: skip
+                  ("meets_all_targets", FLAG), ("replications", COUNT))  # fmt: skip
+STAFFING_TABLE_0_1 = STAFFING_TABLE[:-1]  # before the replications of each row (all the run's)
 SENSITIVITY_TABLE = (("key", NAME), ("direction", DIRECTION), ("value", TEXT), ("metric", NAME),
                      ("mean", NUMBER), ("ci95_low", NUMBER), ("ci95_high", NUMBER), ("difference", NUMBER),
                      ("difference_ci95_low", NUMBER), ("difference_ci95_high", NUMBER),
@@ -266,8 +267,14 @@ def sensitivity_check(row: Row) -> Problem | None:
                   _interval(row, "difference", "difference_ci95_low", "difference_ci95_high"))  # fmt: skip
 
 
-def read_table(path: Path, columns: Sequence[tuple[str, Cell]], check: RowCheck | None = None) -> list[Row]:
-    """A CSV table's rows with typed cells: exactly `columns` (names and kinds), every row as wide
+def read_table(
+    path: Path,
+    columns: Sequence[tuple[str, Cell]],
+    check: RowCheck | None = None,
+    older: Sequence[tuple[str, Cell]] | None = None,
+) -> list[Row]:
+    """A CSV table's rows with typed cells: exactly `columns` (names and kinds), or exactly `older`
+    (the columns of an earlier version's table, whose rows lack the newer cells), every row as wide
     as the header, UTF-8, at most MAX_TABLE_BYTES; then `check` on each row (what its metric's
     figures can be). Row numbers in messages count the header as row 1, as a spreadsheet numbers
     them. ReportError naming the file, row, column, value and what was expected."""
@@ -283,6 +290,8 @@ def read_table(path: Path, columns: Sequence[tuple[str, Cell]], check: RowCheck 
     try:
         for number, cells in enumerate(reader, start=1):
             if number == 1:
+                if older is not None and cells == [name for name, _ in older]:
+                    columns, names = older, cells
                 _check_header(path, cells, names)
                 continue
             if not cells:

@@ -60,14 +60,34 @@ def replicate(
     check: Callable[[], list[str]],
     start: int,
     maximum: int | None,
+    screen: tuple[int, Callable[[], bool]] | None = None,
 ) -> tuple[int, list[str]]:
     """Run replications [0, start), then batch after batch while `check` names imprecise metrics
     and `maximum` allows; `maximum` None means just `start`. Returns the count and what is still
-    imprecise (empty when the precision was met)."""
+    imprecise (empty when the precision was met).
+
+    With a `screen` (first, settled) whose `first` is below `start`, replications [0, first) run
+    before the rest of the first batch, and none after them when `settled()` says so (a staffing
+    trial clearly short of its target): the count is then `first`. Replication r has the streams
+    of (seed, r) however the batches fall, so a run the screen does not stop is the same run.
+
+    >>> runs = []
+    >>> replicate(lambda a, b: runs.append((a, b)), lambda: [], 5, None, (2, lambda: False)), runs
+    ((5, []), [(0, 2), (2, 5)])
+    >>> replicate(lambda a, b: runs.append((a, b)), lambda: [], 5, None, (2, lambda: True)), runs[2:]
+    ((2, []), [(0, 2)])
+    """
     done = 0
+    if screen is not None and screen[0] < start:
+        run_more(0, screen[0])
+        done = screen[0]
+        if screen[1]():
+            return done, []
+    end = 0
     for size in batch_sizes(start, maximum if maximum is not None else start):
-        run_more(done, done + size)
-        done += size
+        end += size
+        run_more(done, end)
+        done = end
         if maximum is None:
             return done, []
         still = check()

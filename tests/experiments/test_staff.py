@@ -130,7 +130,8 @@ def test_staff_command_writes_the_table_and_ends_with_the_answer(folder: Path) -
     with (out / "staffing.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == [
-        "analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target", "target", "meets_all_targets"
+        "analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target", "target", "meets_all_targets",
+        "replications",
     ]  # fmt: skip
     by_count = {int(r["analysts"]): r for r in rows}
     assert by_count[answer]["meets_target"] == "true" and float(by_count[answer]["ci95_high"]) <= 0.05

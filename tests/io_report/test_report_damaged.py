@@ -861,7 +861,9 @@ def test_every_committed_results_table_reports(job: dict[str, Any], tmp_path: Pa
         document["baseline_arm"] = ", ".join(f"{key}={show_value(values[0])}" for key, values in varied)
         document["metrics"] = options.get("--metric", list(DEFAULT_SWEEP_METRICS))
     elif kind == "staff":
-        meeting = [int(row[0]) for row in read_rows(folder / "staffing.csv")[1:] if row[-1] == "true"]
+        header, *rows = read_rows(folder / "staffing.csv")
+        meets = header.index("meets_all_targets")
+        meeting = [int(row[0]) for row in rows if row[meets] == "true"]
         key = options.get("--key", ["analysts.count"])[-1]
         document.update(
             targets=options["--target"], key=key, own_value=get_dotted(spec.to_dict(), key),
