@@ -9,7 +9,7 @@ from functools import partial
 
 from sim.common.files import csv_text
 from sim.experiments.plan import PlanResults, reports_per_day
-from sim.experiments.targets import TEAM_KEY
+from sim.experiments.targets import SCREEN_REPLICATIONS, TEAM_KEY
 from sim.io.output import Output, what_if
 from sim.metrics import label_words
 from sim.stats.periods import YEARLY
@@ -164,12 +164,26 @@ def plan_markdown(done: PlanResults) -> str:
         "brought forward to it or one added, and the run repeated.",
         "",
         f"Team sizes simulated to size the periods: {', '.join(str(len(t)) for t in done.sizing_trials)} "
-        f"({sum(len(t) for t in done.sizing_trials)} in all; each search starts from the answer of the "
-        "period before, the first from its Erlang C estimate where one applies, else from today's team), "
-        f"then {runs} end to end.",
+        f"({sum(len(t) for t in done.sizing_trials)} in all{_stopped(done)}; each search starts from the "
+        "answer of the period before, the first from its Erlang C estimate where one applies, else from "
+        f"today's team), then {runs} end to end.",
         "",
     ]
     return "\n".join(lines)
+
+
+def _stopped(done: PlanResults) -> str:
+    """`, 3 of them stopped after 2 replications, clearly short` ('' when none was)."""
+    stopped = sum(
+        min(s.replications for s in t.summaries.values()) < done.replications
+        for trials in done.sizing_trials
+        for t in trials
+    )
+    return (
+        f", {stopped} of them stopped after {SCREEN_REPLICATIONS} replications, clearly short"
+        if stopped
+        else ""
+    )
 
 
 def _days(value: float) -> str:

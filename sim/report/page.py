@@ -210,9 +210,8 @@ def _staff_table(results: Results) -> Table:
         goal = target_value(row["target"]) if row["target"] else None
         verdict = "shown" if row["meets_target"] == "" else ("meets" if row["meets_target"] else "fails")
         count = row.get("replications", 2)  # (an older table: the fewest a CI has)
-        if count < results.manifest["replications"] and row["analysts"] in results.manifest.get(
-            "stopped_clearly_short", []
-        ):
+        stopped = row["analysts"] in results.manifest.get("stopped_clearly_short", [])
+        if verdict == "fails" and stopped and count < results.manifest["replications"]:
             verdict += f" (clearly short after {count} replications: stopped)"
         body.append([
             str(row["analysts"]) + (" (own)" if row["analysts"] == own else ""),

@@ -7,15 +7,21 @@ trial exactly as an unscreened search runs it (replication r on the streams of (
 
 from __future__ import annotations
 
+import csv
+import json
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
+import tomli_w
 
 from sim.experiments.execution import run_replications
 from sim.experiments.staffing import staff
 from sim.experiments.targets import SCREEN_REPLICATIONS, Target
 from sim.scenario.schema import scenario_from_dict
 from sim.stats.intervals import summarise
-from tests.conftest import mmc_dict
+from tests.conftest import hotline_sim_here, mmc_dict
 
 SAMPLES = 2_000  # normal samples per true mean
 
@@ -66,3 +72,36 @@ def test_a_clearly_short_size_stops_after_two_replications_and_nothing_else_move
     assert f"{len(stopped)} stopped after 2 replications, clearly short" in screened.search_line()
     rows = screened.rows()
     assert {row[0] for row in rows if row[-1] == SCREEN_REPLICATIONS} == set(stopped)
+
+
+def test_the_table_and_the_report_say_which_sizes_stopped(tmp_path: Path) -> None:
+    """The command line: staffing.csv's `replications` column is 2 on the stopped sizes' rows and
+    3 on the others, the manifest lists the stopped sizes, and the report marks them. A table of an
+    earlier version, without the column, still makes a report; one missing another column does not."""
+    (tmp_path / "mmc.toml").write_text(tomli_w.dumps(mmc_dict(10, 0.9, 5, 1, 3, 7)), encoding="utf-8")
+    out = tmp_path / "out"
+    done = hotline_sim_here("staff", "mmc.toml", "--target", "backlog_end<=20", "--min", "1", "--max", "40",
+                            "--out", out, "--report", "--no-plots", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with (out / "staffing.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    stopped = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["stopped_clearly_short"]
+    assert stopped and {int(r["analysts"]) for r in rows if r["replications"] == "2"} == set(stopped)
+    assert {r["replications"] for r in rows if int(r["analysts"]) not in stopped} == {"3"}
+    assert all(r["meets_all_targets"] == "false" for r in rows if int(r["analysts"]) in stopped)
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("fails (clearly short after 2 replications: stopped)") == len(stopped)
+    assert "clearly short after 2 replications: stopped" in done.stdout
+
+    for column, code in (("replications", 0), ("target", 2)):
+        older = tmp_path / f"without-{column}"
+        shutil.copytree(out, older)
+        with (out / "staffing.csv").open(newline="", encoding="utf-8") as handle:
+            table = list(csv.reader(handle))
+        index = table[0].index(column)
+        text = "".join(",".join(row[:index] + row[index + 1 :]) + "\n" for row in table)
+        (older / "staffing.csv").write_text(text, encoding="utf-8")
+        made = hotline_sim_here("report", older, cwd=tmp_path)
+        assert made.returncode == code, (column, made.stderr)
+        if code:
+            assert f"missing column(s) {column}" in made.stderr
