@@ -3,7 +3,7 @@
 Run from the repository with the project's Python (Ciw for case (d): `pip install -e '.[benchmarks]'`):
 
     python benchmarks/bench_core.py              # prints the table, writes benchmarks/results.md
-    python benchmarks/bench_core.py --repeat 1   # one run of the light cases (a)-(c), not 3
+    python benchmarks/bench_core.py --repeat 1   # one run of the light cases (a)-(c), not 5
     python benchmarks/bench_core.py --profile    # cProfile of case (a), top 15 by tottime
 
 Cases (all synthetic), all measured in the same run:
@@ -715,7 +715,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repeat", type=int, default=3, help="runs of cases (a)-(c), best kept [3]")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of cases (a)-(c) [5]")
     parser.add_argument("--profile", action="store_true", help="only profile case (a) with cProfile")
     parser.add_argument("--no-write", action="store_true", help="do not write benchmarks/results.md")
     parser.add_argument(
