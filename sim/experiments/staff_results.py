@@ -96,6 +96,11 @@ class StaffResults:
         """`13 analysts`, or `analysts.schedule[1].analysts = 3` for another key."""
         return f"{value} analysts" if self.key == TEAM_KEY else f"{self.key} = {value}"
 
+    def key_noun(self, count: int) -> str:
+        """`team size(s)`, or `value(s) of KEY` for another key."""
+        plural = "s" if count != 1 else ""
+        return f"team size{plural}" if self.key == TEAM_KEY else f"value{plural} of {self.key}"
+
     def answer_line(self) -> str:
         """The last line: `answer: N analysts` (or `answer: KEY = N`), or why there is none."""
         if self.answer is not None:
@@ -109,17 +114,27 @@ class StaffResults:
         'team sizes simulated: 4 (the search started at 13, the Erlang C estimate, and stepped outward)'
         >>> StaffResults(None, [], 14, [None] * 9, [None], 1, 2).search_line()
         'team sizes simulated: 9 (by bisection between 1 and 100)'
+        >>> StaffResults(None, [], None, [None], [27], 1, 2, high=22, guess=27).search_line()[24:]
+        '(the search started at 22 (--max; the Erlang C estimate is 27) and stepped outward)'
         """
         sizes = "team sizes" if self.key == TEAM_KEY else f"values of {self.key}"
+        start = None if self.guess is None else min(max(self.guess, self.low), self.high)
         if self.guess is None:
             how = f"by bisection between {self.low} and {self.high}"
+        elif start != self.guess:  # the estimate is outside --min/--max: the nearest end
+            whose = "the Erlang C estimate" if self.erlang_estimate == self.guess else "the scenario's own"
+            end = "--max" if start == self.high else "--min"
+            how = f"the search started at {start} ({end}; {whose} is {self.guess}) and stepped outward"
         elif self.erlang_estimate == self.guess:
             how = f"the search started at {self.guess}, the Erlang C estimate, and stepped outward"
         else:
             how = f"the search started at the scenario's own {self.guess} and stepped outward"
         stopped = self.stopped_values
         if stopped:
-            how += f"; {len(stopped)} stopped after {SCREEN_REPLICATIONS} replications, clearly short"
+            how += (
+                f"; {len(stopped)} stopped after {SCREEN_REPLICATIONS} replications, clearly short: "
+                + ", ".join(map(str, stopped))
+            )
         return f"{sizes} simulated: {len(self.trials)} ({how})"
 
     def lines(self) -> list[str]:
@@ -138,17 +153,18 @@ class StaffResults:
         ]
         for t in self.trials:
             parts = []
+            stopped = self.stopped(t)
             for goal, meets in zip(self.targets, t.meets, strict=True):
                 s = t.summaries[goal.metric]
                 figure = ci_words(s.mean, s.ci95_low, s.ci95_high, s.replications, metric_kind(goal.metric),
                                   target=goal.value, days=is_duration(goal.metric))  # fmt: skip
                 parts.append(
-                    f"{self.short(goal.metric)} {figure} ".lstrip() + ("meets" if meets else "fails")
+                    f"{self.short(goal.metric)} {figure} ".lstrip() + verdict(goal, s, meets, stopped)
                 )
             own = "  (the scenario's own)" if t.analysts == self.own else ""
-            if self.stopped(t):
+            if stopped:
                 count = min(s.replications for s in t.summaries.values())
-                own += f"  (clearly short after {count} replications: stopped)"
+                own += f"  (stopped after {count} replications)"
             lines.append(
                 f"  {t.analysts:4d}{' analysts' if self.key == TEAM_KEY else ''}: " + "; ".join(parts) + own
             )
@@ -430,6 +446,21 @@ class StaffResults:
 
 STAFFING_COLUMNS = ("analysts", "metric", "mean", "ci95_low", "ci95_high", "meets_target", "target",
                     "meets_all_targets", "replications")  # fmt: skip
+
+
+def verdict(goal: Target, s: Summary, meets: bool, stopped: bool) -> str:
+    """A target's word on a trial's line: `meets` or `fails`; on a trial stopped after its first
+    replications, `clearly short` for the target that stopped it, and `not settled` for one its
+    few replications neither meet nor clearly miss.
+
+    >>> goal = Target("m", ">=", 0.95)
+    >>> short, unsettled = Summary(0.7, 0.01, 0.6, 0.8, 2), Summary(0.96, 0.05, 0.5, 1.4, 2)
+    >>> verdict(goal, short, False, True), verdict(goal, unsettled, False, True)
+    ('clearly short', 'not settled')
+    """
+    if stopped and not meets:
+        return "clearly short" if goal.clearly_missed_by(s) else "not settled"
+    return "meets" if meets else "fails"
 
 
 def _and(items: list[str]) -> str:

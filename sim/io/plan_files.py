@@ -47,6 +47,7 @@ def plan_output(done: PlanResults, plots: bool = True) -> Output:
         "changes": done.changes,
         "end_to_end_runs": done.checks,
         "values_simulated": [len(trials) for trials in done.sizing_trials],  # per period, to size it
+        "stopped_clearly_short": _stopped_values(done),  # per period, after SCREEN_REPLICATIONS
     }
     if done.key != TEAM_KEY:  # a team of several
         extra["key"] = done.key
@@ -163,7 +164,8 @@ def plan_markdown(done: PlanResults) -> str:
         "the whole horizon was run with the plan's hires, and where a period missed, a later hire was "
         "brought forward to it or one added, and the run repeated.",
         "",
-        f"Team sizes simulated to size the periods: {', '.join(str(len(t)) for t in done.sizing_trials)} "
+        "Team sizes simulated to size the periods: "
+        f"{', '.join(f'{p.label} {len(t)}' for p, t in zip(done.periods, done.sizing_trials, strict=True))} "
         f"({sum(len(t) for t in done.sizing_trials)} in all{_stopped(done)}; each search starts from the "
         "answer of the period before, the first from its Erlang C estimate where one applies, else from "
         f"today's team), then {runs} end to end.",
@@ -172,17 +174,28 @@ def plan_markdown(done: PlanResults) -> str:
     return "\n".join(lines)
 
 
-def _stopped(done: PlanResults) -> str:
-    """`, 3 of them stopped after 2 replications, clearly short` ('' when none was)."""
-    stopped = sum(
-        min(s.replications for s in t.summaries.values()) < done.replications
+def _stopped_values(done: PlanResults) -> list[list[int]]:
+    """Per period, the team sizes whose sizing trials stopped as clearly short of a target."""
+    return [
+        [t.analysts for t in trials if min(s.replications for s in t.summaries.values()) < done.replications]
         for trials in done.sizing_trials
-        for t in trials
+    ]
+
+
+def _stopped(done: PlanResults) -> str:
+    """`, 3 of them stopped after 2 replications, clearly short (2021-Q1: 14, 15; 2021-Q2: 16)`
+    ('' when none was)."""
+    each = _stopped_values(done)
+    if not any(each):
+        return ""
+    where = "; ".join(
+        f"{period.label}: {', '.join(map(str, values))}"
+        for period, values in zip(done.periods, each, strict=True)
+        if values
     )
     return (
-        f", {stopped} of them stopped after {SCREEN_REPLICATIONS} replications, clearly short"
-        if stopped
-        else ""
+        f", {sum(map(len, each))} of them stopped after {SCREEN_REPLICATIONS} replications, clearly "
+        f"short ({where})"
     )
 
 

@@ -6,7 +6,7 @@ from functools import partial
 
 from sim.common.files import csv_text
 from sim.experiments.staff_results import STAFFING_COLUMNS, StaffResults
-from sim.experiments.targets import TEAM_KEY
+from sim.experiments.targets import SCREEN_REPLICATIONS, TEAM_KEY
 from sim.io.output import Output, what_if
 from sim.scenario.changes import key_words
 from sim.stats.readable import ROUNDING_NOTE
@@ -57,9 +57,18 @@ def staffing_output(done: StaffResults, plots: bool = True) -> Output:
         "search_start": done.guess,
         "values_simulated": len(done.trials),
     }
+    notes = []
     if len(counts) > 1:  # replication control chose a count per team size
-        extra["replications_note"] = f"{counts[0]} to {counts[-1]} per team size, by replication control"
-    extra["stopped_clearly_short"] = done.stopped_values  # after SCREEN_REPLICATIONS replications
+        notes.append(f"{counts[0]} to {counts[-1]} per team size, by replication control")
+    stopped = done.stopped_values  # after SCREEN_REPLICATIONS replications
+    if stopped:
+        notes.append(
+            f"{SCREEN_REPLICATIONS} for the {done.key_noun(len(stopped))} stopped as clearly short of a "
+            f"target: {', '.join(map(str, stopped))}"
+        )
+    if notes:
+        extra["replications_note"] = "; ".join(notes)
+    extra["stopped_clearly_short"] = stopped
     return Output(
         "staff", done.scenario, done.source, done.seed, max(counts, default=done.replications), done.jobs,
         done.started_at, tables, figures, extra,

@@ -89,8 +89,8 @@ EXPECTED = {
     "search_start": "a whole number >= 0 or null",
     "values_simulated": "a whole number >= 0 (staff) or a list of them, one per period (plan)",
     "values_simulated[]": "a whole number >= 0",
-    "stopped_clearly_short": "a list of whole numbers >= 0 (the values tried)",
-    "stopped_clearly_short[]": "a whole number >= 0",
+    "stopped_clearly_short": "a list of whole numbers >= 0 (staff), or one such list per period (plan)",
+    "stopped_clearly_short[]": "a whole number >= 0 (staff) or a list of them (plan)",
     "compared": "a list of at least two {label, file, sha256, scenario_name}",
     "compared[]": "an object {label, file, sha256, scenario_name}",
     "compared[].label": "text (not empty)",
@@ -233,6 +233,10 @@ class PlanManifest(Manifest):
     changes: list[str] = []
     key: DottedKey = "analysts.count"  # the team planned
     values_simulated: Annotated[list[Whole], Field(max_length=10_000)] = []  # per period, to size it
+    # per period, the sizes stopped as clearly short after 2 replications
+    stopped_clearly_short: Annotated[
+        list[Annotated[list[KeyValue], Field(max_length=10_000)]], Field(max_length=10_000)
+    ] = []
 
     @field_validator("targets")
     @classmethod

@@ -211,8 +211,12 @@ def _staff_table(results: Results) -> Table:
         verdict = "shown" if row["meets_target"] == "" else ("meets" if row["meets_target"] else "fails")
         count = row.get("replications", 2)  # (an older table: the fewest a CI has)
         stopped = row["analysts"] in results.manifest.get("stopped_clearly_short", [])
-        if verdict == "fails" and stopped and count < results.manifest["replications"]:
-            verdict += f" (clearly short after {count} replications: stopped)"
+        if stopped and count < results.manifest["replications"]:
+            if verdict == "fails":  # the target that stopped it, or one its few replications leave open
+                at_least = ">=" in row["target"]  # (Target.clearly_missed_by, on the row's cells)
+                short = goal is not None and (row["ci95_high"] < goal if at_least else row["ci95_low"] > goal)
+                verdict = "clearly short" if short else "not settled"
+            verdict += f" (stopped after {count} replications)"
         body.append([
             str(row["analysts"]) + (" (own)" if row["analysts"] == own else ""),
             _target_or_metric(row["target"], row["metric"], results.scenario["sla"]["assessment_hours"]),

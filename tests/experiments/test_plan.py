@@ -325,10 +325,16 @@ def test_the_2021_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Pat
     assert (out / "report.html").is_file() and math.isfinite(sum(volume))
     # how many team sizes each period's search simulated: one count per quarter, each at least the
     # answer and the size below it, and few after the first (each starts from the answer before)
-    said = re.search(r"Team sizes simulated to size the periods: ([\d, ]+) \((\d+) in all", plan_md(out))
+    said = re.search(r"Team sizes simulated to size the periods: ([\w, -]+) \((\d+) in all", plan_md(out))
     assert said is not None
-    counts = [int(c) for c in said.group(1).split(", ")]
+    counts = [int(c.split()[-1]) for c in said.group(1).split(", ")]
     assert len(counts) == 4 and sum(counts) == int(said.group(2)) and all(1 <= c <= 8 for c in counts)
+    # the sizes stopped after 2 replications as clearly short: per quarter, all below its answer
+    stopped = manifest["stopped_clearly_short"]
+    assert len(stopped) == 4 and all(
+        size < int(row["analysts_needed"]) for sizes, row in zip(stopped, rows, strict=True) for size in sizes
+    )
+    assert sum(map(len, stopped)) == 0 or f"{sum(map(len, stopped))} of them stopped after 2" in plan_md(out)
 
 
 def plan_md(out: Path) -> str:

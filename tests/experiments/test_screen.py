@@ -69,7 +69,9 @@ def test_a_clearly_short_size_stops_after_two_replications_and_nothing_else_move
     assert screened.trial(stopped[0]).summaries["backlog_end"] == summarise(
         [r.metrics["backlog_end"] for r in first]
     )
-    assert f"{len(stopped)} stopped after 2 replications, clearly short" in screened.search_line()
+    assert f"{len(stopped)} stopped after 2 replications, clearly short: {', '.join(map(str, stopped))}" in (
+        screened.search_line()
+    )
     rows = screened.rows()
     assert {row[0] for row in rows if row[-1] == SCREEN_REPLICATIONS} == set(stopped)
 
@@ -90,8 +92,11 @@ def test_the_table_and_the_report_say_which_sizes_stopped(tmp_path: Path) -> Non
     assert {r["replications"] for r in rows if int(r["analysts"]) not in stopped} == {"3"}
     assert all(r["meets_all_targets"] == "false" for r in rows if int(r["analysts"]) in stopped)
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert page.count("fails (clearly short after 2 replications: stopped)") == len(stopped)
-    assert "clearly short after 2 replications: stopped" in done.stdout
+    assert page.count("clearly short (stopped after 2 replications)") == len(stopped)
+    assert done.stdout.count("clearly short  (stopped after 2 replications)") == len(stopped)
+    assert (
+        f"2 for the team sizes stopped as clearly short of a target: {', '.join(map(str, stopped))}" in page
+    )
 
     for column, code in (("replications", 0), ("target", 2)):
         older = tmp_path / f"without-{column}"
