@@ -81,7 +81,7 @@ class StaffResults:
     def stopped(self, trial: Trial) -> bool:
         """Whether the trial stopped after its first replications, clearly short of a target
         (`targets.screen`): it has fewer than the search's starting count."""
-        return min(s.replications for s in trial.summaries.values()) < self.replications
+        return trial.replications < self.replications
 
     @property
     def stopped_values(self) -> list[int]:
@@ -163,8 +163,7 @@ class StaffResults:
                 )
             own = "  (the scenario's own)" if t.analysts == self.own else ""
             if stopped:
-                count = min(s.replications for s in t.summaries.values())
-                own += f"  (stopped after {count} replications)"
+                own += f"  (stopped after {t.replications} replications)"
             lines.append(
                 f"  {t.analysts:4d}{' analysts' if self.key == TEAM_KEY else ''}: " + "; ".join(parts) + own
             )

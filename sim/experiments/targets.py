@@ -112,6 +112,12 @@ class Trial:
         """Whether every target holds."""
         return all(self.meets)
 
+    @property
+    def replications(self) -> int:
+        """The replications its figures are over (the fewest of its metrics'): fewer than the
+        search's for a trial stopped as clearly short (`screen`)."""
+        return min(s.replications for s in self.summaries.values())
+
 
 class Trials:
     """The values a staffing search has tried, each evaluated once (`evaluate(value)` gives each

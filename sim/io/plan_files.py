@@ -177,8 +177,7 @@ def plan_markdown(done: PlanResults) -> str:
 def _stopped_values(done: PlanResults) -> list[list[int]]:
     """Per period, the team sizes whose sizing trials stopped as clearly short of a target."""
     return [
-        [t.analysts for t in trials if min(s.replications for s in t.summaries.values()) < done.replications]
-        for trials in done.sizing_trials
+        [t.analysts for t in trials if t.replications < done.replications] for trials in done.sizing_trials
     ]
 
 
