@@ -395,25 +395,25 @@ def staff(
     started_at = datetime.now(UTC)
     summaries: dict[int, dict[str, Summary]] = {}
 
-    stopped: set[int] = set()  # values whose trial stopped as clearly short
-
     def chosen(results: list[ReplicationResult]) -> dict[str, Summary]:
         every = summarise_metrics(results)
         return {name: every[name] for name in metrics}
+
+    def stopped(value: int) -> bool:
+        """Whether the trial of `value` stopped as clearly short (fewer than the starting count)."""
+        return (
+            value in summaries
+            and min(s.replications for s in summaries[value].values()) < options.replications
+        )
 
     def evaluate(value: int, whole: bool = False) -> dict[str, Summary]:
         """The trial of `value`: stopped after `SCREEN_REPLICATIONS` replications when clearly
         short of a target (with `screening`, unless `whole`: every replication, as for the
         scenario's own team's finds)."""
-        if value not in summaries or (whole and value in stopped):
-            screened = screening and not whole
+        if value not in summaries or (whole and stopped(value)):
             done = run_groups([spec.with_values({key: value})], options, [g.metric for g in goals],
-                              screen=screen(goals, chosen) if screened else None)  # fmt: skip
+                              screen=screen(goals, chosen) if screening and not whole else None)  # fmt: skip
             summaries[value] = chosen(done.groups[0])
-            if screened and done.replications < options.replications:
-                stopped.add(value)
-            else:
-                stopped.discard(value)
         return summaries[value]
 
     answer, trials = search(goals, low, high, evaluate, guess)
@@ -427,7 +427,7 @@ def staff(
         if not same_run and "proactive" in modelled(today):
             done = run_groups([today], options, [FOUND])
             today_found = summarise_metrics(done.groups[0])[FOUND]
-    if searching and answer is not None and (own in stopped or own not in {t.analysts for t in trials}):
+    if searching and answer is not None and (stopped(own) or own not in {t.analysts for t in trials}):
         own_summaries = evaluate(own, whole=True)  # the finds of the scenario's own team, in full
         met = tuple(g.met_by(own_summaries[g.metric]) for g in goals)
         others = [t for t in trials if t.analysts != own]
