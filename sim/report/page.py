@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import math
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -213,9 +214,7 @@ def _staff_table(results: Results) -> Table:
         stopped = row["analysts"] in results.manifest.get("stopped_clearly_short", [])
         if stopped and count < results.manifest["replications"]:
             if verdict == "fails":  # the target that stopped it, or one its few replications leave open
-                at_least = ">=" in row["target"]  # (Target.clearly_missed_by, on the row's cells)
-                short = goal is not None and (row["ci95_high"] < goal if at_least else row["ci95_low"] > goal)
-                verdict = "clearly short" if short else "not settled"
+                verdict = _stopped_verdict(row, count)
             verdict += f" (stopped after {count} replications)"
         body.append([
             str(row["analysts"]) + (" (own)" if row["analysts"] == own else ""),
@@ -231,6 +230,23 @@ def _staff_table(results: Results) -> Table:
     column = "analysts" if key == "analysts.count" else key_words(key)
     header = [column, "target (or metric)", "mean (95 % CI)", "target"]
     return Table("The targets at each value tried", header, body, note, [True, False, True, False])
+
+
+def _stopped_verdict(row: Row, count: int) -> str:
+    """A failing target's word on a size stopped after `count` replications, as the printout's
+    (`staff_results.verdict`): `clearly short` or `not settled`; `fails` for a cell that is no
+    target (a folder is not trusted)."""
+    from sim.experiments.staff_results import verdict
+    from sim.experiments.targets import parse_target
+    from sim.stats.intervals import Summary
+
+    try:
+        goal = parse_target(row["target"])
+    except ValueError:
+        return "fails"
+    return verdict(
+        goal, Summary(row["mean"], math.nan, row["ci95_low"], row["ci95_high"], count), False, True
+    )
 
 
 def _target_or_metric(target: str, metric: str, sla: float) -> str:
