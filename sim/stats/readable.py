@@ -3,7 +3,10 @@ the place that shows about two significant digits of the interval's half-width (
 unit needs: 0.1 % for shares, 0.1 day, 0.01 hour under 10 hours). Shares read in %, hours get days
 beside them from 48 hours, counts get thousands separators. An interval of a share is cut to
 0-100 % and of any other level to 0 and above: a t-interval over few replications can run past
-what the metric can be. The CSV files keep every digit; this is only what a person reads.
+what the metric can be. Beside a target (a staffing search's rows), a mean or bound that misses the
+target keeps the places that show it misses, a few more if need be: an interval that ends at
+95.04 % reads "to 95.04 %", not "to 95.0 %" against a target of 95 %. The CSV files keep every
+digit; this is only what a person reads.
 
 >>> ci_words(0.9123, 0.9081, 0.9165, 10, "share")
 '91.2 % (95 % CI 90.8 to 91.6 %)'
@@ -19,6 +22,8 @@ what the metric can be. The CSV files keep every digit; this is only what a pers
 '99.9 % (95 % CI 99.7 to 100.0 %)'
 >>> ci_words(0.9503, 0.9497, 0.9509, 5, "share", target=0.95)  # a miss never rounds to the target
 '95.03 % (95 % CI 94.97 to 95.09 %)'
+>>> ci_words(37628.3, 35123.4, 39997.7, 2, "count", target=40000)  # nor an interval that ends short of it
+'37,628 (95 % CI 35,123 to 39,998)'
 >>> cells(12.8384404, 12.79254468, 12.88433611, 10, "hours")
 ('12.8 h', '12.8 to 12.9 h')
 >>> facts([12.0, 10.0, float("nan"), 14.0], "week")
@@ -91,6 +96,11 @@ def number(value: float, places: int, signed: bool = False) -> str:
     return f"+{text}" if signed and shown > 0 else text
 
 
+# a value that misses a target may take this many places more than two significant digits of the
+# half-width, so that it does not read as the target (39,997.7 against 40,000 reads 39,998, not 40,000)
+APART_PLACES = 4
+
+
 def _apart(places: int, most: int, values: list[float], target: float | None) -> int:
     """More decimals (up to `most`) while a rounded value would read as the target it misses."""
     if target is None:
@@ -120,7 +130,8 @@ def rounded(
     """The mean and its interval ("low to high"; None without one) as numbers rounded to the same
     place, in the kind's scale (shares in %), without units. `signed`: a difference. `target`: a
     value kept apart from the interval in the rounding (up to two significant digits of the
-    half-width), so that a miss reads as a miss."""
+    half-width, or a few places more when a mean or a bound that misses it would still round to
+    it), so that a miss reads as a miss."""
     scale = 100.0 if kind == "share" else 1.0
     has_ci = replications > 1 and not (math.isnan(low) or math.isnan(high))
     if has_ci and not signed:
@@ -129,7 +140,8 @@ def rounded(
     places = decimals(half_width, kind, mean * scale)
     most = 1 - math.floor(math.log10(half_width)) if half_width > 0 and math.isfinite(half_width) else places
     shown = [v * scale for v in ((mean, low, high) if has_ci else (mean,))]
-    places = _apart(places, max(places, most), shown, None if target is None else target * scale)
+    goal = None if target is None else target * scale
+    places = _apart(places, max(places, most) + APART_PLACES, shown, goal)
     interval = None
     if has_ci:
         interval = f"{number(low * scale, places, signed)} to {number(high * scale, places, signed)}"
