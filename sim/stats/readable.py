@@ -4,9 +4,9 @@ unit needs: 0.1 % for shares, 0.1 day, 0.01 hour under 10 hours). Shares read in
 beside them from 48 hours, counts get thousands separators. An interval of a share is cut to
 0-100 % and of any other level to 0 and above: a t-interval over few replications can run past
 what the metric can be. Beside a target (a staffing search's rows), a mean or bound that misses the
-target keeps the places that show it misses, a few more if need be: an interval that ends at
-95.04 % reads "to 95.04 %", not "to 95.0 %" against a target of 95 %. The CSV files keep every
-digit; this is only what a person reads.
+target never reads as the target: if it would round onto it, it is rounded away from it instead
+(an interval that ends at 95.04 % reads "to 95.1 %", not "to 95.0 %", against a target of 95 %).
+The CSV files keep every digit; this is only what a person reads.
 
 >>> ci_words(0.9123, 0.9081, 0.9165, 10, "share")
 '91.2 % (95 % CI 90.8 to 91.6 %)'
@@ -22,8 +22,10 @@ digit; this is only what a person reads.
 '99.9 % (95 % CI 99.7 to 100.0 %)'
 >>> ci_words(0.9503, 0.9497, 0.9509, 5, "share", target=0.95)  # a miss never rounds to the target
 '95.03 % (95 % CI 94.97 to 95.09 %)'
->>> ci_words(37628.3, 35123.4, 39997.7, 2, "count", target=40000)  # nor an interval that ends short of it
-'37,628 (95 % CI 35,123 to 39,998)'
+>>> ci_words(37628.3, 35123.4, 39997.7, 2, "count", target=40000)  # nor a bound short of it
+'37,600 (95 % CI 35,100 to 39,900)'
+>>> ci_words(0.93953, 0.92871, 0.95038, 5, "share", target=0.95)  # nor one past it
+'94.0 % (95 % CI 92.9 to 95.1 %)'
 >>> cells(12.8384404, 12.79254468, 12.88433611, 10, "hours")
 ('12.8 h', '12.8 to 12.9 h')
 >>> facts([12.0, 10.0, float("nan"), 14.0], "week")
@@ -96,11 +98,6 @@ def number(value: float, places: int, signed: bool = False) -> str:
     return f"+{text}" if signed and shown > 0 else text
 
 
-# a value that misses a target may take this many places more than two significant digits of the
-# half-width, so that it does not read as the target (39,997.7 against 40,000 reads 39,998, not 40,000)
-APART_PLACES = 4
-
-
 def _apart(places: int, most: int, values: list[float], target: float | None) -> int:
     """More decimals (up to `most`) while a rounded value would read as the target it misses."""
     if target is None:
@@ -111,6 +108,15 @@ def _apart(places: int, most: int, values: list[float], target: float | None) ->
             break
         places += 1
     return places
+
+
+def _away(value: float, places: int, target: float | None) -> float:
+    """`value` to be shown at `places`: itself, or, if it misses `target` but would round onto it,
+    rounded away from it (down below it, up above it), so that a miss reads as a miss."""
+    if target is None or value == target or round(value, places) != round(target, places):
+        return value
+    scale = 10.0**places
+    return (math.floor(value * scale) if value < target else math.ceil(value * scale)) / scale
 
 
 def beyond_noise(mean: float, low: float, high: float, replications: int, kind: str) -> bool:
@@ -129,9 +135,9 @@ def rounded(
 ) -> tuple[str, str | None]:  # fmt: skip
     """The mean and its interval ("low to high"; None without one) as numbers rounded to the same
     place, in the kind's scale (shares in %), without units. `signed`: a difference. `target`: a
-    value kept apart from the interval in the rounding (up to two significant digits of the
-    half-width, or a few places more when a mean or a bound that misses it would still round to
-    it), so that a miss reads as a miss."""
+    value kept apart from the interval in the rounding (more places, up to two significant digits of
+    the half-width; past that, a figure that would still round onto it is rounded away from it), so
+    that a miss reads as a miss."""
     scale = 100.0 if kind == "share" else 1.0
     has_ci = replications > 1 and not (math.isnan(low) or math.isnan(high))
     if has_ci and not signed:
@@ -141,11 +147,9 @@ def rounded(
     most = 1 - math.floor(math.log10(half_width)) if half_width > 0 and math.isfinite(half_width) else places
     shown = [v * scale for v in ((mean, low, high) if has_ci else (mean,))]
     goal = None if target is None else target * scale
-    places = _apart(places, max(places, most) + APART_PLACES, shown, goal)
-    interval = None
-    if has_ci:
-        interval = f"{number(low * scale, places, signed)} to {number(high * scale, places, signed)}"
-    return number(mean * scale, places, signed), interval
+    places = _apart(places, max(places, most), shown, goal)
+    mean_shown, *bounds = (number(_away(v, places, goal), places, signed) for v in shown)
+    return mean_shown, (" to ".join(bounds) if has_ci else None)
 
 
 def ci_words(
