@@ -47,6 +47,7 @@ def test_the_screen_almost_never_fails_a_size_the_whole_run_passes(replications:
             assert np.mean(stops) >= 0.95, np.mean(stops)
 
 
+@pytest.mark.slow  # two whole searches, about 4 s on 2 cores
 def test_a_clearly_short_size_stops_after_two_replications_and_nothing_else_moves() -> None:
     """An M/M/c search on the end-of-run backlog (no Erlang C estimate: a bisection from 1 to 40)
     at a load of 9 analysts: the sizes far below it run 2 replications, not 3, and fail; the answer,
