@@ -1098,6 +1098,6 @@ class ReplicationResult:
     metrics: dict[str, float]
     timeseries: dict[str, np.ndarray]
     wait_histogram: np.ndarray
-    hosts: list[dict[str, float]] = field(default_factory=list)
-    routes: list[dict[str, float]] = field(default_factory=list)
+    hosts: list[dict[str, str | float]] = field(default_factory=list)
+    routes: list[dict[str, str | float]] = field(default_factory=list)
     removal_histograms: dict[str, np.ndarray] = field(default_factory=dict)  # per route: notice to removal

@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Generator
 from heapq import heappush
+from typing import Any
 
 import simpy
 from simpy.events import NORMAL
@@ -30,7 +31,7 @@ class UrgentTimeout(simpy.events.Event):
         env.schedule(self, simpy.events.URGENT, delay_hours)
 
 
-class Hold(simpy.events.Event):
+class Hold:
     """The timeout an analyst waits on, scheduled again for each of its steps (an assessment, a
     break, ...) rather than made anew: it waits for one at a time.
 
@@ -39,11 +40,13 @@ class Hold(simpy.events.Event):
     about a quarter of SimPy's handling of its event.
     """
 
+    __slots__ = ("callbacks", "_ok", "_value", "env")
+
     def __init__(self, env: simpy.Environment):
-        super().__init__(env)
+        self.env = env
         self._ok = True
         self._value = None
-        self.callbacks = None  # processed: free to be scheduled
+        self.callbacks: list[Callable[[Hold], None]] | None = None  # None: processed, free to be scheduled
 
     def after(self, delay_hours: float) -> Hold:
         """Schedule the event `delay_hours` from now; the event itself (to be yielded)."""
@@ -53,7 +56,8 @@ class Hold(simpy.events.Event):
             raise ValueError(f"Negative delay {delay_hours}")
         self.callbacks = []
         env = self.env
-        heappush(env._queue, (env._now + delay_hours, NORMAL, next(env._eid), self))
+        queue: list[Any] = env._queue  # (time, priority, order, event); any object with callbacks
+        heappush(queue, (env._now + delay_hours, NORMAL, next(env._eid), self))
         return self
 
 
@@ -65,7 +69,7 @@ class Timer:
     __slots__ = ("callbacks", "_ok")
 
     def __init__(self, callback: Callable[[Timer], None]):
-        self.callbacks = [callback]
+        self.callbacks: list[Callable[[Timer], None]] | None = [callback]
         self._ok = True
 
 
@@ -74,7 +78,8 @@ def call_later(env: simpy.Environment, delay_hours: float, callback: Callable[[T
     time, priority and place in the order of events)."""
     if delay_hours < 0:
         raise ValueError(f"Negative delay {delay_hours}")
-    heappush(env._queue, (env._now + delay_hours, NORMAL, next(env._eid), Timer(callback)))
+    queue: list[Any] = env._queue
+    heappush(queue, (env._now + delay_hours, NORMAL, next(env._eid), Timer(callback)))
 
 
 class Wake:
@@ -87,7 +92,7 @@ class Wake:
 
     def __init__(self, env: simpy.Environment):
         self.env = env
-        self.callbacks: list | None = None
+        self.callbacks: list[Callable[[Wake], None]] | None = None
         self._ok = True
         self._value = None
 
@@ -100,7 +105,8 @@ class Wake:
     def fire(self) -> None:
         """Trigger it now: the one waiting on it resumes when it is processed."""
         env = self.env
-        heappush(env._queue, (env._now, NORMAL, next(env._eid), self))
+        queue: list[Any] = env._queue
+        heappush(queue, (env._now, NORMAL, next(env._eid), self))
 
 
 def run_until(env: simpy.Environment, at_hours: float) -> None:
@@ -119,8 +125,9 @@ def run_until(env: simpy.Environment, at_hours: float) -> None:
     until._ok = True
     until._value = None
     env.schedule(until, simpy.events.URGENT, at_hours - env.now)
-    queue = env._queue
+    queue: list[Any] = env._queue  # its events: SimPy's, Holds, Timers and Wakes
     pop = heapq.heappop
+    event: Any
     while True:
         now, _, _, event = pop(queue)
         env._now = now

@@ -288,6 +288,7 @@ class HotlineModel:
             priority, arrival = queue.head()
         else:
             priority, arrival = self.report_priority, queue[0][ARRIVAL]
+        assert self.takedown is not None  # (re-checks come from the takedown loop)
         recheck_priority = self.takedown.recheck_priority
         if recheck_priority != priority:
             return recheck_priority < priority
@@ -296,7 +297,8 @@ class HotlineModel:
     def _found(self, at: float) -> tuple[int, Report | None]:
         """A proactive search finds a report at `at`: draw it and count it; its gate class, and
         the report unless merged at intake."""
-        gate_class, report = self.finds.find(at)
+        assert self.finds is not None  # (only a scenario with a proactive source searches)
+        gate_class, report = self.finds.take(at)  # the next find (`OneAtATime.take`)
         self.recorder.found(at, gate_class, report)
         return gate_class, report
 
@@ -447,6 +449,7 @@ class HotlineModel:
         a.owed_search -= (1.0 - team.search_share) * remaining
         self._pass_on()
         # the block's finds are known now: each joins the pending reports at its time (`_sync`)
+        assert team.finds is not None  # (only a team skilled for the proactive source searches)
         next_find, found = team.finds.search_hours_to_next_find, self._found
         pending, order, horizon = self.pending_finds, self._order, self.horizon_hours
         tolerance = TIME_TOLERANCE_HOURS
@@ -477,7 +480,9 @@ class HotlineModel:
 
     def _recheck(self, a: Analyst, now: float, job: tuple[float, Page]):
         """4. A re-check of a page still up (takedown follow-ups): viewing, like an assessment."""
-        service = self.takedown.recheck_hours
+        takedown = self.takedown
+        assert takedown is not None  # (re-checks come from the takedown loop)
+        service = takedown.recheck_hours
         finish = now + service
         team = a.team
         self.recorder.recheck_started(
@@ -485,7 +490,7 @@ class HotlineModel:
         )
         a.viewing += service  # looking at the page is viewing
         yield a.hold.after(service)
-        self.takedown.rechecked(job, finish)
+        takedown.rechecked(job, finish)
         if team.limited:
             a.owed_search += team.search_share * service
 
@@ -560,6 +565,7 @@ class HotlineModel:
             a.to_find -= waited
             if a.to_find <= TIME_TOLERANCE_HOURS:
                 self._arrive(*self._found(now), wake=False)
+                assert team.finds is not None  # (searching when idle: a team that searches)
                 a.to_find = team.finds.search_hours_to_next_find()
 
     # --- watchers -----------------------------------------------------------------------------

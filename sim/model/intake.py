@@ -21,6 +21,7 @@ import bisect
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -63,6 +64,8 @@ class Gate:
 
     def classify(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
         """Gate classes of reports with uniforms `u` arriving at `times_hours`."""
+        duplicate: float | np.ndarray
+        both: float | np.ndarray
         if self.constant:
             duplicate, both = self._duplicate, self._both
         else:
@@ -119,7 +122,7 @@ class ReportAttributes:
         takedown = scenario.takedown
         self.hosts = takedown.hosts
         self.removal_specs = [takedown.removal_hours_of(h) for h in self.hosts]
-        self.host_cumulative = np.cumsum([h.share for h in self.hosts]) if self.hosts else None
+        self.host_cumulative = np.cumsum([h.share for h in self.hosts])  # (empty: no hosts)
         name = source_name  # stream names: "<prefix><attribute>/<source>"
         self.rng_dedup = streams.generator(f"{prefix}dedup/{name}")
         self.rng_assessment = streams.generator(f"{prefix}assessment_time/{name}")
@@ -213,6 +216,13 @@ class OneAtATime:
         return gate_class, (now, *report[ASSESSMENT:])
 
 
+def required(value: float | None, key: str) -> float:
+    """A source's key that its kind requires (the scenario's validation has made sure of it)."""
+    if value is None:
+        raise ValueError(f"a validated scenario has {key} for this kind of source")
+    return value
+
+
 def surge_windows(scenario: Scenario, source_name: str) -> list[tuple[float, float, float]]:
     """The surges that apply to `source_name`, as (start hour, end hour, multiplier)."""
     return [
@@ -236,8 +246,9 @@ class SourceIntake:
         intake = scenario.intake
         source = intake.sources[source_name]
         self.source_index = source_index
-        base = dict(
-            reports_per_day=source.reports_per_day * intake.volume_multiplier,
+        arrival_process = partial(
+            ArrivalProcess,
+            reports_per_day=required(source.reports_per_day, "reports_per_day") * intake.volume_multiplier,
             growth_per_year=intake.growth_per_year,
             # hour 0 of the profile is Monday 00:00; of the run, day 0's weekday
             profile_168=np.roll(
@@ -245,15 +256,15 @@ class SourceIntake:
             ),
             horizon_hours=scenario.horizon_hours,
         )
-        self.arrivals = ArrivalProcess(**base)
+        self.arrivals = arrival_process()
         self.attributes = ReportAttributes(scenario, source_name, source_index, streams)
         self.rng_arrivals = streams.generator(f"arrivals/{source_name}")
         factor = surge_factor(surge_windows(scenario, source_name), scenario.horizon_hours)
         self.keep_share = np.minimum(factor, 1.0) if (factor < 1.0).any() else None
         self.rng_thinning = streams.generator(f"surge_thinning/{source_name}")
-        self.extra = None
+        self.extra: ArrivalProcess | None = None
         if (factor > 1.0).any():
-            self.extra = ArrivalProcess(**base, hour_factor=np.maximum(factor - 1.0, 0.0))
+            self.extra = arrival_process(hour_factor=np.maximum(factor - 1.0, 0.0))
             self.extra_attributes = ReportAttributes(scenario, source_name, source_index, streams, "surge/")
             self.rng_extra = streams.generator(f"surge_arrivals/{source_name}")
 
@@ -282,16 +293,17 @@ class SourceIntake:
     def streams(self, count: Callable[[IntakeChunk], None]) -> list[ArrivalStream]:
         """The source's queued reports as time-ordered streams: its own arrivals, and a surge's
         extra ones when it has a surge above 1; `count` sees each chunk as it is made."""
-
-        def queued(chunks: Iterator[IntakeChunk]) -> Iterator[list[Report]]:
-            for chunk in chunks:
-                count(chunk)
-                yield chunk.queued
-
-        streams = [ArrivalStream(queued(self.chunks()))]
+        streams = [ArrivalStream(queued(self.chunks(), count))]
         if self.extra is not None:
-            streams.append(ArrivalStream(queued(self.extra_chunks())))
+            streams.append(ArrivalStream(queued(self.extra_chunks(), count)))
         return streams
+
+
+def queued(chunks: Iterator[IntakeChunk], count: Callable[[IntakeChunk], None]) -> Iterator[list[Report]]:
+    """The queued reports of each of `chunks`, which `count` sees first."""
+    for chunk in chunks:
+        count(chunk)
+        yield chunk.queued
 
 
 class ArrivalStream:
@@ -350,10 +362,10 @@ class FindSupply(OneAtATime):
         source = scenario.intake.sources[source_name]
         self.source_index = source_index
         # not scaled by volume_multiplier: finds grow with the team's searching time, not with demand
-        self.finds_per_search_hour = source.finds_per_search_hour
-        self.search_share = source.search_share
+        self.finds_per_search_hour = required(source.finds_per_search_hour, "finds_per_search_hour")
+        self.search_share = required(source.search_share, "search_share")
         self.search_when_idle = bool(source.search_when_idle)
-        self.block_hours = source.search_block_minutes / MINUTES_PER_HOUR
+        self.block_hours = required(source.search_block_minutes, "search_block_minutes") / MINUTES_PER_HOUR
         super().__init__(ReportAttributes(scenario, source_name, source_index, streams))
         self.rng_gaps = streams.generator(f"search_finds/{source_name}")
         self._gaps: list[float] = []
@@ -366,10 +378,6 @@ class FindSupply(OneAtATime):
             gaps = self.rng_gaps.standard_exponential(CHUNK_SIZE) / self.finds_per_search_hour
             self._gaps = gaps.tolist()[::-1]
         return self._gaps.pop()
-
-    # the next find at time `now`: its gate class, and its report unless merged at intake (the
-    # report taken directly, without a call in between: a year has hundreds of thousands of finds)
-    find = OneAtATime.take
 
 
 def initial_backlog(scenario: Scenario, streams: Streams) -> list[Report]:

@@ -7,6 +7,7 @@ folded into fixed-size histograms once a simulated day.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -452,7 +453,7 @@ class Recorder:
         replication: int,
         waiting_arrivals: list[float],
         in_assessment: int,
-        hosts: list[tuple[str, str]],
+        hosts: Sequence[tuple[str, str]],
         backlog_peak: int,
     ) -> ReplicationResult:
         """Close the books at the horizon and return the replication's results."""
@@ -546,11 +547,11 @@ class Recorder:
             metrics[f"sla_assessment_share_source_{key}"] = self.source_sla_met[k] / due if due else math.nan
         for k, name in enumerate(self.team_names):
             metrics.update(self._team_metrics(k, name))
-        host_rows = [
+        host_rows: list[dict[str, str | float]] = [
             {"country": country, "route": route, **self._takedown_row([k])}
             for k, (country, route) in enumerate(hosts)
         ]
-        route_rows = [
+        route_rows: list[dict[str, str | float]] = [
             {"route": route, **self._takedown_row([k for k, r in enumerate(self.host_routes) if r == route])}
             for route in ROUTES
             if route in self.host_routes

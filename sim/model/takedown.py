@@ -31,6 +31,7 @@ from functools import partial
 
 import simpy
 
+from sim.model.events import Timer, call_later
 from sim.model.intake import OneAtATime, ReportAttributes
 from sim.model.recorder import Recorder
 from sim.model.report import (
@@ -130,18 +131,16 @@ class TakedownLoop:
                 self.pending[page.key] = page
                 self._next_key += 1
                 if page.removal < self.horizon:
-                    event = self.env.timeout(delay)
-                    event.callbacks.append(lambda _event, page=page: self._host_removes(page))
+                    call_later(self.env, delay, partial(self._host_removes, page))
                 return
         self.recorder.removal(report, now, delay, measured)  # known at the notice
         self._removed(now + delay, report)
 
     def _follow_up_at(self, page: Page, when: float) -> None:
         if when < self.horizon:
-            event = self.env.timeout(when - self.env.now)
-            event.callbacks.append(lambda _event, page=page: self._follow_up(page))
+            call_later(self.env, when - self.env.now, partial(self._follow_up, page))
 
-    def _follow_up(self, page: Page) -> None:
+    def _follow_up(self, page: Page, _event: Timer) -> None:
         now = self.env.now
         if page.done or page.removal <= now:
             return  # removed: nothing to follow up
@@ -167,6 +166,7 @@ class TakedownLoop:
     def _escalate(self, page: Page, now: float) -> None:
         """Escalated at `now`: removed at the earlier of the host's removal and the escalation's."""
         self.recorder.escalated(page.report, now)
+        assert self.escalation_delay is not None, "follow-ups that end need an escalation delay"
         escalated = now + self.escalation_delay.next()
         if escalated < page.removal:
             page.removal = escalated
@@ -174,7 +174,7 @@ class TakedownLoop:
             self._final(page)
         # otherwise the host's removal stands, and is final when it comes (no more follow-ups)
 
-    def _host_removes(self, page: Page) -> None:
+    def _host_removes(self, page: Page, _event: Timer) -> None:
         """The host's removal time has come and no escalation brought it forward."""
         if not page.done:
             self._final(page)
@@ -202,10 +202,9 @@ class TakedownLoop:
         if report[BLOCKED_DRAW] < self.block_share:
             self.recorder.reuploaded(when, True, report)  # stopped at upload
         else:
-            event = self.env.timeout(when - self.env.now)
-            event.callbacks.append(partial(self._reupload_arrives, report))
+            call_later(self.env, when - self.env.now, partial(self._reupload_arrives, report))
 
-    def _reupload_arrives(self, page_report: Report, _event: simpy.Event) -> None:
+    def _reupload_arrives(self, page_report: Report, _event: Timer) -> None:
         """The page of `page_report` comes back now, as a new report of the re-uploads' source."""
         now = self.env.now
         gate_class, report = self.reupload_reports.take(now)
