@@ -448,6 +448,17 @@ def case_j(work: Path) -> dict:
 
 
 # --- report ----------------------------------------------------------------------------------------
+def model_build() -> str:
+    """Which model the cases run: compiled (`HOTLINE_SIM_COMPILE=1` at install) or pure Python;
+    the children inherit `HOTLINE_SIM_PURE`, so `HOTLINE_SIM_PURE=1` measures the pure model."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from sim.model import BUILD
+    return BUILD
+
+
 def machine_lines() -> list[str]:
     """Machine and software description for the results header."""
     cpu = "unknown"
@@ -470,6 +481,7 @@ def machine_lines() -> list[str]:
         f"- CPU: {cpu}, {os.cpu_count()} cores",
         f"- Python: {platform.python_version()} ({platform.python_implementation()})",
         f"- simpy {version('simpy')}, numpy {version('numpy')}, hotline-sim {version('hotline-sim')}",
+        f"- the model: {model_build()}",
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
     ]
 

@@ -15,11 +15,25 @@ import pytest
 from hypothesis import settings
 
 from sim.experiments.execution import run_replications
+from sim.model import BUILD as MODEL_BUILD
 from sim.scenario.schema import Scenario, scenario_from_dict
 from sim.stats.intervals import Summary
 from sim.stats.summaries import summarise_metrics
 
 REPO = Path(__file__).resolve().parent.parent  # the repository: scenarios/, docs/, results/
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With the compiled model, skip the tests marked `pure_model` (they subclass or patch the
+    model's classes from Python, which compiled classes do not allow); `tests/model/test_compiled.py`
+    runs them on the pure-Python model."""
+    if MODEL_BUILD != "compiled":
+        return
+    skip = pytest.mark.skip(reason="changes the model's classes from Python: run on the pure-Python model")
+    for item in items:
+        if "pure_model" in item.keywords:
+            item.add_marker(skip)
+
 
 # Property tests draw the same examples on every run, so a test run is deterministic (CI is green or
 # red for the code, not for the draw). To search further than the fixed draw:

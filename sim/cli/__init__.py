@@ -23,6 +23,7 @@ from sim.cli.files import check, report, reproduce
 from sim.cli.plan import plan
 from sim.cli.simulate import run, sensitivity, staff, sweep
 from sim.common.interrupts import EXIT_INTERRUPTED
+from sim.model import BUILD
 
 __all__ = ["cli", "execute", "main", "parse_override"]
 
@@ -79,7 +80,9 @@ def _in_options(exc: Exception) -> str:
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="Example:\n\n  hotline-sim run scenarios/baseline-2018.toml --replications 10 --jobs 2",
 )
-@click.version_option(__version__, prog_name="hotline-sim")
+@click.version_option(
+    __version__, prog_name="hotline-sim", message=f"%(prog)s, version %(version)s (model: {BUILD})"
+)
 def cli() -> None:
     """Simulate a reporting hotline's queue, time to takedown and staffing (synthetic events only)."""
 

@@ -18,17 +18,25 @@ from heapq import heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, URGENT
 
 
-class UrgentTimeout(simpy.events.Event):
-    """A timeout processed before the ordinary events of the same moment (SimPy's URGENT)."""
+class UrgentTimeout:
+    """A timeout processed before the ordinary events of the same moment (SimPy's URGENT), scheduled
+    as `env.schedule(event, URGENT, delay)` schedules one. Like the other events here it is not a
+    SimPy `Event` but has what SimPy's loop and processes use of one (`callbacks`, `_ok`, `_value`,
+    `env`), so a SimPy process may wait on it; a compiled subclass of SimPy's class could not be
+    built the same way whether or not SimPy's types are visible to the compiler."""
+
+    __slots__ = ("callbacks", "_ok", "_value", "env")
 
     def __init__(self, env: simpy.Environment, delay_hours: float):
-        super().__init__(env)
+        self.env = env
+        self.callbacks: list[Callable[[UrgentTimeout], None]] | None = []
         self._ok = True
         self._value = None
-        env.schedule(self, simpy.events.URGENT, delay_hours)
+        queue: list[Any] = env._queue
+        heappush(queue, (env._now + delay_hours, URGENT, next(env._eid), self))
 
 
 class Hold:
@@ -142,7 +150,7 @@ def run_until(env: simpy.Environment, at_hours: float) -> None:
             raise exc
 
 
-def drive(env: simpy.Environment, steps: Generator[simpy.Event, None, None]) -> None:
+def drive(env: simpy.Environment, steps: Generator[Any, None, None]) -> None:
     """Run `steps` as `env.process(steps)` would, but resumed by a plain callback on each event it
     yields rather than by a `simpy.Process`.
 
@@ -155,10 +163,11 @@ def drive(env: simpy.Environment, steps: Generator[simpy.Event, None, None]) -> 
     nothing, so leaving out the one at its end keeps the order of all the others).
     """
 
-    def resume(_event: simpy.Event) -> None:
+    def resume(_event: object) -> None:
         try:
             steps.send(None).callbacks.append(resume)
         except StopIteration:
             pass  # done (its last duty day is over)
 
-    UrgentTimeout(env, 0).callbacks.append(resume)  # 0, not 0.0: the clock stays an int, as with a Process
+    start = UrgentTimeout(env, 0)  # 0, not 0.0: the clock stays an int, as with a Process
+    start.callbacks = [resume]

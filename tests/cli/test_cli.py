@@ -470,6 +470,7 @@ def test_version(tmp_path: Path) -> None:
     result = run_ok("--version", cwd=tmp_path, command=hotline_sim)
     assert sim.__version__ in result.stdout
     assert metadata.version("hotline-sim") in result.stdout
+    assert f"(model: {sim.model.BUILD})" in result.stdout  # compiled or pure Python
 
 
 @pytest.mark.parametrize(

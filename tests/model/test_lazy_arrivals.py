@@ -80,6 +80,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.slow
+@pytest.mark.pure_model
 def test_lazy_arrivals_give_the_results_of_an_event_per_arrival(case: str) -> None:
     file, overrides = CASES[case]
     scenario = load_scenario(REPO / "scenarios" / file).with_values(overrides)

@@ -145,6 +145,7 @@ def test_rosters_never_exceed_the_stated_numbers():
         assert on_duty == expected, (hour, on_duty, expected)
 
 
+@pytest.mark.pure_model
 def test_last_minute_arrival_wakes_an_analyst_still_on_shift(mmc):
     """A report arriving as one analyst's shift ends is taken by a colleague still on duty."""
     import simpy
