@@ -1,11 +1,12 @@
 """The model: one replication of the hotline as SimPy processes (`sim.model.hotline`).
 
-Compiled or not. An install with `HOTLINE_SIM_COMPILE=1` compiles these modules with mypyc into C
-extensions (`setup.py`): the same code, so the same numbers (`tests/model/test_compiled.py` checks
-replications of many variants byte for byte), a fifth to a quarter less time a replication. The
-extensions are used only while they were built from the modules' source as it is now: after an
-edit (an editable install), or with `HOTLINE_SIM_PURE=1`, the modules load from their `.py` files
-(the first with a warning). `BUILD` says which model runs.
+Compiled or not. An install compiles these modules with mypyc into C extensions when the machine
+can (`setup.py`; `HOTLINE_SIM_COMPILE=1` compiles or fails, `=0` does not): the same code, so the
+same numbers (`tests/model/test_compiled.py` checks replications of many variants byte for byte),
+and a fifth to a quarter less time a replication. The extensions are used only while they were
+built from the modules' source as it is now: after an edit (an editable install), or with
+`HOTLINE_SIM_PURE=1`, the modules load from their `.py` files (the first with a warning). `BUILD`
+says which model runs.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ def _build() -> str:
         sys.meta_path.insert(0, _SourceFirst())
         warnings.warn(
             "hotline-sim: the compiled model was built from other source than sim/model's files now, so "
-            "the pure-Python model runs (the same numbers, slower); compile it again with "
-            "HOTLINE_SIM_COMPILE=1 and the README's install command",
+            "the pure-Python model runs (the same numbers, slower) until the package is installed again "
+            "(the README's install command compiles it)",
             RuntimeWarning,
             stacklevel=2,
         )
