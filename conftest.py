@@ -1,6 +1,6 @@
-"""Collection. With the compiled model (`HOTLINE_SIM_COMPILE=1`, see `sim.model`), the model's
-modules load as extensions, so pytest cannot collect their doctests from the `.py` files: they are
-left to a run on the pure-Python model (CI's)."""
+"""Collection. With the compiled model (see `sim.model`), the model's modules load as extensions,
+so pytest cannot collect their doctests from the `.py` files: `tests/model/test_compiled.py` runs
+them on the pure-Python model."""
 
 from sim.model import BUILD
 

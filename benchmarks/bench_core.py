@@ -449,7 +449,7 @@ def case_j(work: Path) -> dict:
 
 # --- report ----------------------------------------------------------------------------------------
 def model_build() -> str:
-    """Which model the cases run: compiled (`HOTLINE_SIM_COMPILE=1` at install) or pure Python;
+    """Which model the cases run: compiled (at install, when the machine can) or pure Python;
     the children inherit `HOTLINE_SIM_PURE`, so `HOTLINE_SIM_PURE=1` measures the pure model."""
     import warnings
 

@@ -25,8 +25,8 @@ class UrgentTimeout:
     """A timeout processed before the ordinary events of the same moment (SimPy's URGENT), scheduled
     as `env.schedule(event, URGENT, delay)` schedules one. Like the other events here it is not a
     SimPy `Event` but has what SimPy's loop and processes use of one (`callbacks`, `_ok`, `_value`,
-    `env`), so a SimPy process may wait on it; a compiled subclass of SimPy's class could not be
-    built the same way whether or not SimPy's types are visible to the compiler."""
+    `env`), so a SimPy process may wait on it. (Compiled, a subclass of SimPy's Python class is
+    fragile: built without SimPy's types at hand, one crashed the interpreter.)"""
 
     __slots__ = ("callbacks", "_ok", "_value", "env")
 
