@@ -3,7 +3,7 @@
 Compiled or not. An install compiles these modules with mypyc into C extensions when the machine
 can (`setup.py`; `HOTLINE_SIM_COMPILE=1` compiles or fails, `=0` does not): the same code, so the
 same numbers (`tests/model/test_compiled.py` checks replications of many variants byte for byte),
-and a fifth to a quarter less time a replication. The extensions are used only while they were
+and a fifth to a third less time a replication. The extensions are used only while they were
 built from the modules' source as it is now: after an edit (an editable install), or with
 `HOTLINE_SIM_PURE=1`, the modules load from their `.py` files (the first with a warning). `BUILD`
 says which model runs.
@@ -62,12 +62,13 @@ def _build() -> str:
         return "pure Python (HOTLINE_SIM_PURE=1)"
     if not _built_from_this_source():
         sys.meta_path.insert(0, _SourceFirst())
-        warnings.warn(
-            "hotline-sim: the compiled model was built from other source than sim/model's files now, so "
-            "the pure-Python model runs (the same numbers, slower) until the package is installed again "
+        warnings.warn_explicit(  # named after the tool, not after this line of code
+            "the compiled model was built from other source than sim/model's files now, so the "
+            "pure-Python model runs (the same numbers, slower) until the package is installed again "
             "(the README's install command compiles it)",
             RuntimeWarning,
-            stacklevel=2,
+            filename="hotline-sim",
+            lineno=0,
         )
         return "pure Python (the compiled build is out of date)"
     return "compiled"
