@@ -36,7 +36,7 @@ MAX_VALUE = 1_000_000.0
 MAX_CV = 10.0
 
 # A job (sim.experiments.size): its estimated steps and the memory of the process holding its results.
-MAX_STEPS = 3e9  # about 8 hours on one core
+MAX_STEPS = 3e9  # about 4 to 6 hours on one core (sim.experiments.size)
 MAX_MEMORY_BYTES = 8 * 1024**3  # 8 GiB
 MAX_JOBS = 256  # processes
 MAX_ARMS = 1_000  # a sweep's combinations of values, or a sensitivity analysis's moves

@@ -15,9 +15,10 @@ the other things a replication does are weighed in reports (`STEPS_PER_...`, mea
 Each is an expected count, from the scenario's rates and shifts, taken on the side of more work
 where the model decides at run time (searching when idle counts as searching all idle time,
 absence and holidays are left out, a page is followed up until its host's mean delay or the
-horizon). `SECONDS_PER_STEP` turns steps into time on one core (measured on one replication of
-each bundled scenario on a 2-core cloud machine: 8 to 13 microseconds a step), so the time is a
-rough guide, not a promise.
+horizon). `SECONDS_PER_STEP` turns steps into time on one core, for the model that runs (measured
+on one replication of each bundled scenario on a 2-core cloud machine on a fast day: 2.6 to 3.6
+microseconds a step compiled, 3.3 to 4.9 pure Python; the same machine runs up to 1.7 times slower
+on other days, so the guide takes 5 and 7), so the time is a rough guide, not a promise.
 
 Memory is what the process holding the results needs: every replication's daily series and
 histograms are kept until the tables are written, and each running replication holds its queue
@@ -42,6 +43,7 @@ import numpy as np
 
 from sim.common import limits
 from sim.experiments.arms import ExperimentError
+from sim.model import BUILD as MODEL_BUILD
 from sim.model.demand import DAYS_PER_YEAR, surge_factor
 from sim.model.intake import surge_windows
 from sim.scenario.roster import HOURS_PER_DAY, HOURS_PER_WEEK
@@ -56,7 +58,7 @@ STEPS_PER_SEARCH_BLOCK = 1.5
 STEPS_PER_BREAK = 2.0
 STEPS_PER_DUTY_DAY = 4.0
 STEPS_PER_DAY = 1.0  # the daily bookkeeping
-SECONDS_PER_STEP = 10e-6  # one core; see the module docstring
+SECONDS_PER_STEP = 5e-6 if MODEL_BUILD == "compiled" else 7e-6  # one core; see the module docstring
 BYTES_PER_QUEUED_REPORT = 400.0  # a report's tuple and its share of the queue, measured
 BYTES_PER_RESULT_DAY = 8 * 8.0  # the daily series a replication hands back
 BYTES_PER_RESULT = 600_000.0  # its histograms, metrics and takedown rows
