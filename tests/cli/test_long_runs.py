@@ -95,28 +95,34 @@ def test_quiet_and_pipes_print_no_progress(scenario: Path, tmp_path: Path) -> No
 
 
 @pytest.mark.slow
-def test_a_terminal_gets_a_progress_bar_and_quiet_none(tmp_path: Path) -> None:
+def test_a_terminal_gets_a_progress_bar_and_quiet_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Work longer than 2 seconds shows a bar on stderr when it is a terminal, whatever size the
     terminal reports (100 columns, and 0: a terminal that reports no size, as under `script` and
-    some IDEs); --quiet turns it off. The three runs (each 3 replications of about 1.5 s on the
+    some IDEs); --quiet turns it off. The two runs (each 3 replications of about 1.5 s on the
     2-core CI machine, well past the bar's 2 seconds even on a machine twice as fast) run side by
-    side, each on its own terminal."""
+    side, each on its own terminal. What --quiet gives every command (`progress(quiet)`) is checked
+    on a terminal in this process: no bar where the same terminal gets one without it."""
     import fcntl
     import os
     import pty
     import struct
+    import sys
     import termios
     from concurrent.futures import ThreadPoolExecutor
+
+    from sim.cli.common import progress
 
     path = tmp_path / "long.toml"
     path.write_text(tomli_w.dumps(mmc_dict(13, 0.9, 90, 1, 3, 6)), encoding="utf-8")  # about 1.5 s each
 
-    def start_on_a_terminal(columns: int, *extra: str) -> tuple[subprocess.Popen, int]:
+    def start_on_a_terminal(columns: int) -> tuple[subprocess.Popen, int]:
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24 if columns else 0, columns, 0, 0))
-        out = tmp_path / f"out-{columns}{'-quiet' if extra else ''}"
+        out = tmp_path / f"out-{columns}"
         process = subprocess.Popen(
-            [*cli_command(), "run", str(path), "--no-plots", "--out", str(out), *extra],
+            [*cli_command(), "run", str(path), "--no-plots", "--out", str(out)],
             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=slave,
         )  # fmt: skip
         os.close(slave)
@@ -137,9 +143,15 @@ def test_a_terminal_gets_a_progress_bar_and_quiet_none(tmp_path: Path) -> None:
         os.close(master)
         return b"".join(chunks).decode("utf-8", "replace")
 
-    runs = [start_on_a_terminal(100), start_on_a_terminal(0), start_on_a_terminal(100, "--quiet")]
+    runs = [start_on_a_terminal(100), start_on_a_terminal(0)]
     with ThreadPoolExecutor(len(runs)) as pool:
-        sized, unsized, quiet = pool.map(stderr_of, runs)
-    for shown in (sized, unsized):
+        shown_on = list(pool.map(stderr_of, runs))
+    for shown in shown_on:
         assert "%|" in shown and "3/3" in shown, shown
-    assert "%|" not in quiet
+
+    master, slave = pty.openpty()
+    with os.fdopen(slave, "w") as terminal, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys, "stderr", terminal)
+        assert progress(quiet=False)() is not None  # the bar of the runs above
+        assert progress(quiet=True)() is None
+    os.close(master)

@@ -60,8 +60,11 @@ VARIANTS: dict[str, tuple[str, dict]] = {
         {"scenario.horizon_days": 120, "intake.growth_per_year": 0.3, "analysts.count": 9},
     ),
 }  # fmt: skip
-SEEDS = (11, 2021, 90210)
-TRACED = ("year-2021.toml", {"scenario.horizon_days": 40, "takedown.follow_up_hours": 24})
+SEEDS = (11, 2021)
+TRACED = (
+    "year-2021.toml",
+    {"scenario.horizon_days": 24, "scenario.warmup_days": 4, "takedown.follow_up_hours": 24},
+)
 
 
 def fingerprints() -> dict[str, object]:
