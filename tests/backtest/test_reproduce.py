@@ -1,4 +1,7 @@
-"""`hotline-sim reproduce` and the committed reference results (a back-test of the numbers)."""
+"""`hotline-sim reproduce` and the committed reference results (a back-test of the numbers).
+
+The commands run in this process (`hotline_sim_here`, what the console script runs), but the last
+test's, which is the console script in a new process as a planner starts it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 import tomli_w
 
 from sim.experiments.reproduce import load_jobs
-from tests.conftest import REPO, hotline_sim, mmc_dict
+from tests.conftest import REPO, hotline_sim, hotline_sim_here, mmc_dict
 
 ROOT = REPO
 TABLE_SUFFIXES = (".csv", ".md")
@@ -31,7 +34,7 @@ def test_backtest_regenerates_the_committed_tables(job, tmp_path: Path) -> None:
     committed ones byte for byte."""
     committed = tables(ROOT / job.out)
     assert "summary.csv" in committed or "sweep.csv" in committed or "staffing.csv" in committed
-    result = hotline_sim(*job.argv(ROOT, out=tmp_path / "again"), cwd=tmp_path)
+    result = hotline_sim_here(*job.argv(ROOT, out=tmp_path / "again"), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert tables(tmp_path / "again") == committed
 
@@ -75,7 +78,7 @@ def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
             },
         ],
     )
-    first = hotline_sim("reproduce", "--root", tmp_path, cwd=tmp_path)
+    first = hotline_sim_here("reproduce", "--root", tmp_path, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     # the sweep's 3-analyst arm is the run's replications (the same scenario, seed and
     # replications), reused; its tables are those of the sweep run on its own
@@ -83,7 +86,7 @@ def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
     assert reused and int(reused.group(1)) >= 2, first.stdout
     before = tables(tmp_path / "results")
     for job in load_jobs(tmp_path)[1:3]:
-        alone = hotline_sim(*job.argv(tmp_path, out=tmp_path / "alone" / job.out), cwd=tmp_path)
+        alone = hotline_sim_here(*job.argv(tmp_path, out=tmp_path / "alone" / job.out), cwd=tmp_path)
         assert alone.returncode == 0, alone.stderr
         assert tables(tmp_path / "alone" / job.out) == tables(tmp_path / job.out)
     assert {"tiny/summary.csv", "tiny-sweep/sweep.csv", "tiny-staff/staffing.csv"} <= set(before)
@@ -93,7 +96,7 @@ def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
     # the manifests as git keeps them: no path of this machine, no timestamp or version of it
     for text in manifests.values():
         assert str(tmp_path).encode() not in text and b'started_at": "not kept' in text
-    second = hotline_sim("reproduce", "--root", tmp_path, "--jobs", "2", cwd=tmp_path)
+    second = hotline_sim_here("reproduce", "--root", tmp_path, "--jobs", "2", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert tables(tmp_path / "results") == before
     assert {p: p.read_bytes() for p in manifests} == manifests, (
@@ -106,7 +109,7 @@ def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
         "tiny-none",
     ):  # a report from them, as on a fresh clone
         page = tmp_path / f"{folder}.html"
-        done = hotline_sim("report", tmp_path / "results" / folder, "--out", page, cwd=tmp_path)
+        done = hotline_sim_here("report", tmp_path / "results" / folder, "--out", page, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         assert "reference results of `hotline-sim reproduce`" in page.read_text(encoding="utf-8")
 
@@ -115,7 +118,7 @@ def test_reproduce_twice_gives_identical_tables(tmp_path: Path) -> None:
 def test_every_committed_reference_job_makes_a_report(job, tmp_path: Path) -> None:
     """`hotline-sim report results/<job>` works on a fresh clone: the manifests are committed."""
     page = tmp_path / "report.html"
-    done = hotline_sim("report", ROOT / job.out, "--out", page, cwd=tmp_path)
+    done = hotline_sim_here("report", ROOT / job.out, "--out", page, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     text = page.read_text(encoding="utf-8")
     assert "In short." in text and "reference results of `hotline-sim reproduce`" in text
@@ -154,7 +157,7 @@ def test_every_committed_reference_job_makes_a_report(job, tmp_path: Path) -> No
 )
 def test_bad_reference_list_exits_2(tmp_path: Path, jobs: list[dict], message: str) -> None:
     write_reference(tmp_path, jobs)
-    result = hotline_sim("reproduce", "--root", tmp_path, cwd=tmp_path)
+    result = hotline_sim_here("reproduce", "--root", tmp_path, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "results").exists()
