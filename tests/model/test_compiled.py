@@ -32,15 +32,15 @@ WEEKEND_ROTA = [
 ]
 # every part of the model: shifts, breaks, caps, finds, priorities, teams, surges, the takedown loop
 VARIANTS: dict[str, tuple[str, dict]] = {
-    "year-2021": ("year-2021.toml", {"scenario.horizon_days": 90}),
-    "mmc-check": ("mmc-check.toml", {"scenario.horizon_days": 60}),
+    "year-2021": ("year-2021.toml", {"scenario.horizon_days": 60}),
+    "mmc-check": ("mmc-check.toml", {"scenario.horizon_days": 30}),
     "baseline-2018": ("baseline-2018.toml", {"scenario.horizon_days": 90}),
     "two-teams": ("two-teams.toml", {"scenario.horizon_days": 60}),
     "two-teams-pooled": ("two-teams-pooled.toml", {"scenario.horizon_days": 60}),
     "surge": ("lockdown-2020.toml", {"scenario.horizon_days": 100, "scenario.warmup_days": 70}),
     "takedown-loop": (
         "year-2021.toml",
-        {"scenario.horizon_days": 80, "takedown.follow_up_hours": 24, "takedown.max_follow_ups": 2,
+        {"scenario.horizon_days": 50, "takedown.follow_up_hours": 24, "takedown.max_follow_ups": 2,
          "reuploads.share": 0.3, "reuploads.hash_block_share": 0.5,
          "reuploads.delay_days": {"dist": "exponential", "mean": 5}},
     ),
