@@ -14,7 +14,7 @@ SHORT = {"dist": "exponential", "mean": 2.0}
 
 def hosts_case():
     return with_changes(
-        mmc_dict(13, 0.5, 92, 2, 4, 21),
+        mmc_dict(4, 0.5, 92, 2, 4, 21),
         takedown={
             "hosts": [
                 {"country": "Far", "share": 0.25, "route": "law_enforcement", "removal_hours": LONG},
