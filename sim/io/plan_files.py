@@ -71,11 +71,9 @@ def plan_markdown(done: PlanResults) -> str:
         f"# Hiring plan: {spec.scenario.name}",
         "",
         f"Asked: for every {done.period_kind} from {first.start} to {last.end}, the smallest team whose "
-        f"whole 95 % CI meets {targets}{counts}, with the scenario's growth of "
-        f"{spec.intake.growth_per_year * 100:g} % a year; {done.replications} replications, "
-        f"seed {done.seed}. "
-        f"{planned}: {done.own} analyst{'' if done.own == 1 else 's'}. Hires join {_days(done.ramp_days)} "
-        f"before their period (the ramp-up) and are recruited {_days(done.lead_days)} before they join.",
+        f"whole 95 % CI meets {targets}{counts}, {_growth_words(spec.intake.growth_per_year)}; "
+        f"{done.replications} replications, seed {done.seed}. "
+        f"{planned}: {done.own} analyst{'' if done.own == 1 else 's'}. {_joining_words(done)}",
         "",
     ]
     if changes:
@@ -131,7 +129,12 @@ def plan_markdown(done: PlanResults) -> str:
         ]
         lines += [f"- {change}" for change in done.changes]
     hired = sum(done.hires)
-    lines += ["", f"Hires in all: {hired}, the headcount from {done.own} to {done.headcount[-1]} analysts."]
+    lines += [
+        "",
+        f"Hires in all: {hired}, the headcount from {done.own} to {done.headcount[-1]} analysts."
+        if hired
+        else f"No hires: the headcount stays at {done.own} analyst{'' if done.own == 1 else 's'}.",
+    ]
     costs = [done.cost(p) for p in done.periods]
     if all(c is not None for c in costs):
         total = math.fsum(costs)  # type: ignore[arg-type]
@@ -200,6 +203,22 @@ def _stopped(done: PlanResults) -> str:
 
 def _days(value: float) -> str:
     return f"{value:g} day{'s' if value != 1 else ''}"
+
+
+def _growth_words(growth_per_year: float) -> str:
+    """The volume's growth as the plan applies it (from the file or --set: the changes say which)."""
+    if growth_per_year == 0:
+        return "with report volumes flat (no growth: intake.growth_per_year is 0)"
+    way = "growing" if growth_per_year > 0 else "falling"
+    return f"with report volumes {way} {abs(growth_per_year) * 100:g} % a year"
+
+
+def _joining_words(done: PlanResults) -> str:
+    """When a period's hires join and when they must be recruited."""
+    recruited = f"are recruited {_days(done.lead_days)} before they join"
+    if done.ramp_days == 0:
+        return f"Hires join at the start of their period (no ramp-up: --ramp-days) and {recruited}."
+    return f"Hires join {_days(done.ramp_days)} before their period (the ramp-up) and {recruited}."
 
 
 def _with_ci(name: str, s, replications: int) -> str:

@@ -327,10 +327,37 @@ def test_a_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Path) -> N
         size < int(row["analysts_needed"]) for sizes, row in zip(stopped, rows, strict=True) for size in sizes
     )
     assert sum(map(len, stopped)) == 0 or f"{sum(map(len, stopped))} of them stopped after 2" in plan_md(out)
+    # what was asked, in words: the growth set with --set, no ramp-up (the default), the hires
+    assert "with report volumes growing 50 % a year;" in plan_md(out)
+    assert "Hires join at the start of their period (no ramp-up: --ramp-days) and are recruited 90 days" in (
+        plan_md(out)
+    )
+    assert f"Hires in all: {sum(int(r['hires']) for r in rows)}, the headcount from 4 to {headcount[-1]}" in (
+        plan_md(out)
+    )
 
 
 def plan_md(out: Path) -> str:
     return (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_a_plan_without_hires_or_growth_says_so(tmp_path: Path) -> None:
+    """3 analysts, a target they meet with room to spare, flat volumes, 7 days of ramp-up: the
+    plan says the volumes are flat, when hires would join, and that the headcount stays."""
+    data = mmc_dict(3, 0.5, 21, 7, 2, 1)
+    data["scenario"]["start_date"] = "2021-01-04"
+    (tmp_path / "flat.toml").write_text(tomli_w.dumps(data), encoding="utf-8")
+    out = tmp_path / "flat"
+    done = hotline_sim_here(
+        "plan", tmp_path / "flat.toml", "--set", "sla.assessment_hours=1", "--target",
+        "sla_assessment_share>=0.5", "--min", "2", "--max", "4", "--ramp-days", "7", "--no-plots",
+        "--quiet", "--out", out, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = plan_md(out)
+    assert "with report volumes flat (no growth: intake.growth_per_year is 0);" in text
+    assert "Hires join 7 days before their period (the ramp-up) and are recruited 90 days" in text
+    assert "No hires: the headcount stays at 3 analysts." in text and "Hires in all" not in text
 
 
 def test_a_share_the_calendar_cannot_reach_is_refused_before_simulating(folder: Path) -> None:
