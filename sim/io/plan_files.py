@@ -8,7 +8,7 @@ from datetime import datetime, time
 from functools import partial
 
 from sim.common.files import csv_text
-from sim.experiments.plan import PlanResults, reports_per_day
+from sim.experiments.plan import Period, PlanResults, reports_per_day
 from sim.experiments.targets import SCREEN_REPLICATIONS, TEAM_KEY
 from sim.io.output import Output, what_if
 from sim.metrics import label_words
@@ -135,6 +135,7 @@ def plan_markdown(done: PlanResults) -> str:
         if hired
         else f"No hires: the headcount stays at {done.own} analyst{'' if done.own == 1 else 's'}.",
     ]
+    lines += _falling_needs(done)
     costs = [done.cost(p) for p in done.periods]
     if all(c is not None for c in costs):
         total = math.fsum(costs)  # type: ignore[arg-type]
@@ -203,6 +204,41 @@ def _stopped(done: PlanResults) -> str:
 
 def _days(value: float) -> str:
     return f"{value:g} day{'s' if value != 1 else ''}"
+
+
+def _falling_needs(done: PlanResults) -> list[str]:
+    """A line for each period that needs fewer analysts on its own than an earlier one with less
+    volume: why a busier period can need fewer (its own calendar, or the noise of a few replications),
+    and that the headcount does not fall."""
+    holidays = sorted(done.team.section.holidays)
+
+    def holidays_in(period: Period) -> int:
+        return sum(period.start_day <= day < period.end_day for day in holidays)
+
+    lines = []
+    rows = done.rows()
+    for k, period in enumerate(done.periods):
+        needed = rows[k][4]
+        earlier = [
+            j for j in range(k) if rows[j][4] is not None and needed is not None and rows[j][4] > needed
+            and rows[j][3] <= rows[k][3]
+        ]  # fmt: skip
+        if not earlier:
+            continue
+        j = max(earlier, key=lambda i: rows[i][4])
+        before = done.periods[j]
+        why = (
+            f"the team has {holidays_in(before)} holidays in {before.label} and {holidays_in(period)} in "
+            f"{period.label}"
+            if holidays_in(before) > holidays_in(period)
+            else "a difference of one or two can be the noise of a few replications"
+        )
+        lines.append(
+            f"{period.label} needs {needed} analysts on its own, fewer than {before.label}'s {rows[j][4]}, "
+            f"though its volume is higher: each period is sized on its own days and holidays ({why}); "
+            "the headcount does not fall."
+        )
+    return lines
 
 
 def _growth_words(growth_per_year: float) -> str:

@@ -327,6 +327,15 @@ def test_a_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Path) -> N
         size < int(row["analysts_needed"]) for sizes, row in zip(stopped, rows, strict=True) for size in sizes
     )
     assert sum(map(len, stopped)) == 0 or f"{sum(map(len, stopped))} of them stopped after 2" in plan_md(out)
+    # a busier quarter needing fewer on its own than one before it is explained, not left to puzzle
+    for k, row in enumerate(rows):
+        if any(
+            int(r["analysts_needed"]) > int(row["analysts_needed"])
+            and float(r["reports_per_day"]) <= float(row["reports_per_day"])
+            for r in rows[:k]
+        ):
+            said = f"{row['period']} needs {row['analysts_needed']} analysts on its own, fewer than"
+            assert said in plan_md(out)
     # what was asked, in words: the growth set with --set, no ramp-up (the default), the hires
     assert "with report volumes growing 50 % a year;" in plan_md(out)
     assert "Hires join at the start of their period (no ramp-up: --ramp-days) and are recruited 90 days" in (
