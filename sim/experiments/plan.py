@@ -33,7 +33,7 @@ from typing import Any
 
 from sim.experiments.arms import ExperimentError
 from sim.experiments.job import Options, checked_size, plan_replications, resolve
-from sim.experiments.size import JobSize
+from sim.experiments.size import JobSize, estimate
 from sim.experiments.staffing import (
     UnreachableTarget,
     best_sla_share,
@@ -58,6 +58,7 @@ PERIODS = ("quarter", "month")
 DEFAULT_LEAD_DAYS = 90
 MIN_PERIOD_DAYS = 7  # a shorter tail of the window joins the period before it
 MIN_WARMUP_DAYS = 28  # a sizing run's warm-up, at least (the weekly cycle settles)
+USUAL_SIZES_PER_PERIOD = 3  # team sizes a period's search usually simulates (the announced time's count)
 
 
 @dataclass(frozen=True)
@@ -355,11 +356,12 @@ def plan(
     keys = [source_key(name) for name in spec.intake.sources]
     metrics = list(dict.fromkeys(g.metric for g in goals))
     sizing = [sizing_scenario(spec, p) for p in periods]
-    size = checked_size(
-        [*sizing, spec.with_values({key: high})], options.replications, jobs, force, repeats=4
-    )
+    checked_size([*sizing, spec.with_values({key: high})], options.replications, jobs, force, repeats=4)
+    # what it announces: the sizes a plan usually simulates (about 3 a period, one more for the
+    # first, whose search starts further away) and 2 runs end to end at about today's team
+    likely = estimate([*sizing * USUAL_SIZES_PER_PERIOD, sizing[0], spec, spec], options.replications, jobs)
     if on_start:
-        on_start(goals, periods, options.replications, options.seed, size)
+        on_start(goals, periods, options.replications, options.seed, likely)
     started_at = datetime.now(UTC)
 
     needed: list[int | None] = []

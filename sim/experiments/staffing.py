@@ -26,7 +26,7 @@ from sim.common.messages import shown
 from sim.experiments.arms import ExperimentError
 from sim.experiments.estimate import CapacityEstimate, effective_capacity, one_priority_class
 from sim.experiments.job import checked_size, plan_replications, resolve
-from sim.experiments.size import JobSize
+from sim.experiments.size import JobSize, estimate
 from sim.experiments.staff_results import StaffResults
 from sim.experiments.targets import (
     ESTIMATED,
@@ -385,13 +385,16 @@ def staff(
     guess = search_guess(estimates, own, searching)
     if guess is None:  # a bisection from the ends: about half its values at the top
         tries = math.ceil(math.log2(high - low + 1)) + 1 + (1 if searching else 0)
-        size = checked_size(teams, options.most_replications, jobs, force, repeats=math.ceil(tries / 2))
+        likely = checked_size(teams, options.most_replications, jobs, force, repeats=math.ceil(tries / 2))
     else:  # a few values near the guess (and the scenario's own, for its finds), and `high` once
         near = spec.with_values({key: min(max(guess + 2, low), high)})
         tries = NEAR_TRIES + (1 if searching else 0)
-        size = checked_size([*[near] * tries, teams[1]], options.most_replications, jobs, force)
+        checked_size([*[near] * tries, teams[1]], options.most_replications, jobs, force)
+        # what it announces: the values a search from a good guess usually tries, without `high`
+        usual = USUAL_NEAR_TRIES + (1 if searching else 0)
+        likely = estimate([near] * usual, options.most_replications, jobs)
     if on_start:
-        on_start(goals, options.replications, options.seed, size)
+        on_start(goals, options.replications, options.seed, likely)
     started_at = datetime.now(UTC)
     summaries: dict[int, dict[str, Summary]] = {}
 
@@ -452,5 +455,6 @@ def simulated_part(scenario: Scenario) -> dict[str, Any]:
     return data
 
 
-NEAR_TRIES = 5  # values a search from a good guess tries (the size estimate's count)
+NEAR_TRIES = 5  # values a search from a good guess may try (the size limit's count)
+USUAL_NEAR_TRIES = 3  # and usually tries (the announced time's; 3 to 4 in the tutorial's searches)
 WINDOW_KEYS = ("scenario.horizon_days", "scenario.warmup_days")  # `today` is measured over the same days
