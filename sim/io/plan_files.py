@@ -233,10 +233,11 @@ def _falling_needs(done: PlanResults) -> list[str]:
             if holidays_in(before) > holidays_in(period)
             else "a difference of one or two can be the noise of a few replications"
         )
+        volume = "though its volume is higher" if rows[j][3] < rows[k][3] else "at the same volume"
         lines.append(
             f"{period.label} needs {needed} analysts on its own, fewer than {before.label}'s {rows[j][4]}, "
-            f"though its volume is higher: each period is sized on its own days and holidays ({why}); "
-            "the headcount does not fall."
+            f"{volume}: each period is sized on its own days and holidays ({why}); the headcount does "
+            "not fall."
         )
     return lines
 
