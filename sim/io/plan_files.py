@@ -207,39 +207,51 @@ def _days(value: float) -> str:
 
 
 def _falling_needs(done: PlanResults) -> list[str]:
-    """A line for each period that needs fewer analysts on its own than an earlier one with less
-    volume: why a busier period can need fewer (its own calendar, or the noise of a few replications),
-    and that the headcount does not fall."""
+    """One line on the periods that need fewer analysts on their own than an earlier one with less
+    volume, grouped by that earlier period: why a busier period can need fewer (its own calendar,
+    or the noise of a few replications), and that the headcount does not fall."""
     holidays = sorted(done.team.section.holidays)
 
     def holidays_in(period: Period) -> int:
         return sum(period.start_day <= day < period.end_day for day in holidays)
 
-    lines = []
     rows = done.rows()
-    for k, period in enumerate(done.periods):
+    groups: dict[int, list[int]] = {}  # the earlier period with the largest need: the later ones
+    for k in range(len(done.periods)):
         needed = rows[k][4]
         earlier = [
             j for j in range(k) if rows[j][4] is not None and needed is not None and rows[j][4] > needed
             and rows[j][3] <= rows[k][3]
         ]  # fmt: skip
-        if not earlier:
-            continue
-        j = max(earlier, key=lambda i: rows[i][4])
+        if earlier:
+            groups.setdefault(max(earlier, key=lambda i: rows[i][4]), []).append(k)
+    if not groups:
+        return []
+    parts = []
+    for j, later in groups.items():
         before = done.periods[j]
-        why = (
-            f"the team has {holidays_in(before)} holidays in {before.label} and {holidays_in(period)} in "
-            f"{period.label}"
-            if holidays_in(before) > holidays_in(period)
-            else "a difference of one or two can be the noise of a few replications"
-        )
-        volume = "though its volume is higher" if rows[j][3] < rows[k][3] else "at the same volume"
-        lines.append(
-            f"{period.label} needs {needed} analysts on its own, fewer than {before.label}'s {rows[j][4]}, "
-            f"{volume}: each period is sized on its own days and holidays ({why}); the headcount does "
-            "not fall."
-        )
-    return lines
+        named = _joined([f"{done.periods[k].label} ({rows[k][4]})" for k in later])
+        counts = sorted({holidays_in(done.periods[k]) for k in later})
+        if holidays_in(before) > counts[-1]:
+            shown = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+            others = "the others" if len(later) > 1 else "the other"
+            why = f"the team has {holidays_in(before)} holidays in {before.label}, {shown} in {others}"
+        else:
+            why = (
+                f"no fewer holidays than {before.label}: a difference of one or two can be the noise of "
+                "a few replications"
+            )
+        parts.append(f"{named} against {before.label}'s {rows[j][4]} ({why})")
+    return [
+        "Periods that need fewer analysts on their own than an earlier one with no more reports a day: "
+        + "; ".join(parts)
+        + ". Each period is sized on its own days and holidays; the headcount does not fall."
+    ]
+
+
+def _joined(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _growth_words(growth_per_year: float) -> str:
