@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sim.common.messages import listed
 from sim.experiments.job import pandas_module
 from sim.experiments.targets import (
     FOUND,
@@ -226,14 +227,14 @@ class StaffResults:
         )
         if estimate is None:
             return [
-                head + "not available for " + _and([g.metric for g in self.targets]) + f" ({self.covers()})"
+                head + "not available for " + listed([g.metric for g in self.targets]) + f" ({self.covers()})"
             ]
         uncovered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is None]
         covered = [g for g, e in zip(self.targets, self.estimates, strict=True) if e is not None]
         line = head + f"{estimate} analysts"
         if uncovered:
-            line += f" (for {_and([str(g) for g in covered])}; "
-            line += f"{_and([g.metric for g in uncovered])} has no closed form)"
+            line += f" (for {listed([str(g) for g in covered])}; "
+            line += f"{listed([g.metric for g in uncovered])} has no closed form)"
         lines = [line]
         if self.answer is None or abs(self.answer - estimate) <= ESTIMATE_CLOSE or self.at_floor():
             return lines
@@ -244,7 +245,7 @@ class StaffResults:
         if deciding and all(g in uncovered for g in deciding):
             lines.append(
                 f"  why the answer is {self.answer - estimate:+d} from the estimate: it is set by "
-                f"{_and([str(g) for g in deciding])}, which the estimate does not cover (it fails with "
+                f"{listed([str(g) for g in deciding])}, which the estimate does not cover (it fails with "
                 f"{self.answer - 1} analysts)"
             )
             return lines
@@ -254,7 +255,7 @@ class StaffResults:
             f"  why the answer is {gap:+d} from the estimate: the estimate is an always-on team in a steady "
             f"state at the measured window's average volume; the simulation "
             + ("needs more because of " if gap > 0 else "needs fewer because ")
-            + _and(reasons)
+            + listed(reasons)
             + ". Plan with the simulated answer."
         )
         return lines
@@ -292,7 +293,7 @@ class StaffResults:
                     f"{form}, so it covers team_utilisation_{sized.name}; its sources' own figures "
                     "(priority classes), overall figures, other teams' sources and counts have no closed form"
                 )
-            own = _and([f"sla_assessment_share_source_{source_key(s)}" for s in sized.skills])
+            own = listed([f"sla_assessment_share_source_{source_key(s)}" for s in sized.skills])
             return (
                 f"{form}, so it covers the mean waits and service levels of the sources of team "
                 f"{sized.name} ({own}, and their wait_hours_mean_source_*) and "
@@ -460,8 +461,3 @@ def verdict(goal: Target, s: Summary, meets: bool, stopped: bool) -> str:
     if stopped and not meets:
         return "clearly short" if goal.clearly_missed_by(s) else "not settled"
     return "meets" if meets else "fails"
-
-
-def _and(items: list[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

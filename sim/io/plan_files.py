@@ -8,6 +8,7 @@ from datetime import datetime, time
 from functools import partial
 
 from sim.common.files import csv_text
+from sim.common.messages import listed
 from sim.experiments.plan import Period, PlanResults, reports_per_day
 from sim.experiments.targets import SCREEN_REPLICATIONS, TEAM_KEY
 from sim.io.output import Output, what_if
@@ -230,7 +231,7 @@ def _falling_needs(done: PlanResults) -> list[str]:
     parts = []
     for j, later in groups.items():
         before = done.periods[j]
-        named = _joined([f"{done.periods[k].label} ({rows[k][4]})" for k in later])
+        named = listed([f"{done.periods[k].label} ({rows[k][4]})" for k in later])
         counts = sorted({holidays_in(done.periods[k]) for k in later})
         if holidays_in(before) > counts[-1]:
             shown = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
@@ -247,11 +248,6 @@ def _falling_needs(done: PlanResults) -> list[str]:
         + "; ".join(parts)
         + ". Each period is sized on its own days and holidays; the headcount does not fall."
     ]
-
-
-def _joined(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _growth_words(growth_per_year: float) -> str:

@@ -13,6 +13,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from sim.common.files import csv_text
+from sim.common.messages import listed
 from sim.experiments.arms import Arm, metric_order, paired_differences, show_value
 from sim.experiments.sweep import SweepResults
 from sim.experiments.targets import TEAM_KEY, Target
@@ -144,7 +145,7 @@ def sweep_markdown(
     lines = [
         f"# Sweep: {base.scenario.scenario.name}",
         "",
-        f"- asked: how the {_and([_label(arms, m).lower() for m in plot_metrics])} change with {varied}",
+        f"- asked: how the {listed([_label(arms, m).lower() for m in plot_metrics])} change with {varied}",
     ]
     if changes:
         lines.append(f"- changed from the scenario file in every arm: {changes}")
@@ -233,10 +234,6 @@ def _meeting(arms: list[Arm], summaries: list[dict[str, Summary]], goal: Target)
         for value, team in smallest.items()
     ]
     return f"{text}. The smallest team that meets it, by {key_words(other)}: {'; '.join(parts)}."
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _apart(d: Summary, kind: str) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sim.common.messages import listed
 from sim.metrics import KEY_FIGURES, NEVER_CLEARED, label_words, modelled
 from sim.metrics import metric as catalogue_entry
 from sim.scenario.changes import Change, change_words, key_words
@@ -274,7 +275,7 @@ def target_words(text: str, sla: float | None) -> str:
 
 def _target_words(texts: list[str], sla: float | None) -> str:
     """Targets `METRIC>=VALUE` in words, joined by "and"."""
-    return _and([target_words(text, sla) for text in texts])
+    return listed([target_words(text, sla) for text in texts])
 
 
 def changes_of(manifest: dict[str, Any]) -> str:
@@ -295,11 +296,11 @@ def _question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> 
     sla = scenario["sla"]["assessment_hours"]
     if kind == "sweep":
         varied = manifest["varied"]
-        what = _and(
+        what = listed(
             [f"{key_words(k)} ({k}) is set to {', '.join(map(str, v))} in turn" for k, v in varied.items()]
         )
         swept_sla = "sla.assessment_hours" in varied
-        metrics = _and([label_words(m, None if swept_sla else sla).lower() for m in manifest["metrics"]])
+        metrics = listed([label_words(m, None if swept_sla else sla).lower() for m in manifest["metrics"]])
         return f"What happens to the {metrics} in “{name}” as {what or 'the swept keys vary'}?"
     if kind == "staff":
         targets = _target_words(manifest["targets"], sla)
@@ -313,11 +314,11 @@ def _question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> 
             f"confidence interval meets {targets}?"
         )
     if kind == "sensitivity":
-        metrics = _and([label_words(m, sla).lower() for m in manifest["metrics"]])
+        metrics = listed([label_words(m, sla).lower() for m in manifest["metrics"]])
         return f"Which of the assumptions of “{name}” do the {metrics} depend on most?"
     if kind == "compare":
         labels = [entry["label"] for entry in manifest["compared"]]
-        return f"How do {_and(labels[1:])} differ from {labels[0]}, with the same random numbers?"
+        return f"How do {listed(labels[1:])} differ from {labels[0]}, with the same random numbers?"
     if kind == "plan":
         targets = _target_words(manifest["targets"], sla)
         return (
@@ -333,11 +334,6 @@ def _question(kind: str, manifest: dict[str, Any], scenario: dict[str, Any]) -> 
         f"What happens to the queue{removal} in “{name}”, with {team}, over a measured "
         f"window of {window:g} days?"
     )
-
-
-def _and(items: list[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
 def _dist(spec: dict[str, Any], unit: str) -> str:
@@ -400,7 +396,7 @@ def model_logic(scenario: dict[str, Any]) -> list[str]:
             lines.append(
                 f"Team “{name}”: {team['count']} analysts work {_schedule_text(team['schedule'])}"
                 f"{_team_limits(team)}; they take "
-                + (f"the reports of {_and([str(k) for k in skills])} only" if skills else "all reports")
+                + (f"the reports of {listed([str(k) for k in skills])} only" if skills else "all reports")
                 + (f", at {speed:g} × the speed the assessment times assume" if speed != 1.0 else "")
                 + "."
             )  # fmt: skip

@@ -24,6 +24,7 @@ from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from sim.common.messages import listed
 from sim.scenario import share_rules
 from sim.scenario.distributions import (
     Distribution,
@@ -167,10 +168,6 @@ def _literal_text(value: Any) -> str:
     return f'`"{value}"`' if isinstance(value, str) else f"`{value}`"
 
 
-def _or(parts: Sequence[str], word: str = "or") -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {word} {parts[-1]}"
-
-
 def _scalar_type(annotation: Any) -> str:
     if typing.get_origin(annotation) is Literal:
         values = typing.get_args(annotation)
@@ -193,7 +190,7 @@ def type_text(annotation: Any, *, plural: bool = False) -> str:
     if any(base in SHARE_RULE_MODELS for base in bases):
         return f"share{s}, growth rule{s} or points"
     if len(members) > 1:
-        return _or([type_text(base, plural=plural) for base in bases])
+        return listed([type_text(base, plural=plural) for base in bases], "or")
     base = bases[0]
     origin = typing.get_origin(base)
     if origin is list:
@@ -247,11 +244,11 @@ def valid_text(annotation: Any, constraints: Sequence[Any] = (), note: str | Non
         parts.append("see [Distributions](#distributions)")
     elif any(base in SHARE_RULE_MODELS for base in bases):
         numbers = [bounds_text(cons) for base, cons in members if base is float]
-        parts.append(f"a number in {_or([p for ps in numbers for p in ps])}, or a rule")
+        parts.append(f"a number in {listed([p for ps in numbers for p in ps], 'or')}, or a rule")
         parts.append("see [Shares over time](#shares-over-time)")
     elif Shift in bases:
         literal = [_scalar_type(base) for base in bases if typing.get_origin(base) is Literal]
-        parts.append(f"{_or(literal)} or [shift tables](#shift-tables)")
+        parts.append(f"{listed(literal, 'or')} or [shift tables](#shift-tables)")
     elif len(members) > 1:
         raise TypeError(f"sim.scenario.reference cannot describe the union {annotation!r}")
     else:
