@@ -379,7 +379,12 @@ class StaffResults:
         line = (
             f"reports found by searching in the measured {days:g} days: "
             f"{ci_words(found.mean, found.ci95_low, found.ci95_high, found.replications, 'count')} at the "
-            f"answer, {self.team(self.answer)}; {mean(before)} with the scenario's own {self.team(self.own)}"
+            + (
+                f"answer, the scenario's own {self.team(self.own)}"
+                if self.answer == self.own
+                else f"answer, {self.team(self.answer)}; {mean(before)} with the scenario's own "
+                f"{self.team(self.own)}"
+            )
         )
         reference, whose = before.mean, f"the scenario's own {self.team(self.own)}"
         if self.today_found is not None and self.today_found.mean != before.mean:  # else the same run
@@ -388,8 +393,15 @@ class StaffResults:
         lines = [line]
         if reference > 0 and found.mean < (1 - SEARCH_FALL_WARNING) * reference:
             fall = 1 - found.mean / reference
+            # a team no smaller than the scenario's own searches less only because the what-if
+            # (more reports, say) leaves it less time: say so, rather than blame the answer
+            cause = (
+                "the answer cuts searching"
+                if self.answer is not None and self.answer < self.own
+                else "searching falls under the what-if, a busier team having less time for it"
+            )
             lines.append(
-                f"warning: the answer cuts searching: {self.team(self.answer)} find {fall * 100:.0f} % fewer "
+                f"warning: {cause}: {self.team(self.answer)} find {fall * 100:.0f} % fewer "
                 f"reports than {whose}, so the targets are met partly by searching less. To keep "
                 f'searching as it is, add --target "{FOUND}>={math.floor(KEEP_SEARCHING * reference)}" '
                 f"({KEEP_SEARCHING * 100:.0f} % of those finds)."

@@ -261,7 +261,10 @@ def _joining_words(done: PlanResults) -> str:
     """When a period's hires join and when they must be recruited."""
     recruited = f"are recruited {_days(done.lead_days)} before they join"
     if done.ramp_days == 0:
-        return f"Hires join at the start of their period (no ramp-up: --ramp-days) and {recruited}."
+        return (
+            f"Hires join at the start of their period, at full output from their first day (no ramp-up; "
+            f"--ramp-days sets one), and {recruited}."
+        )
     return f"Hires join {_days(done.ramp_days)} before their period (the ramp-up) and {recruited}."
 
 

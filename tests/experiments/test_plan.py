@@ -338,9 +338,10 @@ def test_a_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Path) -> N
             assert f"{row['period']} ({row['analysts_needed']})" in line
     # what was asked, in words: the growth set with --set, no ramp-up (the default), the hires
     assert "with report volumes growing 50 % a year;" in plan_md(out)
-    assert "Hires join at the start of their period (no ramp-up: --ramp-days) and are recruited 90 days" in (
+    assert "Hires join at the start of their period, at full output from their first day (no ramp-up; " in (
         plan_md(out)
     )
+    assert "--ramp-days sets one), and are recruited 90 days before they join." in plan_md(out)
     assert f"Hires in all: {sum(int(r['hires']) for r in rows)}, the headcount from 4 to {headcount[-1]}" in (
         plan_md(out)
     )

@@ -312,6 +312,12 @@ def test_finds_are_measured_against_today_when_the_what_if_changes_the_volume(tm
     at, today = (float(g.replace(",", "")) for g in found.groups())
     assert at < 0.95 * today
     assert "than today (the file without --set)" in done.stdout
+    # the answer is the scenario's own team: named once, and the warning blames the what-if, not it
+    assert "at the answer, the scenario's own 13 analysts; " in line
+    assert "warning: searching falls under the what-if, a busier team having less time for it: " in (
+        done.stdout
+    )
+    assert "the answer cuts searching" not in done.stdout
     suggested = re.search(r'--target "reports_found>=(\d+)"', done.stdout)
     assert suggested and int(suggested[1]) == pytest.approx(0.97 * today, rel=0.005)  # today is rounded
     plain = hotline_sim_here(  # without --set there is no today to add
