@@ -216,22 +216,23 @@ def _falling_needs(done: PlanResults) -> list[str]:
     def holidays_in(period: Period) -> int:
         return sum(period.start_day <= day < period.end_day for day in holidays)
 
-    rows = done.rows()
+    needed = done.needed
+    volume = [reports_per_day(done.scenario, p) for p in done.periods]
     groups: dict[int, list[int]] = {}  # the earlier period with the largest need: the later ones
     for k in range(len(done.periods)):
-        needed = rows[k][4]
+        now = needed[k]
         earlier = [
-            j for j in range(k) if rows[j][4] is not None and needed is not None and rows[j][4] > needed
-            and rows[j][3] <= rows[k][3]
+            j for j in range(k) if now is not None and (needs := needed[j]) is not None and needs > now
+            and volume[j] <= volume[k]
         ]  # fmt: skip
         if earlier:
-            groups.setdefault(max(earlier, key=lambda i: rows[i][4]), []).append(k)
+            groups.setdefault(max(earlier, key=lambda i: needed[i] or 0), []).append(k)
     if not groups:
         return []
     parts = []
     for j, later in groups.items():
         before = done.periods[j]
-        named = listed([f"{done.periods[k].label} ({rows[k][4]})" for k in later])
+        named = listed([f"{done.periods[k].label} ({needed[k]})" for k in later])
         counts = sorted({holidays_in(done.periods[k]) for k in later})
         shown = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
         others = "the others" if len(later) > 1 else "the other"
@@ -241,7 +242,7 @@ def _falling_needs(done: PlanResults) -> list[str]:
                 "; where the earlier period has no more holidays, a difference of one or two can be the "
                 "noise of a few replications"
             )
-        parts.append(f"{named} against {before.label}'s {rows[j][4]} ({why})")
+        parts.append(f"{named} against {before.label}'s {needed[j]} ({why})")
     return [
         "Periods that need fewer analysts on their own than an earlier one with no more reports a day: "
         + "; ".join(parts)
