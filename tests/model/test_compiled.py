@@ -32,21 +32,21 @@ WEEKEND_ROTA = [
 ]
 # every part of the model: shifts, breaks, caps, finds, priorities, teams, surges, the takedown loop
 VARIANTS: dict[str, tuple[str, dict]] = {
-    "year-2021": ("year-2021.toml", {"scenario.horizon_days": 60}),
-    "mmc-check": ("mmc-check.toml", {"scenario.horizon_days": 30}),
-    "baseline-2018": ("baseline-2018.toml", {"scenario.horizon_days": 90}),
-    "two-teams": ("two-teams.toml", {"scenario.horizon_days": 60}),
-    "two-teams-pooled": ("two-teams-pooled.toml", {"scenario.horizon_days": 60}),
+    "year-2021": ("year-2021.toml", {"scenario.horizon_days": 40}),
+    "mmc-check": ("mmc-check.toml", {"scenario.horizon_days": 15}),
+    "baseline-2018": ("baseline-2018.toml", {"scenario.horizon_days": 60}),
+    "two-teams": ("two-teams.toml", {"scenario.horizon_days": 40}),
+    "two-teams-pooled": ("two-teams-pooled.toml", {"scenario.horizon_days": 40}),
     "surge": ("lockdown-2020.toml", {"scenario.horizon_days": 100, "scenario.warmup_days": 70}),
     "takedown-loop": (
         "year-2021.toml",
-        {"scenario.horizon_days": 50, "takedown.follow_up_hours": 24, "takedown.max_follow_ups": 2,
+        {"scenario.horizon_days": 40, "takedown.follow_up_hours": 24, "takedown.max_follow_ups": 2,
          "reuploads.share": 0.3, "reuploads.hash_block_share": 0.5,
          "reuploads.delay_days": {"dist": "exponential", "mean": 5}},
     ),
     "priorities-idle-search": (
         "year-2021.toml",
-        {"scenario.horizon_days": 60, "intake.sources.referral.priority": 0,
+        {"scenario.horizon_days": 40, "intake.sources.referral.priority": 0,
          "intake.sources.proactive.priority": 2, "intake.sources.proactive.search_when_idle": True,
          "takedown.follow_up_hours": 48},
     ),
@@ -63,7 +63,7 @@ VARIANTS: dict[str, tuple[str, dict]] = {
 SEEDS = (11, 2021)
 TRACED = (
     "year-2021.toml",
-    {"scenario.horizon_days": 24, "scenario.warmup_days": 4, "takedown.follow_up_hours": 24},
+    {"scenario.horizon_days": 16, "scenario.warmup_days": 4, "takedown.follow_up_hours": 24},
 )
 
 
