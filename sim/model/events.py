@@ -14,11 +14,17 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Generator
-from heapq import heappush
-from typing import Any
+from typing import Any, Final
 
 import simpy
-from simpy.events import NORMAL, URGENT
+import simpy.events
+
+# SimPy's priorities of an event (`simpy.events.URGENT`, `NORMAL`), as constants compiled in
+URGENT: Final = 0
+NORMAL: Final = 1
+if (simpy.events.URGENT, simpy.events.NORMAL) != (URGENT, NORMAL):
+    raise ImportError("this SimPy orders its events with other priorities than the model's (0 and 1)")
+heappush: Final = heapq.heappush  # (a Final name: no lookup in the module's namespace per event)
 
 
 class UrgentTimeout:
@@ -48,10 +54,12 @@ class Hold:
     about a quarter of SimPy's handling of its event.
     """
 
-    __slots__ = ("callbacks", "_ok", "_value", "env")
+    __slots__ = ("callbacks", "_ok", "_value", "env", "queue", "order")
 
     def __init__(self, env: simpy.Environment):
         self.env = env
+        self.queue: list[Any] = env._queue  # (time, priority, order, event); any object with callbacks
+        self.order = env._eid  # the environment's own queue and counter, each made once with it
         self._ok = True
         self._value = None
         self.callbacks: list[Callable[[Hold], None]] | None = None  # None: processed, free to be scheduled
@@ -63,9 +71,7 @@ class Hold:
         if delay_hours < 0:
             raise ValueError(f"Negative delay {delay_hours}")
         self.callbacks = []
-        env = self.env
-        queue: list[Any] = env._queue  # (time, priority, order, event); any object with callbacks
-        heappush(queue, (env._now + delay_hours, NORMAL, next(env._eid), self))
+        heappush(self.queue, (self.env._now + delay_hours, NORMAL, next(self.order), self))
         return self
 
 

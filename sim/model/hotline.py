@@ -46,6 +46,7 @@ import math
 from collections import deque
 from functools import partial
 from operator import itemgetter
+from typing import Final
 
 import simpy
 
@@ -60,6 +61,9 @@ from sim.model.teams import TeamState
 from sim.model.workforce import DutyDay, WorkforcePlan, plan_workforce
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, off_roster_hours
 from sim.scenario.schema import Scenario
+
+heappush: Final = heapq.heappush  # Final names: compiled, no lookup in the module's namespace per call
+heappop: Final = heapq.heappop
 
 
 def wake_first(idle_sets: list[dict[int, Wake]]) -> None:
@@ -232,7 +236,7 @@ class HotlineModel:
             if finds and finds[0][0] <= now:
                 contributors += 1
                 while finds and finds[0][0] <= now:
-                    arrived.append(heapq.heappop(finds)[2])
+                    arrived.append(heappop(finds)[2])
             if finds and finds[0][0] < next_arrival:
                 next_arrival = finds[0][0]
             if contributors > 1:
@@ -252,7 +256,7 @@ class HotlineModel:
         if self.next_arrival < self.alarm_at and any(self.idle_sets):
             self.alarm_token += 1
             self.alarm_at = self.next_arrival
-            delay = self.next_arrival - self.env.now
+            delay = self.next_arrival - self.env._now
             call_later(self.env, delay if delay > 0.0 else 0.0, partial(self._alarm, self.alarm_token))
 
     def _alarm(self, token: int, _event: Timer) -> None:
@@ -260,7 +264,7 @@ class HotlineModel:
         if token != self.alarm_token:
             return  # replaced by an alarm at an earlier arrival
         self.alarm_at = math.inf
-        self._sync(self.env.now, wake=True)
+        self._sync(self.env._now, wake=True)
         self._arm()
 
     def _arrive(self, _gate_class: int, report: Report | None, wake: bool = True) -> None:
@@ -268,7 +272,7 @@ class HotlineModel:
         queue unless merged at intake; `wake`: an idle analyst who may assess it is woken for it."""
         if report is None:
             return
-        self._sync(self.env.now)  # the reports that arrived before it first
+        self._sync(self.env._now)  # the reports that arrived before it first
         self.queue.append(report)
         if len(self.queue) > self.backlog_peak:
             self.backlog_peak = len(self.queue)
@@ -317,7 +321,7 @@ class HotlineModel:
         a.timer_at = math.inf
         if a.analyst_id not in a.team.idle:
             return  # working: its next idle spell sets a timer if it needs one
-        now = self.env.now
+        now = self.env._now
         if a.deadline > now:
             if a.deadline < math.inf:  # (none: the end of the day wakes it)
                 self._set_timer(a, now)
@@ -353,25 +357,22 @@ class HotlineModel:
         # the limits the steps are checked against, less the tolerance (the same sums each time)
         cap_limit = team.viewing_cap_hours - tolerance
         block_limit = team.block_hours - tolerance
-        take_break, other_work, search = self._take_break, self._other_work, self._search
-        recheck = self._recheck
         # the two steps taken most often are plain calls around their one timeout or wait (a
-        # generator per report would cost about 8 % of an M/M/13 run)
-        assessment_starts, assessment_ends = self._assessment_starts, self._assessment_ends
-        idle_starts, idle_ends = self._idle_starts, self._idle_ends
+        # generator per report would cost about 8 % of an M/M/13 run); the steps are called as
+        # methods, not through local names (compiled, a method is a direct call, a name a lookup)
         a = Analyst(analyst_id, team, number, days, Hold(env))  # draws the first find gap as it starts
-        hold = a.hold.after
+        hold = a.hold
         try:
             for index, day in enumerate(days):
                 start, end = day.start_hours, day.end_hours
-                if env.now >= end - tolerance:
+                if env._now >= end - tolerance:
                     continue  # an assessment longer than the gap ran through this whole day
-                if env.now < start:
-                    yield hold(start - env.now)
+                if env._now < start:
+                    yield hold.after(start - env._now)
                 if not day.continues:
                     a.next_break = start + every
                 if end < horizon:
-                    call_later(env, end - env.now, partial(self._wake, analyst_id))
+                    call_later(env, end - env._now, partial(self._wake, analyst_id))
                 # a hire ramping up works a share of the day, then trains (other work) to its end
                 a.index, a.start, a.end = index, start, end
                 a.work_until = start + day.work_share * (end - start) if day.work_share < 1.0 else math.inf
@@ -381,7 +382,7 @@ class HotlineModel:
                 a.day_open = True
                 on_duty_until = end - tolerance
                 while True:
-                    now = env.now
+                    now = env._now
                     if self.next_arrival <= now:
                         self._sync(now)
                     if now >= on_duty_until:
@@ -393,27 +394,27 @@ class HotlineModel:
                         or a.owed_search >= block_limit
                     ):
                         if now >= a.next_break - tolerance:  # 1. a break
-                            yield from take_break(a, now)
+                            yield from self._take_break(a, now)
                         elif a.viewing >= cap_limit or now >= work_limit:  # 2.
-                            yield from other_work(a, now)
+                            yield from self._other_work(a, now)
                         else:  # 3. a block of searching
-                            yield from search(a, now)
+                            yield from self._search(a, now)
                         continue
                     if rechecks and self._recheck_first(team):  # 4. the next job: a re-check ...
-                        yield from recheck(a, now, rechecks.popleft())
+                        yield from self._recheck(a, now, rechecks.popleft())
                     elif queue:  # ... or the next report
                         report = queue.popleft()
-                        service = assessment_starts(a, now, report)
-                        yield hold(service)  # the clock is then at now + service, the same sum
-                        assessment_ends(a, report, now + service, service)
+                        service = self._assessment_starts(a, now, report)
+                        yield hold.after(service)  # the clock is then at now + service, the same sum
+                        self._assessment_ends(a, report, now + service, service)
                     else:  # 5. nothing to do: wait (or search) until woken
-                        yield idle_starts(a, now)
-                        idle_ends(a, now)
+                        yield self._idle_starts(a, now)
+                        self._idle_ends(a, now)
                 recorder.duty_day(start, a.viewing)
                 a.day_open = False
                 self._pass_on()  # woken by an arrival at the very end of the day: pass it on
         except GeneratorExit:  # the horizon: close the spell and the duty day in progress
-            now = env.now
+            now = env._now
             if not math.isnan(a.searching_since):
                 recorder.spend("searching", a.searching_since, now, team.index)
                 a.viewing += now - a.searching_since
@@ -427,7 +428,7 @@ class HotlineModel:
         self.recorder.spend("break", now, stop, a.team.index)
         self._pass_on()
         yield a.hold.after(stop - now)
-        a.next_break = self.env.now + a.team.break_every_hours
+        a.next_break = self.env._now + a.team.break_every_hours
 
     def _other_work(self, a: Analyst, now: float):
         """2. Other work (the viewing cap reached, or a hire's training) until the next break or
@@ -450,7 +451,7 @@ class HotlineModel:
         self._pass_on()
         # the block's finds are known now: each joins the pending reports at its time (`_sync`)
         assert team.finds is not None  # (only a team skilled for the proactive source searches)
-        next_find, found = team.finds.search_hours_to_next_find, self._found
+        finds = team.finds
         pending, order, horizon = self.pending_finds, self._order, self.horizon_hours
         tolerance = TIME_TOLERANCE_HOURS
         clock = now
@@ -461,11 +462,11 @@ class HotlineModel:
             remaining -= step
             to_find -= step
             if to_find <= tolerance:
-                to_find = next_find()
+                to_find = finds.search_hours_to_next_find()
                 if clock < horizon:
-                    _, report = found(clock)
+                    _, report = self._found(clock)
                     if report is not None:
-                        heapq.heappush(pending, (clock, next(order), report))
+                        heappush(pending, (clock, next(order), report))
         a.to_find = to_find
         if pending and pending[0][0] < self.next_arrival:
             self.next_arrival = pending[0][0]
@@ -554,7 +555,7 @@ class HotlineModel:
     def _idle_ends(self, a: Analyst, since: float) -> None:
         """5. Woken after waiting since `since`: the searching owed grows, and an idle search
         spell is accounted (its finds too)."""
-        now = self.env.now
+        now = self.env._now
         waited = now - since
         team = a.team
         a.owed_search += team.search_share * waited
@@ -571,12 +572,12 @@ class HotlineModel:
     # --- watchers -----------------------------------------------------------------------------
     def _cleared(self) -> None:
         self.clear_pending = False
-        self.recorder.backlog_cleared(self.env.now - self.clear_from_hours)
+        self.recorder.backlog_cleared(self.env._now - self.clear_from_hours)
 
     def _watch_clearing(self):
         if self.clear_from_hours > 0:
             yield self.env.timeout(self.clear_from_hours)
-        self._sync(self.env.now)
+        self._sync(self.env._now)
         if self.clear_pending and not self.queue:
             self._cleared()
 
@@ -584,7 +585,7 @@ class HotlineModel:
         # before anything else that happens at W (an assessment ending exactly then), so the
         # snapshot and the window's counts split the reports between them without a gap
         yield UrgentTimeout(self.env, self.warmup_hours)
-        self._sync(self.env.now)
+        self._sync(self.env._now)
         self.backlog_peak = len(self.queue)
         self.recorder.window_start(len(self.queue), self.in_assessment)
 
@@ -592,8 +593,8 @@ class HotlineModel:
         env = self.env
         day = 0
         while (day + 1) * HOURS_PER_DAY < self.horizon_hours:
-            yield env.timeout((day + 1) * HOURS_PER_DAY - env.now)
-            self._sync(env.now)
+            yield env.timeout((day + 1) * HOURS_PER_DAY - env._now)
+            self._sync(env._now)
             self.recorder.end_of_day(day, len(self.queue))
             day += 1
 

@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import Final
 
 import numpy as np
 
@@ -32,9 +33,11 @@ from sim.scenario.distributions import draw
 from sim.scenario.intake import Dedup
 from sim.scenario.roster import HOURS_PER_DAY
 from sim.scenario.schema import Scenario
-from sim.scenario.share_rules import evaluator, share_at
+from sim.scenario.share_rules import HOURS_PER_YEAR, GrowthRule, PointsRule, share_at
 
-NEW, FAST_TRACKED, MERGED = 0, 1, 2
+NEW: Final = 0
+FAST_TRACKED: Final = 1
+MERGED: Final = 2
 MINUTES_PER_HOUR = 60.0
 CHUNK_SIZE = 4096
 
@@ -50,6 +53,43 @@ class IntakeChunk:
     queued: list[Report]
 
 
+class ShareAt:
+    """A share rule (`sim.scenario.share_rules`) at one time: `share_at` for one value, as fast as
+    it can be (finds and re-uploads are gated one at a time, hundreds of thousands a year), with
+    the same operations as numpy's, so the same values."""
+
+    def __init__(self, rule: float | GrowthRule | PointsRule):
+        self.growth = isinstance(rule, GrowthRule)
+        self.points = isinstance(rule, PointsRule)
+        self.value = 0.0 if isinstance(rule, GrowthRule | PointsRule) else float(rule)
+        self.start, self.per_year, self.low, self.high = 0.0, 0.0, 0.0, 1.0
+        if isinstance(rule, GrowthRule):
+            self.start, self.per_year, self.low, self.high = rule.start, rule.per_year, rule.min, rule.max
+        self.hours_per_year = HOURS_PER_YEAR
+        self.days: list[float] = [day for day, _ in rule.pairs] if isinstance(rule, PointsRule) else []
+        self.shares: list[float] = [share for _, share in rule.pairs] if isinstance(rule, PointsRule) else []
+
+    def at(self, hours: float) -> float:
+        """The share `hours` after the start."""
+        if self.growth:
+            # min(max(share, low), high) without the two calls
+            share = self.start + self.per_year * (hours / self.hours_per_year)
+            if share < self.low:
+                share = self.low
+            return self.high if share > self.high else share
+        if not self.points:
+            return self.value
+        days, shares = self.days, self.shares
+        day = hours / HOURS_PER_DAY
+        after = bisect.bisect_right(days, day)
+        if after == 0:
+            return shares[0]
+        if after == len(days):
+            return shares[-1]
+        d0, d1, s0, s1 = days[after - 1], days[after], shares[after - 1], shares[after]
+        return (s1 - s0) / (d1 - d0) * (day - d0) + s0  # as numpy.interp computes it
+
+
 class Gate:
     """The dedup gate: a report's class from its uniform u and the shares at its arrival time."""
 
@@ -59,8 +99,8 @@ class Gate:
         self.constant = not dedup.changes_over_time
         self._duplicate = float(share_at(self.duplicate, 0.0))  # the shares when they are constant
         self._both = self._duplicate + float(share_at(self.hash_match, 0.0))
-        self._duplicate_at = evaluator(self.duplicate)  # one report at a time
-        self._hash_match_at = evaluator(self.hash_match)
+        self._duplicate_at = ShareAt(self.duplicate)  # one report at a time
+        self._hash_match_at = ShareAt(self.hash_match)
 
     def classify(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:
         """Gate classes of reports with uniforms `u` arriving at `times_hours`."""
@@ -78,11 +118,11 @@ class Gate:
 
     def classify_one(self, u: float, now_hours: float) -> int:
         """The gate class of one report with uniform `u` arriving at `now_hours`."""
-        duplicate = self._duplicate if self.constant else self._duplicate_at(now_hours)
+        duplicate = self._duplicate if self.constant else self._duplicate_at.at(now_hours)
         if u < duplicate:
             return MERGED
         # the hash-match share only for a report not merged
-        both = self._both if self.constant else duplicate + self._hash_match_at(now_hours)
+        both = self._both if self.constant else duplicate + self._hash_match_at.at(now_hours)
         return FAST_TRACKED if u < both else NEW
 
     def classify_queued(self, u: np.ndarray, times_hours: np.ndarray) -> np.ndarray:

@@ -138,10 +138,10 @@ class TakedownLoop:
 
     def _follow_up_at(self, page: Page, when: float) -> None:
         if when < self.horizon:
-            call_later(self.env, when - self.env.now, partial(self._follow_up, page))
+            call_later(self.env, when - self.env._now, partial(self._follow_up, page))
 
     def _follow_up(self, page: Page, _event: Timer) -> None:
-        now = self.env.now
+        now = self.env._now
         if page.done or page.removal <= now:
             return  # removed: nothing to follow up
         if self.max_follow_ups is not None and page.checks >= self.max_follow_ups:
@@ -202,11 +202,11 @@ class TakedownLoop:
         if report[BLOCKED_DRAW] < self.block_share:
             self.recorder.reuploaded(when, True, report)  # stopped at upload
         else:
-            call_later(self.env, when - self.env.now, partial(self._reupload_arrives, report))
+            call_later(self.env, when - self.env._now, partial(self._reupload_arrives, report))
 
     def _reupload_arrives(self, page_report: Report, _event: Timer) -> None:
         """The page of `page_report` comes back now, as a new report of the re-uploads' source."""
-        now = self.env.now
+        now = self.env._now
         gate_class, report = self.reupload_reports.take(now)
         self.recorder.reuploaded(now, False, page_report)
         self.recorder.reupload_reported(now, gate_class, report)

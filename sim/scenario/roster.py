@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from sim.common.messages import shown
 
-HOURS_PER_DAY = 24.0
+HOURS_PER_DAY: Final = 24.0
 HOURS_PER_WEEK = 168.0
-TIME_TOLERANCE_HOURS = 1e-9
+TIME_TOLERANCE_HOURS: Final = 1e-9
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME_RE = re.compile(r"^(\d{2}):(\d{2})$")

@@ -16,9 +16,7 @@ everywhere once it holds at every breakpoint (`breakpoint_days`).
 
 from __future__ import annotations
 
-import bisect
 import math
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import numpy as np
@@ -149,38 +147,6 @@ def share_at(rule: float | GrowthRule | PointsRule, hours: np.ndarray | float) -
         value = np.interp(np.asarray(hours, dtype=float) / HOURS_PER_DAY, days, shares)
         return value if np.ndim(hours) else float(value)
     return np.full(np.shape(hours), float(rule)) if np.ndim(hours) else float(rule)
-
-
-def evaluator(rule: float | GrowthRule | PointsRule) -> Callable[[float], float]:
-    """A fast function of one time (hours) giving the rule's share: `share_at` for one value."""
-    if isinstance(rule, GrowthRule):
-        start, per_year, low, high = rule.start, rule.per_year, rule.min, rule.max
-
-        def growth(hours: float) -> float:
-            # min(max(share, low), high) without the two calls (one per find, hundreds of thousands a year)
-            share = start + per_year * (hours / HOURS_PER_YEAR)
-            if share < low:
-                share = low
-            return high if share > high else share
-
-        return growth
-    if isinstance(rule, PointsRule):
-        days = [day for day, _ in rule.pairs]
-        shares = [share for _, share in rule.pairs]
-
-        def points(hours: float) -> float:
-            day = hours / HOURS_PER_DAY
-            after = bisect.bisect_right(days, day)
-            if after == 0:
-                return shares[0]
-            if after == len(days):
-                return shares[-1]
-            d0, d1, s0, s1 = days[after - 1], days[after], shares[after - 1], shares[after]
-            return (s1 - s0) / (d1 - d0) * (day - d0) + s0  # as numpy.interp computes it
-
-        return points
-    value = float(rule)
-    return lambda _hours: value
 
 
 def breakpoint_days(rule: float | GrowthRule | PointsRule) -> list[float]:

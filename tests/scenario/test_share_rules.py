@@ -453,11 +453,11 @@ def test_a_rule_that_never_changes_runs_exactly_as_its_number(duplicate_rule: An
     ],
 )
 def test_the_one_report_evaluator_agrees_with_share_at(rule: Any) -> None:
-    """Finds and re-uploads are gated one at a time with `evaluator`; it gives `share_at`'s values,
-    before, between and after the points and through the clips."""
-    from sim.scenario.share_rules import evaluator
+    """Finds and re-uploads are gated one at a time with the model's `ShareAt`; it gives
+    `share_at`'s values, before, between and after the points and through the clips."""
+    from sim.model.intake import ShareAt
 
     parsed = dedup(hash_match_share=rule).hash_match_share
     hours = np.linspace(0.0, days(3 * 365), 3001)
-    at = evaluator(parsed)
+    at = ShareAt(parsed).at
     assert [at(float(h)) for h in hours] == pytest.approx(share_at(parsed, hours), abs=1e-15)
