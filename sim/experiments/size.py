@@ -16,9 +16,9 @@ Each is an expected count, from the scenario's rates and shifts, taken on the si
 where the model decides at run time (searching when idle counts as searching all idle time,
 absence and holidays are left out, a page is followed up until its host's mean delay or the
 horizon). `SECONDS_PER_STEP` turns steps into time on one core, for the model that runs (measured
-on one replication of each bundled scenario on a 2-core cloud machine on a fast day: 2.6 to 3.6
-microseconds a step compiled, 3.3 to 4.9 pure Python; the same machine runs up to 1.7 times slower
-on other days, so the guide takes 5 and 7), so the time is a rough guide, not a promise.
+on one replication of each bundled scenario on a 2-core cloud machine: 2.4 to 3.1 microseconds a
+step compiled, 3.3 to 5.0 pure Python; the same machine runs up to 1.7 times slower on other days,
+so the guide takes 5 and 7), so the time is a rough guide, not a promise.
 
 Memory is what the process holding the results needs: every replication's daily series and
 histograms are kept until the tables are written, and each running replication holds its queue
