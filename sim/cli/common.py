@@ -174,10 +174,13 @@ def starting(line: str, size: JobSize, jobs: int) -> None:
     click.echo(f"{line}; {size.describe(jobs)}" if size.is_big(jobs) else line, err=True)
 
 
-def write_results(done: Any, out_dir: Path, report: bool, **options: Any) -> list[str]:
+def write_results(
+    done: Any, out_dir: Path, report: bool, changes_printed: bool = False, **options: Any
+) -> list[str]:
     """Write the command's files (`sim.api.write` with `options`), then with --report the planner
     report, before the command prints anything: a reader that stops early (`| head`) cannot stop
-    them. The lines that say where they are, for the command to print last."""
+    them. The lines that say where they are, for the command to print last, after the what-if in
+    words unless the command's printout already says it (`changes_printed`)."""
     from sim.api import write
 
     write(done, out_dir, command_line=command_line(), **options)
@@ -192,7 +195,7 @@ def write_results(done: Any, out_dir: Path, report: bool, **options: Any) -> lis
             sys.exit(EXIT_INVALID)
     said.append(f"results written to {out_dir}/")
     scenario, source = getattr(done, "scenario", None), getattr(done, "source", None)
-    if scenario is not None:  # the what-if, in words, beside where its results are
+    if scenario is not None and not changes_printed:  # the what-if, in words, beside its results
         from sim.io.output import what_if
 
         changes = what_if(scenario, source)

@@ -102,7 +102,8 @@ def plan(
         except UnreachableTarget as exc:
             click.echo(str(exc), err=True)
             sys.exit(EXIT_FAILURE)
-        said = write_results(done, out_dir, report, plots=not no_plots, excel=excel)
+        # plan.md, printed whole, says what changed from the scenario file: not said again below it
+        said = write_results(done, out_dir, report, changes_printed=True, plots=not no_plots, excel=excel)
         click.echo((out_dir / "plan.md").read_text(encoding="utf-8"), nl=False)
         click.echo("\n".join(said))
     if done.missed:

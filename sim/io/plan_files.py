@@ -136,6 +136,7 @@ def plan_markdown(done: PlanResults) -> str:
         if hired
         else f"No hires: the headcount stays at {done.own} analyst{'' if done.own == 1 else 's'}.",
     ]
+    lines += _hires_for(done)
     lines += _falling_needs(done)
     costs = [done.cost(p) for p in done.periods]
     if all(c is not None for c in costs):
@@ -169,11 +170,10 @@ def plan_markdown(done: PlanResults) -> str:
         "the whole horizon was run with the plan's hires, and where a period missed, a later hire was "
         "brought forward to it or one added, and the run repeated.",
         "",
-        "Team sizes simulated to size the periods: "
-        f"{', '.join(f'{p.label} {len(t)}' for p, t in zip(done.periods, done.sizing_trials, strict=True))} "
-        f"({sum(len(t) for t in done.sizing_trials)} in all{_stopped(done)}; each search starts from the "
-        "answer of the period before, the first from its Erlang C estimate where one applies, else from "
-        f"today's team), then {runs} end to end.",
+        f"Team sizes simulated to size the periods: {sum(len(t) for t in done.sizing_trials)} in all ("
+        f"{', '.join(f'{p.label}: {len(t)}' for p, t in zip(done.periods, done.sizing_trials, strict=True))})"
+        f"{_stopped(done)}. Each search starts from the answer of the period before, the first from its "
+        f"Erlang C estimate where one applies, else from today's team; then {runs} end to end.",
         "",
     ]
     return "\n".join(lines)
@@ -187,7 +187,7 @@ def _stopped_values(done: PlanResults) -> list[list[int]]:
 
 
 def _stopped(done: PlanResults) -> str:
-    """`, 3 of them stopped after 2 replications, clearly short (2021-Q1: 14, 15; 2021-Q2: 16)`
+    """`; 3 of them stopped after 2 replications, clearly short (2021-Q1: 14, 15; 2021-Q2: 16)`
     ('' when none was)."""
     each = _stopped_values(done)
     if not any(each):
@@ -198,7 +198,7 @@ def _stopped(done: PlanResults) -> str:
         if values
     )
     return (
-        f", {sum(map(len, each))} of them stopped after {SCREEN_REPLICATIONS} replications, clearly "
+        f"; {sum(map(len, each))} of them stopped after {SCREEN_REPLICATIONS} replications, clearly "
         f"short ({where})"
     )
 
@@ -207,10 +207,34 @@ def _days(value: float) -> str:
     return f"{value:g} day{'s' if value != 1 else ''}"
 
 
+def _hires_for(done: PlanResults) -> list[str]:
+    """With several targets, one line on which of them each period's hires are for: those a team of
+    one analyst fewer than the period needs does not meet in its sizing ('' without such hires).
+    Hires added or brought forward by the end-to-end check are listed with the changes."""
+    if len(done.targets) < 2:
+        return []
+    parts = []
+    before = done.own
+    for k, period in enumerate(done.periods):
+        need = done.needed[k]
+        if need is not None and need > before:  # this period's own need raised the headcount
+            short = next((t for t in done.sizing_trials[k] if t.analysts == need - 1), None)
+            if short is not None:
+                missed = [f"`{goal}`" for goal, met in zip(done.targets, short.meets, strict=True) if not met]
+                parts.append(f"{period.label} ({need}): {listed(missed)}")
+        before = max(before, need or 0)
+    if not parts:
+        return []
+    return [
+        "What the hires are for (the targets that one analyst fewer does not meet in the period's "
+        f"sizing): {'; '.join(parts)}."
+    ]
+
+
 def _falling_needs(done: PlanResults) -> list[str]:
-    """One line on the periods that need fewer analysts on their own than an earlier one with less
-    volume, grouped by that earlier period: why a busier period can need fewer (its own calendar,
-    or the noise of a few replications), and that the headcount does not fall."""
+    """One line on the periods that need fewer analysts on their own than an earlier one with no
+    more volume, grouped by that earlier period: why a busier period can need fewer (its own
+    calendar, or the noise of the replications), and that the headcount does not fall."""
     holidays = sorted(done.team.section.holidays)
 
     def holidays_in(period: Period) -> int:
@@ -219,6 +243,7 @@ def _falling_needs(done: PlanResults) -> list[str]:
     needed = done.needed
     volume = [reports_per_day(done.scenario, p) for p in done.periods]
     groups: dict[int, list[int]] = {}  # the earlier period with the largest need: the later ones
+    quieter = True  # every earlier period named has fewer reports a day than those after it
     for k in range(len(done.periods)):
         now = needed[k]
         earlier = [
@@ -226,7 +251,9 @@ def _falling_needs(done: PlanResults) -> list[str]:
             and volume[j] <= volume[k]
         ]  # fmt: skip
         if earlier:
-            groups.setdefault(max(earlier, key=lambda i: needed[i] or 0), []).append(k)
+            j = max(earlier, key=lambda i: needed[i] or 0)
+            groups.setdefault(j, []).append(k)
+            quieter = quieter and volume[j] < volume[k]
     if not groups:
         return []
     parts = []
@@ -240,11 +267,12 @@ def _falling_needs(done: PlanResults) -> list[str]:
         if holidays_in(before) <= counts[-1]:
             why += (
                 "; where the earlier period has no more holidays, a difference of one or two can be the "
-                "noise of a few replications"
+                f"noise of {done.replications} replications"
             )
         parts.append(f"{named} against {before.label}'s {needed[j]} ({why})")
     return [
-        "Periods that need fewer analysts on their own than an earlier one with no more reports a day: "
+        "Periods that need fewer analysts on their own than an earlier"
+        + (", quieter period: " if quieter else " period with no more reports a day: ")
         + "; ".join(parts)
         + ". Each period is sized on its own days and holidays; the headcount does not fall."
     ]

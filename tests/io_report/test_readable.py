@@ -160,13 +160,15 @@ def test_compare_sensitivity_and_plan_read_rounded(tmp_path: Path) -> None:
         "--keys", "intake.volume_multiplier", "--metric", "wait_hours_mean", "--no-plots",
     )  # fmt: skip
     assert pairs >= 1
-    _, pairs = run_and_check(
+    stdout, pairs = run_and_check(
         tmp_path / "plan", "plan", scenarios / "mmc-check.toml", *SMALL_MMC, "-n", "3",
         "--set", "scenario.horizon_days=54", "--set", "scenario.start_date=2025-01-06",
         "--set", "scenario.warmup_days=7", "--set", "intake.growth_per_year=0.2", "--period", "month",
         "--target", "sla_assessment_share>=0.9", "--no-plots",
     )  # fmt: skip
     assert pairs >= 1
+    # the what-if in words once: plan.md, printed whole, says it; the closing lines do not repeat it
+    assert stdout.lower().count("changed from the scenario file: ") == 1, stdout
 
 
 def test_the_checker_catches_what_it_is_for() -> None:
