@@ -120,8 +120,9 @@ def plan_markdown(done: PlanResults) -> str:
         )
     else:
         lines.append(
-            f"**Checked end to end** ({runs} of the whole horizon with exactly these hires, ramp-up "
-            "included, backlog carried from period to period): every period meets every target."
+            f"**Checked end to end** ({runs} of the whole horizon with exactly these hires"
+            + (", ramp-up included" if done.ramp_days else "")
+            + ", backlog carried from period to period): every period meets every target."
         )
     if done.changes:
         lines += [
@@ -208,27 +209,33 @@ def _days(value: float) -> str:
 
 
 def _hires_for(done: PlanResults) -> list[str]:
-    """With several targets, one line on which of them each period's hires are for: those a team of
-    one analyst fewer than the period needs does not meet in its sizing ('' without such hires).
-    Hires added or brought forward by the end-to-end check are listed with the changes."""
+    """With several targets, one line on what each period's hires are for: the targets a team of
+    one analyst fewer than the period needs on its own does not meet in its sizing, for the hires
+    that need calls for; the end-to-end check, for a hire it brought forward or added ('' without
+    hires)."""
     if len(done.targets) < 2:
         return []
     parts = []
-    before = done.own
-    for k, period in enumerate(done.periods):
-        need = done.needed[k]
-        if need is not None and need > before:  # this period's own need raised the headcount
+    for k, (period, hires) in enumerate(zip(done.periods, done.hires, strict=True)):
+        if hires <= 0:
+            continue
+        before = done.headcount[k] - hires
+        need = done.needed[k] or 0
+        reasons = []
+        if need > before:  # the period's own need raised the headcount
             short = next((t for t in done.sizing_trials[k] if t.analysts == need - 1), None)
             if short is not None:
                 missed = [f"`{goal}`" for goal, met in zip(done.targets, short.meets, strict=True) if not met]
-                parts.append(f"{period.label} ({need}): {listed(missed)}")
-        before = max(before, need or 0)
+                reasons.append(f"{listed(missed)} (not met with {need - 1})")
+        extra = done.headcount[k] - max(need, before)
+        if extra > 0:
+            reasons.append(f"{extra} from the end-to-end check (above)")
+        if reasons:
+            hired = f"{hires} hire{'s' if hires > 1 else ''}, to {done.headcount[k]}"
+            parts.append(f"{period.label} ({hired}): {' and '.join(reasons)}")
     if not parts:
         return []
-    return [
-        "What the hires are for (the targets that one analyst fewer does not meet in the period's "
-        f"sizing): {'; '.join(parts)}."
-    ]
+    return [f"What the hires are for: {'; '.join(parts)}."]
 
 
 def _falling_needs(done: PlanResults) -> list[str]:
@@ -263,7 +270,11 @@ def _falling_needs(done: PlanResults) -> list[str]:
         counts = sorted({holidays_in(done.periods[k]) for k in later})
         shown = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
         others = "the others" if len(later) > 1 else "the other"
-        why = f"the team has {holidays_in(before)} holidays in {before.label}, {shown} in {others}"
+        plural = "s" if counts[-1] != 1 else ""
+        why = (
+            f"the team has {holidays_in(before)} holiday{'s' if holidays_in(before) != 1 else ''} in "
+            f"{before.label}, {shown} holiday{plural} in {others}"
+        )
         if holidays_in(before) <= counts[-1]:
             why += (
                 "; where the earlier period has no more holidays, a difference of one or two can be the "

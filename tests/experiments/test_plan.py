@@ -336,16 +336,16 @@ def test_a_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Path) -> N
         ):
             line = next(x for x in plan_md(out).splitlines() if x.startswith("Periods that need fewer"))
             assert f"{row['period']} ({row['analysts_needed']})" in line
-    # each quarter whose own need raised the headcount names the targets its hires are for: those
-    # one analyst fewer does not meet in its sizing (here the finds target at least once)
-    raised = [
-        row for k, row in enumerate(rows)
-        if int(row["analysts_needed"]) > max([4, *(int(r["analysts_needed"]) for r in rows[:k])])
-    ]  # fmt: skip
-    if raised:
-        line = next(x for x in plan_md(out).splitlines() if x.startswith("What the hires are for"))
-        for row in raised:
-            assert f"{row['period']} ({row['analysts_needed']}): `" in line
+    # each quarter with hires says what they are for: where its own need raised the headcount, the
+    # targets one analyst fewer does not meet in its sizing (here the finds target at least once)
+    hired = [(k, row) for k, row in enumerate(rows) if int(row["hires"]) > 0]
+    if hired:
+        line = next(x for x in plan_md(out).splitlines() if x.startswith("What the hires are for: "))
+        for k, row in hired:
+            assert f"{row['period']} ({row['hires']} hire" in line and f", to {row['headcount']}): " in line
+            before = int(rows[k - 1]["headcount"]) if k else 4
+            if int(row["analysts_needed"]) > before:
+                assert f"(not met with {int(row['analysts_needed']) - 1})" in line
         assert "`reports_found>=61000`" in line
     # what was asked, in words: the growth set with --set, no ramp-up (the default), the hires
     assert "with report volumes growing 50 % a year;" in plan_md(out)
