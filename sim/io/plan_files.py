@@ -82,7 +82,7 @@ def plan_markdown(done: PlanResults) -> str:
     header = [
         "period",
         "dates",
-        "reports a day",
+        "reports a day (average)",
         "analysts needed (period alone)",
         "headcount",
         "hires",
@@ -146,7 +146,8 @@ def plan_markdown(done: PlanResults) -> str:
         today = math.fsum(unchanged.cost(p) or 0.0 for p in done.periods)
         lines.append(
             f"Cost over the plan: {total:,.0f} {currency} for the whole team, of which the plan's hires "
-            f"{total - today:,.0f} ({team.cost_per_year:,.0f} {currency} an analyst a year)."
+            f"{total - today:,.0f} ({team.cost_per_year:,.0f} {currency} an analyst a year; a period's "
+            "cost counts every analyst employed in it, a hire from the day they join, ramp-up included)."
         )
     late = [
         p.label

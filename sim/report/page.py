@@ -285,11 +285,11 @@ def _plan_table(results: Results) -> Table:
                  str(row["hires"]), str(row["recruit_by"] or "")]  # fmt: skip
         cells += [number_words(row[m], "percent" if metric_kind(m) == "share" else "count") for m in metrics]
         body.append(cells)
-    header = ["period", "dates", "reports a day", "analysts needed (period alone)", "headcount", "hires",
-              "recruit by", *(f"{label_words(m, results.scenario['sla']['assessment_hours'])} (end to end)"
-                              for m in metrics)]  # fmt: skip
+    sla = results.scenario["sla"]["assessment_hours"]
+    header = ["period", "dates", "reports a day (average)", "analysts needed (period alone)", "headcount",
+              "hires", "recruit by", *(f"{label_words(m, sla)} (end to end)" for m in metrics)]  # fmt: skip
     note = (
-        "Each period sized on its own at its volume; the headcount never falls; the last columns are "
+        "Each period sized on its own at its end volume; the headcount never falls; the last columns are "
         "each target's metric per period in one run of the whole horizon with these hires (counts as a "
         "rate a year)."
     )
