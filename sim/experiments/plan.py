@@ -44,7 +44,7 @@ from sim.experiments.staffing import (
     parse_targets,
     search_guess,
 )
-from sim.experiments.targets import TEAM_KEY, Target, Trial, is_team_count, nearest_search, screen
+from sim.experiments.targets import FOUND, TEAM_KEY, Target, Trial, is_team_count, nearest_search, screen
 from sim.metrics import ReplicationResult
 from sim.model.demand import DAYS_PER_YEAR
 from sim.scenario.intake import source_key
@@ -355,6 +355,10 @@ def plan(
     options = plan_replications(spec, replications, seed, jobs, scheduler, None, None, progress)
     keys = [source_key(name) for name in spec.intake.sources]
     metrics = list(dict.fromkeys(g.metric for g in goals))
+    # the end-to-end run reads the finds too when a source searches: a plan with no finds target can
+    # meet its targets partly by searching less as the volume grows (plan.md warns of it)
+    searching = any(s.is_proactive for s in spec.intake.sources.values())
+    watched = [*metrics, FOUND] if searching and FOUND not in metrics else metrics
     sizing = [sizing_scenario(spec, p) for p in periods]
     checked_size([*sizing, spec.with_values({key: high})], options.replications, jobs, force, repeats=4)
     # what it announces: the sizes a plan usually simulates (about 3 a period, one more for the
@@ -398,7 +402,7 @@ def plan(
     )  # fmt: skip
     tried: tuple[int, list[int], list[dict[str, Summary]], str] | None = None  # the last change
     for _ in range(3 * len(periods) + 3):
-        results.checked = end_to_end(results, options, metrics, keys, run_groups)
+        results.checked = end_to_end(results, options, watched, keys, run_groups)
         results.checks += 1
         if tried is not None:
             index, headcount_before, checked_before, why = tried

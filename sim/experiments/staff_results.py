@@ -19,6 +19,7 @@ from sim.common.messages import listed
 from sim.experiments.job import pandas_module
 from sim.experiments.targets import (
     FOUND,
+    KEEP_SEARCHING,
     SCREEN_REPLICATIONS,
     SEARCH_FALL_WARNING,
     TEAM_KEY,
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
     import pandas
 
 ESTIMATE_CLOSE = 2  # analysts: an answer this close to the Erlang C estimate needs no explanation
-KEEP_SEARCHING = 0.97  # the finds target suggested when the answer cuts searching: 97 % of today's
 
 
 @dataclass

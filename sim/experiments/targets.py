@@ -24,6 +24,7 @@ SCREEN_REPLICATIONS = 2  # a trial's replications before it may stop as clearly 
 TEAM_KEY = "analysts.count"  # what `staff` searches unless told another key
 FOUND = "reports_found"  # the finds of searching, shown beside the scenario's own team
 SEARCH_FALL_WARNING = 0.05  # a fall in finds beyond this share of the own team's is worth a warning
+KEEP_SEARCHING = 0.97  # the finds target suggested when searching falls: 97 % of the finds before
 ESTIMATED = ("wait_hours_mean", "sla_assessment_share", "analyst_utilisation")  # what Erlang C speaks to
 
 

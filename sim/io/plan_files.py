@@ -10,7 +10,7 @@ from functools import partial
 from sim.common.files import csv_text
 from sim.common.messages import listed
 from sim.experiments.plan import Period, PlanResults, reports_per_day
-from sim.experiments.targets import SCREEN_REPLICATIONS, TEAM_KEY
+from sim.experiments.targets import FOUND, KEEP_SEARCHING, SCREEN_REPLICATIONS, SEARCH_FALL_WARNING, TEAM_KEY
 from sim.io.output import Output, what_if
 from sim.metrics import label_words
 from sim.stats.periods import YEARLY
@@ -139,6 +139,7 @@ def plan_markdown(done: PlanResults) -> str:
     ]
     lines += _hires_for(done)
     lines += _falling_needs(done)
+    lines += _searching_falls(done)
     costs = [done.cost(p) for p in done.periods]
     if all(c is not None for c in costs):
         total = math.fsum(costs)  # type: ignore[arg-type]
@@ -237,6 +238,29 @@ def _hires_for(done: PlanResults) -> list[str]:
     if not parts:
         return []
     return [f"What the hires are for: {'; '.join(parts)}."]
+
+
+def _searching_falls(done: PlanResults) -> list[str]:
+    """Without a finds target: a warning when the analysts' searching, in the end-to-end run, falls
+    in a period by more than `SEARCH_FALL_WARNING` below the first period's (a busier team has less
+    time for it), with the target that keeps it (as `staff` warns)."""
+    if FOUND in done.metric_columns() or not done.checked or FOUND not in done.checked[0]:
+        return []
+    found = [checked[FOUND] for checked in done.checked]
+    first = found[0].mean
+    k = min(range(len(found)), key=lambda i: found[i].mean)
+    if not first > 0 or found[k].mean >= (1 - SEARCH_FALL_WARNING) * first:
+        return []
+    start, worst = done.periods[0].label, done.periods[k].label
+    keep = math.floor(KEEP_SEARCHING * first)
+    low, before = (_with_ci(FOUND, f, f.replications) for f in (found[k], found[0]))
+    return [
+        f"Warning: searching falls as the team gets busier: the analysts find {low} reports a year by "
+        f"searching in {worst}, {(1 - found[k].mean / first) * 100:.0f} % fewer than {before} in {start} "
+        "(95 % CIs, end to end), so the targets are met partly by searching less. To keep searching as "
+        f'it is, add --target "{FOUND}>={keep}" ({KEEP_SEARCHING * 100:.0f} % of {start}\'s finds, a '
+        "rate a year)."
+    ]
 
 
 def _falling_needs(done: PlanResults) -> list[str]:

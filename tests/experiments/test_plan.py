@@ -356,10 +356,42 @@ def test_a_plan_under_growth_holds_every_quarter_end_to_end(tmp_path: Path) -> N
     assert f"Hires in all: {sum(int(r['hires']) for r in rows)}, the headcount from 4 to {headcount[-1]}" in (
         plan_md(out)
     )
+    assert "Warning: searching falls" not in plan_md(out)  # a finds target keeps searching
 
 
 def plan_md(out: Path) -> str:
     return (out / "plan.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_plan_that_meets_its_targets_by_searching_less_warns_and_the_target_it_suggests_hires(
+    tmp_path: Path,
+) -> None:
+    """The 2021 team at a quarter of its size, volumes doubling in the year, the public service level
+    its only target: it needs no hires, but its searching falls by more than 5 % by the year's end
+    (a busier team); plan.md warns and suggests a finds target. With that target added the plan
+    hires, and the warning is gone."""
+    sets = (*QUARTER_SCALE[:4], "--set", "intake.growth_per_year=1", *QUARTER_SCALE[6:])
+    common = ("--replications", "3", "--jobs", "2", "--quiet", "--no-plots", "--min", "3")
+    sla_only = ("--target", "sla_assessment_share_source_public>=0.95")
+    done = hotline_sim_here("plan", YEAR_2021, *sets, *sla_only, *common, "--out", tmp_path / "a",
+                            cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = plan_md(tmp_path / "a")
+    assert "No hires" in text
+    warning = re.search(
+        r"Warning: searching falls as the team gets busier: .* (\d+) % fewer than .* add --target "
+        r'"(reports_found>=\d+)"',
+        text,
+    )
+    assert warning is not None and int(warning.group(1)) > 5, text
+    again = hotline_sim_here(
+        "plan", YEAR_2021, *sets, *sla_only, "--target", warning.group(2), *common, "--out", tmp_path / "b",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    kept = plan_md(tmp_path / "b")
+    assert "Hires in all" in kept and "Warning: searching falls" not in kept
 
 
 def test_a_plan_without_hires_or_growth_says_so(tmp_path: Path) -> None:
