@@ -295,12 +295,12 @@ def _falling_needs(done: PlanResults) -> list[str]:
         counts = sorted({holidays_in(done.periods[k]) for k in later})
         shown = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
         others = "the others" if len(later) > 1 else "the other"
-        plural = "s" if counts[-1] != 1 else ""
+        held = holidays_in(before)
         why = (
-            f"the team has {holidays_in(before)} holiday{'s' if holidays_in(before) != 1 else ''} in "
-            f"{before.label}, {shown} holiday{plural} in {others}"
+            f"the team has {held} holiday{'s' if held != 1 else ''} in {before.label}, {shown} "
+            f"holiday{'s' if counts[-1] != 1 else ''} in {others}"
         )
-        if holidays_in(before) <= counts[-1]:
+        if held <= counts[-1]:
             why += (
                 "; where the earlier period has no more holidays, a difference of one or two can be the "
                 f"noise of {done.replications} replications"

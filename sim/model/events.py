@@ -24,7 +24,9 @@ URGENT: Final = 0
 NORMAL: Final = 1
 if (simpy.events.URGENT, simpy.events.NORMAL) != (URGENT, NORMAL):
     raise ImportError("this SimPy orders its events with other priorities than the model's (0 and 1)")
-heappush: Final = heapq.heappush  # (a Final name: no lookup in the module's namespace per event)
+# Final names: compiled, no lookup in the module's namespace per call (the model's modules use them)
+heappush: Final = heapq.heappush
+heappop: Final = heapq.heappop
 
 
 class UrgentTimeout:
@@ -102,10 +104,12 @@ class Wake:
     events), without a new SimPy event per spell. Its value is None, so a SimPy process may wait
     on it too."""
 
-    __slots__ = ("callbacks", "_ok", "_value", "env")
+    __slots__ = ("callbacks", "_ok", "_value", "env", "queue", "order")
 
     def __init__(self, env: simpy.Environment):
         self.env = env
+        self.queue: list[Any] = env._queue  # the environment's own queue and counter, as `Hold` keeps them
+        self.order = env._eid
         self.callbacks: list[Callable[[Wake], None]] | None = None
         self._ok = True
         self._value = None
@@ -118,9 +122,7 @@ class Wake:
 
     def fire(self) -> None:
         """Trigger it now: the one waiting on it resumes when it is processed."""
-        env = self.env
-        queue: list[Any] = env._queue
-        heappush(queue, (env._now, NORMAL, next(env._eid), self))
+        heappush(self.queue, (self.env._now, NORMAL, next(self.order), self))
 
 
 def run_until(env: simpy.Environment, at_hours: float) -> None:

@@ -40,17 +40,15 @@ The model knows nothing of files, replications or the command line.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import math
 from collections import deque
 from functools import partial
 from operator import itemgetter
-from typing import Final
 
 import simpy
 
-from sim.model.events import Hold, Timer, UrgentTimeout, Wake, call_later, drive, run_until
+from sim.model.events import Hold, Timer, UrgentTimeout, Wake, call_later, drive, heappop, heappush, run_until
 from sim.model.intake import FindSupply, SourceIntake, initial_backlog
 from sim.model.queues import PriorityQueue, SkillQueue, TeamView
 from sim.model.recorder import Recorder
@@ -61,9 +59,6 @@ from sim.model.teams import TeamState
 from sim.model.workforce import DutyDay, WorkforcePlan, plan_workforce
 from sim.scenario.roster import HOURS_PER_DAY, TIME_TOLERANCE_HOURS, off_roster_hours
 from sim.scenario.schema import Scenario
-
-heappush: Final = heapq.heappush  # Final names: compiled, no lookup in the module's namespace per call
-heappop: Final = heapq.heappop
 
 
 def wake_first(idle_sets: list[dict[int, Wake]]) -> None:
