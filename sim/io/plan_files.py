@@ -65,9 +65,11 @@ def plan_markdown(done: PlanResults) -> str:
     team = done.team.section
     currency = team.currency
     planned = "The team today" if done.key == TEAM_KEY else f"Team {done.team.name} today"
-    targets = " and ".join(f"{goal.words(spec.sla.assessment_hours)} (`{goal}`)" for goal in done.targets)
+    targets = ("the targets: " if len(done.targets) > 1 else "the target: ") + " and ".join(
+        f"{goal.words(spec.sla.assessment_hours)} (`{goal}`)" for goal in done.targets
+    )
     changes = what_if(spec, done.source)
-    counts = " (counts as a rate a year)" if any(g.metric in YEARLY for g in done.targets) else ""
+    counts = ", counts as a rate a year" if any(g.metric in YEARLY for g in done.targets) else ""
     lines = [
         f"# Hiring plan: {spec.scenario.name}",
         "",
@@ -120,7 +122,8 @@ def plan_markdown(done: PlanResults) -> str:
         )
     else:
         lines.append(
-            f"**Checked end to end** ({runs} of the whole horizon with exactly these hires"
+            f"**Checked end to end** ({runs} of the whole horizon with "
+            + ("exactly these hires" if any(done.hires) else "today's team, no hires")
             + (", ramp-up included" if done.ramp_days else "")
             + ", backlog carried from period to period): every period meets every target."
         )
@@ -151,19 +154,21 @@ def plan_markdown(done: PlanResults) -> str:
             "cost counts every analyst employed in it, a hire from the day they join, ramp-up included)."
         )
     late = [
-        p.label
+        (p.label, h)
         for p, h in zip(done.periods, done.hires, strict=True)
         if h > 0 and done.recruit_by(p) < done.day0
     ]
     if late:
-        lines.append(f"Already late at the start ({done.day0}): the hires for {', '.join(late)}.")
+        which = "the hire" if sum(h for _, h in late) == 1 else "the hires"
+        lines.append(f"Already late at the start ({done.day0}): {which} for {listed([p for p, _ in late])}.")
     if spec.holidays_caveat:
         lines.append(f"Caveat: {spec.holidays_caveat}.")
     if done.replications < spec.scenario.replications:
         lines.append(
             f"Made with {done.replications} replications, fewer than the scenario's own "
-            f"{spec.scenario.replications}: the intervals are wider, so a hire may follow the noise; "
-            f"confirm the plan with --replications {spec.scenario.replications} before acting on it."
+            f"{spec.scenario.replications}: the intervals are wider, so "
+            + ("a hire may follow the noise; " if any(done.hires) else "a period's need may move by one; ")
+            + f"confirm the plan with --replications {spec.scenario.replications} before acting on it."
         )
     lines += [
         "",
@@ -298,7 +303,7 @@ def _falling_needs(done: PlanResults) -> list[str]:
         held = holidays_in(before)
         why = (
             f"the team has {held} holiday{'s' if held != 1 else ''} in {before.label}, {shown} "
-            f"holiday{'s' if counts[-1] != 1 else ''} in {others}"
+            f"holiday{'' if shown == '1' else 's'} in {others}"
         )
         if held <= counts[-1]:
             why += (

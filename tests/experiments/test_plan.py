@@ -411,6 +411,8 @@ def test_a_plan_without_hires_or_growth_says_so(tmp_path: Path) -> None:
     assert "with report volumes flat (no growth: intake.growth_per_year is 0);" in text
     assert "Hires join 7 days before their period (the ramp-up) and are recruited 90 days" in text
     assert "No hires: the headcount stays at 3 analysts." in text and "Hires in all" not in text
+    assert "whole 95 % CI meets the target: " in text  # one target, named as such
+    assert "of the whole horizon with today's team, no hires, backlog carried" in text
 
 
 def test_a_share_the_calendar_cannot_reach_is_refused_before_simulating(folder: Path) -> None:
