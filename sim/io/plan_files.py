@@ -124,7 +124,7 @@ def plan_markdown(done: PlanResults) -> str:
         lines.append(
             f"**Checked end to end** ({runs} of the whole horizon with "
             + ("exactly these hires" if any(done.hires) else "today's team, no hires")
-            + (", ramp-up included" if done.ramp_days else "")
+            + (", ramp-up included" if done.ramp_days and any(done.hires) else "")
             + ", backlog carried from period to period): every period meets every target."
         )
     if done.changes:
