@@ -45,7 +45,7 @@ from sim.experiments.staffing import (
     search_guess,
 )
 from sim.experiments.targets import FOUND, TEAM_KEY, Target, Trial, is_team_count, nearest_search, screen
-from sim.metrics import ReplicationResult
+from sim.metrics import ReplicationResult, modelled
 from sim.model.demand import DAYS_PER_YEAR
 from sim.scenario.intake import source_key
 from sim.scenario.schema import Scenario
@@ -357,7 +357,7 @@ def plan(
     metrics = list(dict.fromkeys(g.metric for g in goals))
     # the end-to-end run reads the finds too when a source searches: a plan with no finds target can
     # meet its targets partly by searching less as the volume grows (plan.md warns of it)
-    searching = any(s.is_proactive for s in spec.intake.sources.values())
+    searching = "proactive" in modelled(spec)  # as staff decides it
     watched = [*metrics, FOUND] if searching and FOUND not in metrics else metrics
     sizing = [sizing_scenario(spec, p) for p in periods]
     checked_size([*sizing, spec.with_values({key: high})], options.replications, jobs, force, repeats=4)

@@ -61,13 +61,18 @@ class ShareAt:
     def __init__(self, rule: float | GrowthRule | PointsRule):
         self.growth = isinstance(rule, GrowthRule)
         self.points = isinstance(rule, PointsRule)
-        self.value = 0.0 if isinstance(rule, GrowthRule | PointsRule) else float(rule)
+        self.value = 0.0  # a constant rule's share
         self.start, self.per_year, self.low, self.high = 0.0, 0.0, 0.0, 1.0
+        self.days: list[float] = []
+        self.shares: list[float] = []
         if isinstance(rule, GrowthRule):
             self.start, self.per_year, self.low, self.high = rule.start, rule.per_year, rule.min, rule.max
-        self.hours_per_year = HOURS_PER_YEAR
-        self.days: list[float] = [day for day, _ in rule.pairs] if isinstance(rule, PointsRule) else []
-        self.shares: list[float] = [share for _, share in rule.pairs] if isinstance(rule, PointsRule) else []
+        elif isinstance(rule, PointsRule):
+            self.days = [day for day, _ in rule.pairs]
+            self.shares = [share for _, share in rule.pairs]
+        else:
+            self.value = float(rule)
+        self.hours_per_year = HOURS_PER_YEAR  # an attribute: no lookup in another module per find
 
     def at(self, hours: float) -> float:
         """The share `hours` after the start."""
